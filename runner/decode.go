@@ -1,0 +1,433 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Decoder reads an event stream: JSON lines written by ansible-tap's callback
+// or by the stock ansible.posix.jsonl callback, or one document written by the
+// stock ansible.posix.json callback. Lines have no length limit. A line that
+// is not a JSON event is written to Text (when set) and never stops decoding;
+// an event of an unknown kind is skipped with a debug log.
+type Decoder struct {
+	// Text receives every line that is not an event, with its newline.
+	Text io.Writer
+	// Log receives diagnostics about skipped lines.
+	Log zerolog.Logger
+
+	r       *bufio.Reader
+	line    []byte
+	lineNo  int
+	sawJSON bool
+	pending []*Event // events converted from a JSON document
+	play    *Play
+	tasks   map[string]*Task
+	plays   map[string]*Play
+	// NonEvents counts the lines that were not events.
+	NonEvents int
+	// Unknown counts the events of an unknown kind.
+	Unknown int
+}
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{
+		r:     bufio.NewReaderSize(r, 64<<10),
+		tasks: make(map[string]*Task),
+		plays: make(map[string]*Play),
+		Log:   zerolog.Nop(),
+	}
+}
+
+// Next returns the next event, or io.EOF at the end of the stream.
+// Any other error comes from the underlying reader.
+func (d *Decoder) Next() (*Event, error) {
+	for {
+		if len(d.pending) > 0 {
+			ev := d.pending[0]
+			d.pending = d.pending[1:]
+			return ev, nil
+		}
+		line, err := d.readLine()
+		if len(line) > 0 {
+			if ev := d.decodeLine(line); ev != nil {
+				return ev, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readLine returns the next line without its line ending. The slice is
+// reused by the next call.
+func (d *Decoder) readLine() ([]byte, error) {
+	d.line = d.line[:0]
+	for {
+		chunk, err := d.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			d.line = append(d.line, chunk...)
+			continue
+		}
+		var line []byte
+		if len(d.line) == 0 {
+			line = chunk // no copy for lines that fit the buffer
+		} else {
+			d.line = append(d.line, chunk...)
+			line = d.line
+		}
+		d.lineNo++
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if err == nil && len(line) == 0 {
+			continue
+		}
+		if err == io.EOF && len(line) > 0 {
+			// A last line without a newline: the stream was cut short.
+			return line, nil
+		}
+		return line, err
+	}
+}
+
+// decodeLine turns one line into an event; nil when it is not one.
+func (d *Decoder) decodeLine(line []byte) *Event {
+	trimmed := bytes.TrimSpace(line)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		d.passText(line)
+		return nil
+	}
+	if !d.sawJSON && bytes.Equal(trimmed, []byte("{")) {
+		// The start of an indented ansible.posix.json document.
+		if d.readDocument(line) {
+			return nil
+		}
+		d.passText(line)
+		return nil
+	}
+	var w wireEvent
+	if err := json.Unmarshal(line, &w); err != nil {
+		d.Log.Debug().Int("line", d.lineNo).Err(err).Msg("not a JSON event, passed on")
+		d.passText(line)
+		return nil
+	}
+	d.sawJSON = true
+	if w.Event == "" {
+		if w.Plays != nil {
+			doc := document{Plays: w.Plays, Stats: w.Stats, CustomStats: w.CustomStats, GlobalCustomStats: w.GlobalCustomStats}
+			d.pending = append(d.pending, d.fromDocument(&doc)...)
+			return nil
+		}
+		d.passText(line)
+		return nil
+	}
+	ev, err := d.fromWire(&w)
+	if err != nil {
+		d.Unknown++
+		d.Log.Debug().Int("line", d.lineNo).Str("event", w.Event).Msg("unknown event kind, skipped")
+		return nil
+	}
+	ev.Raw = line
+	return ev
+}
+
+func (d *Decoder) passText(line []byte) {
+	d.NonEvents++
+	if d.Text == nil {
+		return
+	}
+	d.Text.Write(line)
+	d.Text.Write([]byte("\n"))
+}
+
+// readDocument reads the rest of a multi-line JSON document that began with
+// first, and queues its events. It reports false, passing every line on as
+// text, when the lines are not a stock JSON document.
+func (d *Decoder) readDocument(first []byte) bool {
+	buf := append([]byte(nil), first...)
+	var err error
+	for err == nil {
+		var line []byte
+		line, err = d.readLine()
+		buf = append(buf, '\n')
+		buf = append(buf, line...)
+	}
+	var doc document
+	if jerr := json.Unmarshal(buf, &doc); jerr != nil || doc.Plays == nil {
+		d.Log.Debug().Err(jerr).Msg("a JSON document that is not an ansible.posix.json report, passed on")
+		d.passText(buf)
+		d.NonEvents--
+		return true
+	}
+	d.sawJSON = true
+	d.pending = append(d.pending, d.fromDocument(&doc)...)
+	return true
+}
+
+// wireEvent is one line of the stream, in either the stock or ansible-tap's schema.
+type wireEvent struct {
+	Event             string                     `json:"_event"`
+	Timestamp         string                     `json:"_timestamp"`
+	Playbook          *Playbook                  `json:"playbook"`
+	Play              *wirePlay                  `json:"play"`
+	Task              *wireTask                  `json:"task"`
+	Host              string                     `json:"host"`
+	Hosts             map[string]json.RawMessage `json:"hosts"`
+	Item              json.RawMessage            `json:"item"`
+	IgnoreErrors      bool                       `json:"ignore_errors"`
+	Rescued           bool                       `json:"rescued"`
+	IgnoreUnreachable bool                       `json:"ignore_unreachable"`
+	NoLog             bool                       `json:"no_log"`
+	Meta              bool                       `json:"meta"`
+	Include           bool                       `json:"include"`
+	Loop              bool                       `json:"loop"`
+	DelegatedTo       string                     `json:"delegated_to"`
+	Attempts          int                        `json:"attempts"`
+	Retries           int                        `json:"retries"`
+	Handler           *struct {
+		Name string `json:"name"`
+		ID   string `json:"id"`
+	} `json:"handler"`
+	IncludedFile *struct {
+		Path  string   `json:"path"`
+		Hosts []string `json:"hosts"`
+	} `json:"included_file"`
+	DiffText          string                     `json:"diff_text"`
+	Stats             map[string]HostCounts      `json:"stats"`
+	CustomStats       map[string]json.RawMessage `json:"custom_stats"`
+	GlobalCustomStats json.RawMessage            `json:"global_custom_stats"`
+
+	Plays []docPlay `json:"plays"` // a stock JSON document on one line
+}
+
+type wireDuration struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type wirePlay struct {
+	Play
+	Duration wireDuration `json:"duration"`
+}
+
+type wireTask struct {
+	Task
+	Duration wireDuration `json:"duration"`
+}
+
+// wireResult holds the return values that ansible-tap reads from a result.
+type wireResult struct {
+	Changed     flexBool        `json:"changed"`
+	Failed      flexBool        `json:"failed"`
+	Skipped     flexBool        `json:"skipped"`
+	Unreachable flexBool        `json:"unreachable"`
+	Msg         json.RawMessage `json:"msg"`
+	SkipReason  string          `json:"skip_reason"`
+	Stderr      json.RawMessage `json:"stderr"`
+	RC          *int            `json:"rc"`
+	Attempts    int             `json:"attempts"`
+	Retries     int             `json:"retries"`
+	Action      string          `json:"action"`
+	Item        json.RawMessage `json:"item"`
+	ItemLabel   json.RawMessage `json:"_ansible_item_label"`
+}
+
+// flexBool reads a JSON boolean, and the strings and numbers that modules
+// sometimes return in its place.
+type flexBool bool
+
+func (b *flexBool) UnmarshalJSON(data []byte) error {
+	switch strings.ToLower(strings.Trim(string(data), `"`)) {
+	case "true", "yes", "1", "on":
+		*b = true
+	default:
+		*b = false
+	}
+	return nil
+}
+
+// timestampLayout is the UTC time of the callbacks, without a zone but a Z.
+const timestampLayout = "2006-01-02T15:04:05.999999999Z"
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timestampLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+var errUnknownKind = errors.New("unknown event kind")
+
+func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
+	kind := Kind(strings.TrimPrefix(w.Event, "v2_"))
+	if !kind.Known() {
+		return nil, fmt.Errorf("%w: %q", errUnknownKind, w.Event)
+	}
+	ev := &Event{
+		Kind:              kind,
+		Time:              parseTime(w.Timestamp),
+		Playbook:          w.Playbook,
+		Host:              w.Host,
+		NoLog:             w.NoLog,
+		Meta:              w.Meta,
+		IsInclude:         w.Include,
+		Loop:              w.Loop,
+		IgnoreUnreachable: w.IgnoreUnreachable,
+		DelegatedTo:       w.DelegatedTo,
+		DiffText:          w.DiffText,
+		Stats:             w.Stats,
+		CustomStats:       w.CustomStats,
+		GlobalCustomStats: w.GlobalCustomStats,
+	}
+	if w.Play != nil {
+		d.play = d.playFor(w.Play, ev.Time)
+	}
+	ev.Play = d.play
+	if w.Task != nil {
+		ev.Task = d.taskFor(&w.Task.Task)
+	}
+	if w.Handler != nil {
+		ev.Handler = w.Handler.Name
+	}
+	if w.IncludedFile != nil {
+		ev.IncludedFile = w.IncludedFile.Path
+		ev.IncludeHosts = w.IncludedFile.Hosts
+	}
+	if len(w.Item) > 0 {
+		ev.Item = itemLabel(w.Item)
+	}
+	for host, raw := range w.Hosts {
+		// ansible-tap and the stock callback put exactly one host here.
+		if ev.Host == "" {
+			ev.Host = host
+		}
+		r := decodeResult(raw)
+		ev.Result = &r.Result
+		if ev.Item == "" && kind.IsItem() {
+			ev.Item = r.itemLabel
+		}
+		if ev.Task != nil && ev.Task.Action == "" && r.action != "" {
+			ev.Task.Action = r.action
+		}
+	}
+	if ev.Result != nil && kind == RunnerRetry {
+		if w.Attempts > 0 {
+			ev.Result.Attempts = w.Attempts
+		}
+		if w.Retries > 0 {
+			ev.Result.Retries = w.Retries
+		}
+	}
+	if kind == RunnerFailed || kind == ItemFailed || kind == AsyncFailed {
+		switch {
+		case w.IgnoreErrors:
+			ev.Disposition = Ignored
+		case w.Rescued:
+			ev.Disposition = Rescued
+		default:
+			ev.Disposition = Fatal
+		}
+	}
+	return ev, nil
+}
+
+// playFor returns the Play for a decoded play description; a play started
+// again (the next serial batch) keeps its identity.
+func (d *Decoder) playFor(w *wirePlay, at time.Time) *Play {
+	if p, ok := d.plays[w.ID]; ok && w.ID != "" {
+		return p
+	}
+	p := w.Play
+	p.Start = parseTime(w.Duration.Start)
+	if p.Start.IsZero() {
+		p.Start = at
+	}
+	d.plays[p.ID] = &p
+	return &p
+}
+
+// taskFor returns the one Task value for a task id, so that handlers can
+// compare tasks by pointer.
+func (d *Decoder) taskFor(t *Task) *Task {
+	if t.ID == "" {
+		c := *t
+		return &c
+	}
+	if known, ok := d.tasks[t.ID]; ok {
+		if known.Action == "" {
+			known.Action = t.Action
+		}
+		return known
+	}
+	c := *t
+	d.tasks[t.ID] = &c
+	return &c
+}
+
+type decodedResult struct {
+	Result
+	action    string
+	itemLabel string
+}
+
+func decodeResult(raw json.RawMessage) *decodedResult {
+	var w wireResult
+	_ = json.Unmarshal(raw, &w) // a result that is not an object keeps its Raw
+	r := &decodedResult{
+		Result: Result{
+			Changed:     bool(w.Changed),
+			Failed:      bool(w.Failed),
+			Skipped:     bool(w.Skipped),
+			Unreachable: bool(w.Unreachable),
+			Msg:         textOf(w.Msg),
+			SkipReason:  w.SkipReason,
+			Stderr:      textOf(w.Stderr),
+			RC:          w.RC,
+			Attempts:    w.Attempts,
+			Retries:     w.Retries,
+			Raw:         append(json.RawMessage(nil), raw...),
+		},
+		action: w.Action,
+	}
+	switch {
+	case len(w.ItemLabel) > 0:
+		r.itemLabel = itemLabel(w.ItemLabel)
+	case len(w.Item) > 0:
+		r.itemLabel = itemLabel(w.Item)
+	}
+	return r
+}
+
+// textOf renders a JSON value as text: strings unquoted, anything else as compact JSON.
+func textOf(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, raw) == nil {
+		return b.String()
+	}
+	return string(raw)
+}
+
+func itemLabel(raw json.RawMessage) string { return textOf(raw) }

@@ -1,0 +1,227 @@
+// Package runner owns what ansible-tap knows about a playbook run: the typed
+// Event and its kinds, the stream decoder, the run Summary, the Handler
+// interface with its fan-out, and the ansible-playbook child process with
+// the embedded callback plugin that feeds it.
+package runner
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Kind names an event. Its value is the name of the Ansible callback hook
+// without the "v2_" prefix, so "runner_on_failed" is v2_runner_on_failed.
+type Kind string
+
+// The event kinds that ansible-tap understands.
+const (
+	PlaybookStart    Kind = "playbook_on_start"
+	PlayStart        Kind = "playbook_on_play_start"
+	TaskStart        Kind = "playbook_on_task_start"
+	HandlerTaskStart Kind = "playbook_on_handler_task_start"
+	CleanupTaskStart Kind = "playbook_on_cleanup_task_start"
+	NoHostsMatched   Kind = "playbook_on_no_hosts_matched"
+	NoHostsRemaining Kind = "playbook_on_no_hosts_remaining"
+	HandlerNotified  Kind = "playbook_on_notify"
+	Include          Kind = "playbook_on_include"
+	PlaybookStats    Kind = "playbook_on_stats"
+	RunnerStart      Kind = "runner_on_start"
+	RunnerOK         Kind = "runner_on_ok"
+	RunnerFailed     Kind = "runner_on_failed"
+	RunnerSkipped    Kind = "runner_on_skipped"
+	RunnerUnreach    Kind = "runner_on_unreachable"
+	ItemOK           Kind = "runner_item_on_ok"
+	ItemFailed       Kind = "runner_item_on_failed"
+	ItemSkipped      Kind = "runner_item_on_skipped"
+	RunnerRetry      Kind = "runner_retry"
+	AsyncPoll        Kind = "runner_on_async_poll"
+	AsyncOK          Kind = "runner_on_async_ok"
+	AsyncFailed      Kind = "runner_on_async_failed"
+	FileDiff         Kind = "on_file_diff"
+)
+
+var knownKinds = map[Kind]bool{
+	PlaybookStart: true, PlayStart: true, TaskStart: true, HandlerTaskStart: true,
+	CleanupTaskStart: true, NoHostsMatched: true, NoHostsRemaining: true,
+	HandlerNotified: true, Include: true, PlaybookStats: true, RunnerStart: true,
+	RunnerOK: true, RunnerFailed: true, RunnerSkipped: true, RunnerUnreach: true,
+	ItemOK: true, ItemFailed: true, ItemSkipped: true, RunnerRetry: true,
+	AsyncPoll: true, AsyncOK: true, AsyncFailed: true, FileDiff: true,
+}
+
+// Known reports whether k is a kind ansible-tap understands.
+func (k Kind) Known() bool { return knownKinds[k] }
+
+// IsHostResult reports whether k is a task's final result for one host:
+// the events that Ansible's recap counts.
+func (k Kind) IsHostResult() bool {
+	switch k {
+	case RunnerOK, RunnerFailed, RunnerSkipped, RunnerUnreach:
+		return true
+	}
+	return false
+}
+
+// IsItem reports whether k is the result of one loop item.
+func (k Kind) IsItem() bool {
+	return k == ItemOK || k == ItemFailed || k == ItemSkipped
+}
+
+// IsTaskStart reports whether k starts a task, handler or cleanup task.
+func (k Kind) IsTaskStart() bool {
+	return k == TaskStart || k == HandlerTaskStart || k == CleanupTaskStart
+}
+
+// Disposition says what became of a failed task result.
+type Disposition string
+
+// The dispositions of a failure. Only a fatal failure stops the host.
+const (
+	Fatal   Disposition = "fatal"
+	Ignored Disposition = "ignored"
+	Rescued Disposition = "rescued"
+)
+
+// Status is the outcome of one task on one host, as the recap would count it.
+type Status string
+
+// The statuses of a host result.
+const (
+	StatusOK          Status = "ok"
+	StatusChanged     Status = "changed"
+	StatusFailed      Status = "failed"
+	StatusSkipped     Status = "skipped"
+	StatusUnreachable Status = "unreachable"
+	StatusRescued     Status = "rescued"
+	StatusIgnored     Status = "ignored"
+)
+
+// Playbook describes the playbook a run executes.
+type Playbook struct {
+	Path           string `json:"path"`
+	Check          bool   `json:"check,omitempty"`
+	Diff           bool   `json:"diff,omitempty"`
+	AnsibleVersion string `json:"ansible_version,omitempty"`
+}
+
+// Play describes one play. With serial, Ansible starts the same play once per batch.
+type Play struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Path     string    `json:"path,omitempty"`
+	Hosts    []string  `json:"hosts,omitempty"`
+	Strategy string    `json:"strategy,omitempty"`
+	Start    time.Time `json:"-"`
+}
+
+// Task describes one task or handler.
+type Task struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Path    string `json:"path,omitempty"` // file:line
+	Action  string `json:"action,omitempty"`
+	Handler bool   `json:"handler,omitempty"`
+}
+
+// Result is one host's result for a task, a loop item or a retry.
+// The fields are read from the module's return values; Raw holds them all.
+type Result struct {
+	Changed     bool
+	Failed      bool
+	Skipped     bool
+	Unreachable bool
+	Msg         string
+	SkipReason  string
+	Stderr      string
+	RC          *int
+	Attempts    int
+	Retries     int
+	Raw         json.RawMessage
+}
+
+// Message is the one-line reason a user wants to read for a result:
+// msg, else stderr, else the return code.
+func (r *Result) Message() string {
+	switch {
+	case r.Msg != "":
+		return r.Msg
+	case r.Stderr != "":
+		return r.Stderr
+	case r.SkipReason != "":
+		return r.SkipReason
+	case r.RC != nil && *r.RC != 0:
+		return "non-zero return code"
+	}
+	return ""
+}
+
+// HostCounts are one host's recap counts, with the field names of Ansible's
+// stats (AggregateStats.summarize).
+type HostCounts struct {
+	OK          int `json:"ok"`
+	Changed     int `json:"changed"`
+	Unreachable int `json:"unreachable"`
+	Failures    int `json:"failures"`
+	Skipped     int `json:"skipped"`
+	Rescued     int `json:"rescued"`
+	Ignored     int `json:"ignored"`
+}
+
+// Event is one thing that happened during a run.
+type Event struct {
+	Kind Kind
+	Time time.Time
+
+	Playbook *Playbook // PlaybookStart
+	Play     *Play     // the play the event belongs to, once one has started
+	Task     *Task     // task events and host results
+	Host     string    // host results, runner_on_start, notify
+
+	Result            *Result     // host results, items, retries, async
+	Item              string      // loop item label, on item events
+	Disposition       Disposition // RunnerFailed only
+	NoLog             bool        // the result was hidden with no_log
+	Meta              bool        // a meta task: Ansible does not count its skips
+	IsInclude         bool        // an include_* task: counted by its Include event
+	Loop              bool        // the task loops
+	IgnoreUnreachable bool        // RunnerUnreach with ignore_unreachable
+	DelegatedTo       string
+
+	Handler      string   // HandlerNotified: the handler's name
+	IncludedFile string   // Include
+	IncludeHosts []string // Include
+	DiffText     string   // FileDiff: the diff as ansible-playbook prints it
+
+	Stats             map[string]HostCounts      // PlaybookStats
+	CustomStats       map[string]json.RawMessage // PlaybookStats, per host
+	GlobalCustomStats json.RawMessage            // PlaybookStats
+
+	// Raw is the line the event was decoded from, without its newline.
+	// It is only valid until the next event is decoded.
+	Raw []byte
+}
+
+// Status is the recap status of a host result event.
+func (e *Event) Status() Status {
+	switch e.Kind {
+	case RunnerFailed, ItemFailed, AsyncFailed:
+		switch e.Disposition {
+		case Ignored:
+			return StatusIgnored
+		case Rescued:
+			return StatusRescued
+		}
+		return StatusFailed
+	case RunnerSkipped, ItemSkipped:
+		return StatusSkipped
+	case RunnerUnreach:
+		if e.IgnoreUnreachable {
+			return StatusIgnored
+		}
+		return StatusUnreachable
+	}
+	if e.Result != nil && e.Result.Changed {
+		return StatusChanged
+	}
+	return StatusOK
+}

@@ -1,0 +1,85 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/rs/zerolog"
+)
+
+// Handler receives the events of a run. Event is called for each event after
+// the Summary has been updated with it; Finish is called once, after the
+// stream has ended and Summary.ExitCode is set, to flush what the handler holds.
+type Handler interface {
+	Event(ev *Event, s *Summary) error
+	Finish(s *Summary) error
+}
+
+// Fanout passes each event to every handler in order. A handler that
+// returns an error is reported once on the log and then left out, so one
+// broken output never stops the others or the run.
+type Fanout struct {
+	handlers []Handler
+	failed   []bool
+	log      zerolog.Logger
+}
+
+// NewFanout returns a Fanout over handlers that reports failures on log.
+func NewFanout(log zerolog.Logger, handlers ...Handler) *Fanout {
+	return &Fanout{handlers: handlers, failed: make([]bool, len(handlers)), log: log}
+}
+
+// Event passes ev to every working handler. It always returns nil.
+func (f *Fanout) Event(ev *Event, s *Summary) error {
+	for i, h := range f.handlers {
+		if f.failed[i] {
+			continue
+		}
+		if err := h.Event(ev, s); err != nil {
+			f.fail(i, err)
+		}
+	}
+	return nil
+}
+
+// Finish finishes every handler, also those that failed on an event, and
+// returns the first error.
+func (f *Fanout) Finish(s *Summary) error {
+	var first error
+	for i, h := range f.handlers {
+		if err := h.Finish(s); err != nil {
+			f.fail(i, err)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (f *Fanout) fail(i int, err error) {
+	if !f.failed[i] {
+		f.log.Error().Err(err).Str("output", fmt.Sprintf("%T", f.handlers[i])).Msg("output failed; it is left out for the rest of the run")
+	}
+	f.failed[i] = true
+}
+
+// Stream decodes events from d until the stream ends, adding each to s and
+// passing it to h. It returns nil at the end of the stream and otherwise the
+// reader's error; either way s holds every event read.
+func Stream(d *Decoder, s *Summary, h Handler) error {
+	for {
+		ev, err := d.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		s.Add(ev)
+		if h != nil {
+			h.Event(ev, s)
+		}
+	}
+}

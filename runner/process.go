@@ -1,0 +1,224 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/sys/unix"
+)
+
+// Options says how to run ansible-playbook.
+type Options struct {
+	// Command is the ansible-playbook executable.
+	Command string
+	// Args are passed to it verbatim.
+	Args []string
+	// Env is its environment, before ansible-tap's additions; nil means os.Environ().
+	Env []string
+	// Stdin, Stdout and Stderr are the child's; whatever Ansible prints itself goes there.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Handler receives the events; it is finished before Run returns.
+	Handler Handler
+	// EventsFile, when set, receives the raw event stream as read.
+	EventsFile io.Writer
+	// Text receives lines of the event stream that are not events.
+	Text io.Writer
+	// Signals are forwarded to the child, each kind once.
+	Signals <-chan os.Signal
+	// Log receives ansible-tap's own diagnostics.
+	Log zerolog.Logger
+}
+
+// exitCodeSignalBase is added to a signal number when the child dies of a
+// signal, as shells report it.
+const exitCodeSignalBase = 128
+
+// ErrStart wraps the failure to start ansible-playbook.
+var ErrStart = errors.New("cannot start ansible-playbook")
+
+// Run starts ansible-playbook with the callback, streams its events into a
+// Summary and the handler, and returns when the child has exited and every
+// handler has finished. Summary.ExitCode is the child's exit code.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	pluginDir, err := installCallback()
+	if err != nil {
+		return nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err)
+	}
+	defer os.RemoveAll(pluginDir)
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrStart, err)
+	}
+	env := opts.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	const eventsFD = 3 // the first of ExtraFiles
+	cmd := exec.CommandContext(ctx, opts.Command, opts.Args...)
+	cmd.Env = callbackEnv(env, pluginDir, eventsFD)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
+	cmd.ExtraFiles = []*os.File{pw}
+	// If ansible-tap dies, the kernel kills the child.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+
+	started := make(chan error, 1)
+	exited := make(chan error, 1)
+	go func() {
+		// Pdeathsig fires when the thread that started the child exits:
+		// keep this goroutine on its thread until the child is gone.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		exited <- cmd.Wait()
+	}()
+	if err := <-started; err != nil {
+		pr.Close()
+		pw.Close()
+		return nil, fmt.Errorf("%w: %v", ErrStart, err)
+	}
+	pw.Close()
+	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
+
+	summary := NewSummary()
+	var src io.Reader = pr
+	if opts.EventsFile != nil {
+		src = io.TeeReader(pr, opts.EventsFile)
+	}
+	dec := NewDecoder(src)
+	dec.Text = opts.Text
+	dec.Log = opts.Log
+	streamed := make(chan error, 1)
+	var sawEvent bool
+	var mu sync.Mutex
+	go func() {
+		streamed <- Stream(dec, summary, handlerFunc(func(ev *Event, s *Summary) error {
+			mu.Lock()
+			sawEvent = true
+			mu.Unlock()
+			if opts.Handler != nil {
+				return opts.Handler.Event(ev, s)
+			}
+			return nil
+		}))
+	}()
+
+	forwarder := newSignalForwarder(cmd.Process, opts.Log)
+	var waitErr error
+wait:
+	for {
+		select {
+		case sig := <-opts.Signals:
+			forwarder.forward(sig)
+		case waitErr = <-exited:
+			break wait
+		}
+	}
+	// The child is gone; its workers may hold the pipe a moment longer.
+	var streamErr error
+	select {
+	case streamErr = <-streamed:
+	case <-time.After(5 * time.Second):
+		opts.Log.Warn().Msg("the event stream stayed open after ansible-playbook exited; closing it")
+		pr.Close()
+		streamErr = <-streamed
+	}
+	pr.Close()
+	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
+		opts.Log.Warn().Err(streamErr).Msg("reading the event stream")
+	}
+
+	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
+	mu.Lock()
+	summary.Interrupted = !summary.Complete && (sawEvent || signaled(cmd.ProcessState))
+	mu.Unlock()
+	if opts.Handler != nil {
+		if err := opts.Handler.Finish(summary); err != nil {
+			return summary, err
+		}
+	}
+	return summary, nil
+}
+
+// handlerFunc adapts a function to the event half of Handler.
+type handlerFunc func(ev *Event, s *Summary) error
+
+func (f handlerFunc) Event(ev *Event, s *Summary) error { return f(ev, s) }
+func (f handlerFunc) Finish(*Summary) error             { return nil }
+
+func exitCode(ps *os.ProcessState, waitErr error) int {
+	if ps == nil {
+		return 255
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return exitCodeSignalBase + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}
+
+func signaled(ps *os.ProcessState) bool {
+	if ps == nil {
+		return false
+	}
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled()
+}
+
+// signalForwarder passes SIGINT and SIGTERM on to the child once each.
+type signalForwarder struct {
+	proc *os.Process
+	log  zerolog.Logger
+	sent map[os.Signal]bool
+}
+
+func newSignalForwarder(p *os.Process, log zerolog.Logger) *signalForwarder {
+	return &signalForwarder{proc: p, log: log, sent: make(map[os.Signal]bool)}
+}
+
+func (f *signalForwarder) forward(sig os.Signal) {
+	if f.sent[sig] {
+		f.log.Debug().Str("signal", sig.String()).Msg("signal already forwarded; waiting for ansible-playbook to finish")
+		return
+	}
+	f.sent[sig] = true
+	if sig == os.Interrupt && foregroundOfTerminal() {
+		// A Ctrl-C on the terminal reaches the whole foreground process
+		// group, the child included: sending it again would make Ansible
+		// see two interrupts.
+		f.log.Debug().Msg("interrupt from the terminal; ansible-playbook received it too")
+		return
+	}
+	f.log.Debug().Str("signal", sig.String()).Msg("forwarding signal to ansible-playbook")
+	if err := f.proc.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		f.log.Warn().Err(err).Str("signal", sig.String()).Msg("forwarding signal")
+	}
+}
+
+// foregroundOfTerminal reports whether ansible-tap's process group is the
+// foreground group of its controlling terminal.
+func foregroundOfTerminal() bool {
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return false
+	}
+	defer tty.Close()
+	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
+	if err != nil {
+		return false
+	}
+	return pgrp == unix.Getpgrp()
+}
