@@ -1,0 +1,220 @@
+// Command ansible-tap runs ansible-playbook and turns the events of the run
+// into readable output, machine-readable event streams, notifications and
+// metrics. Every argument that is not ansible-tap's own is passed to
+// ansible-playbook verbatim, and ansible-tap exits with its exit code.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ansible-tap/ansible-tap/render"
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes of ansible-tap itself; every other code is ansible-playbook's.
+const (
+	exitUsage    = 5   // as ansible-playbook's own option errors
+	exitNotFound = 127 // ansible-playbook could not be started
+	exitInternal = 250 // as ansible-playbook's unexpected errors
+)
+
+// output is a group of flags and the handlers they turn on.
+type output struct {
+	flags    []cli.Flag
+	handlers func(c *cli.Context, env *outputEnv) ([]runner.Handler, error)
+}
+
+// outputEnv is what an output may use to build its handlers.
+type outputEnv struct {
+	Log    zerolog.Logger
+	Stderr io.Writer
+	Replay bool // the events come from a recording, not a live run
+}
+
+// outputs are the notifiers, metric writers and reports, in the order their
+// handlers are called.
+var outputs = []output{}
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is ansible-tap with its arguments and standard streams; it returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags := coreFlags()
+	for _, o := range outputs {
+		flags = append(flags, o.flags...)
+	}
+	own, rest, err := splitArgs(args[1:], flags)
+	if err != nil {
+		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
+		return exitUsage
+	}
+	code := 0
+	app := &cli.App{
+		Name:            "ansible-tap",
+		Usage:           "run ansible-playbook and tap its events",
+		UsageText:       "ansible-tap [ansible-tap flags] PLAYBOOK [ansible-playbook arguments]\n   ansible-tap replay [ansible-tap flags] FILE|-",
+		Description:     "Every argument that is not one of the flags below goes to ansible-playbook verbatim, in order;\nansible-tap's flags may stand anywhere on the line, and '--' ends them.\nansible-tap exits with ansible-playbook's exit code. See 'ansible-playbook --help' for its arguments.",
+		Version:         version,
+		Flags:           flags,
+		HideHelpCommand: true,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		Action: func(c *cli.Context) error {
+			var err error
+			code, err = act(c, rest, stdin, stdout, stderr)
+			return err
+		},
+	}
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "ansible-tap %s\n", version)
+		fmt.Fprintln(c.App.Writer, ansiblePlaybookVersion(c.String("ansible-playbook")))
+	}
+	if err := app.Run(append([]string{"ansible-tap"}, own...)); err != nil {
+		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "flag provided but not defined") ||
+			strings.HasPrefix(err.Error(), "invalid value") {
+			return exitUsage
+		}
+		if code == 0 {
+			return exitInternal
+		}
+	}
+	return code
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// act runs ansible-playbook, or replays a recording, with the handlers the
+// flags ask for, and returns the exit code.
+func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	log, err := newLogger(c.String("log-level"), stderr)
+	if err != nil {
+		return exitUsage, err
+	}
+	replay := len(rest) > 0 && rest[0] == "replay"
+	format := c.String("format")
+	renderer, err := render.New(format, stdout, render.Options{
+		Color: useColor(c, stdout),
+		Live:  !replay && isTerminal(stdout) && format == "text",
+	})
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	handlers := []runner.Handler{renderer}
+	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay}
+	for _, o := range outputs {
+		hs, err := o.handlers(c, env)
+		if err != nil {
+			return exitUsage, err
+		}
+		handlers = append(handlers, hs...)
+	}
+	fanout := runner.NewFanout(log, handlers...)
+
+	if replay {
+		return replayFile(rest[1:], fanout, stdin, stderr, log)
+	}
+	if len(rest) == 0 {
+		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
+	}
+
+	var events io.Writer
+	if path := c.String("events-file"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return exitUsage, usagef("--events-file: %v", err)
+		}
+		defer f.Close()
+		events = f
+	}
+	// Whatever Ansible prints itself must not break a JSON-lines stdout.
+	childOut := stdout
+	if format == "jsonl" {
+		childOut = stderr
+	}
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
+	summary, err := runner.Run(context.Background(), runner.Options{
+		Command:    c.String("ansible-playbook"),
+		Args:       rest,
+		Stdin:      stdin,
+		Stdout:     childOut,
+		Stderr:     stderr,
+		Handler:    fanout,
+		EventsFile: events,
+		Text:       stderr,
+		Signals:    signals,
+		Log:        log,
+	})
+	if errors.Is(err, runner.ErrStart) {
+		return exitNotFound, err
+	}
+	if summary == nil {
+		return exitInternal, err
+	}
+	if err != nil {
+		log.Error().Err(err).Msg("finishing outputs")
+	}
+	return summary.ExitCode, nil
+}
+
+// replayFile drives the handlers from a recorded stream.
+func replayFile(args []string, h runner.Handler, stdin io.Reader, stderr io.Writer, log zerolog.Logger) (int, error) {
+	if len(args) != 1 {
+		return exitUsage, usagef("replay takes one FILE, or - for standard input")
+	}
+	var r io.Reader = stdin
+	if args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return exitUsage, usagef("replay: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	summary, err := runner.Replay(r, h, stderr, log)
+	if err != nil {
+		log.Error().Err(err).Msg("replay")
+	}
+	return summary.ExitCode, nil
+}
+
+// ansiblePlaybookVersion is the first line of `ansible-playbook --version`.
+func ansiblePlaybookVersion(command string) string {
+	out, err := exec.Command(command, "--version").Output()
+	if err != nil {
+		return fmt.Sprintf("%s: not found (%v)", command, err)
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	if path, err := exec.LookPath(command); err == nil {
+		return fmt.Sprintf("%s (%s)", line, path)
+	}
+	return line
+}

@@ -1,0 +1,57 @@
+package render
+
+import (
+	"github.com/fatih/color"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// palette colours output the way ansible-playbook does, or not at all.
+type palette struct {
+	ok, changed, failed, skipped, unreachable, ignored, rescued, banner, diffAdd, diffDel, diffHunk, dim *color.Color
+}
+
+func newPalette(enabled bool) *palette {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if enabled {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return &palette{
+		ok:          mk(color.FgGreen),
+		changed:     mk(color.FgYellow),
+		failed:      mk(color.FgRed),
+		skipped:     mk(color.FgCyan),
+		unreachable: mk(color.FgHiRed),
+		ignored:     mk(color.FgCyan),
+		rescued:     mk(color.FgMagenta),
+		banner:      mk(color.Bold),
+		diffAdd:     mk(color.FgGreen),
+		diffDel:     mk(color.FgRed),
+		diffHunk:    mk(color.FgCyan),
+		dim:         mk(color.Faint),
+	}
+}
+
+// status returns the colour of a result status.
+func (p *palette) status(s runner.Status) *color.Color {
+	switch s {
+	case runner.StatusChanged:
+		return p.changed
+	case runner.StatusFailed:
+		return p.failed
+	case runner.StatusSkipped:
+		return p.skipped
+	case runner.StatusUnreachable:
+		return p.unreachable
+	case runner.StatusIgnored:
+		return p.ignored
+	case runner.StatusRescued:
+		return p.rescued
+	}
+	return p.ok
+}

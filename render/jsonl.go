@@ -1,0 +1,166 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// JSONLSchemaVersion is the version of the --format=jsonl schema. It changes
+// only when a field is removed or changes meaning.
+const JSONLSchemaVersion = 1
+
+// RunEnd is the event_type of the last line, written when the run has ended.
+const RunEnd = "run_end"
+
+// Record is one line of --format=jsonl. Its field names follow the classic
+// JSON-output callbacks: timestamp, event_type, play, task, host, changed, result.
+type Record struct {
+	SchemaVersion int    `json:"schema_version"`
+	Timestamp     string `json:"timestamp"`
+	EventType     string `json:"event_type"`
+	Event         string `json:"event"` // the same as event_type, for short jq filters
+
+	Playbook   string `json:"playbook,omitempty"`
+	Play       string `json:"play,omitempty"`
+	PlayID     string `json:"play_id,omitempty"`
+	Task       string `json:"task,omitempty"`
+	TaskID     string `json:"task_id,omitempty"`
+	TaskPath   string `json:"task_path,omitempty"`
+	TaskAction string `json:"task_action,omitempty"`
+	IsHandler  bool   `json:"is_handler,omitempty"`
+	Host       string `json:"host,omitempty"`
+
+	Status      runner.Status      `json:"status,omitempty"`
+	Changed     *bool              `json:"changed,omitempty"`
+	Disposition runner.Disposition `json:"disposition,omitempty"`
+	Item        string             `json:"item,omitempty"`
+	Msg         string             `json:"msg,omitempty"`
+	NoLog       bool               `json:"no_log,omitempty"`
+	Attempts    int                `json:"attempts,omitempty"`
+	Retries     int                `json:"retries,omitempty"`
+	Result      json.RawMessage    `json:"result,omitempty"`
+
+	Diff          string   `json:"diff,omitempty"`
+	Handler       string   `json:"handler,omitempty"`
+	IncludedFile  string   `json:"included_file,omitempty"`
+	IncludedHosts []string `json:"included_hosts,omitempty"`
+
+	Stats             map[string]runner.HostCounts `json:"stats,omitempty"`
+	CustomStats       map[string]json.RawMessage   `json:"custom_stats,omitempty"`
+	GlobalCustomStats json.RawMessage              `json:"global_custom_stats,omitempty"`
+
+	// run_end only
+	ExitCode    *int               `json:"exit_code,omitempty"`
+	Outcome     string             `json:"outcome,omitempty"`
+	Interrupted bool               `json:"interrupted,omitempty"`
+	DurationSec *float64           `json:"duration_seconds,omitempty"`
+	Totals      *runner.HostCounts `json:"totals,omitempty"`
+}
+
+// JSONL writes one JSON object per event, each written as it happens, and
+// a run_end object when the run has ended.
+type JSONL struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// NewJSONL returns a JSON-lines renderer writing to w.
+func NewJSONL(w io.Writer) *JSONL {
+	j := &JSONL{w: w}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	return j
+}
+
+// Event writes the record of ev.
+func (j *JSONL) Event(ev *runner.Event, s *runner.Summary) error {
+	return j.write(NewRecord(ev, s))
+}
+
+// Finish writes the run_end record.
+func (j *JSONL) Finish(s *runner.Summary) error {
+	code := s.ExitCode
+	dur := s.Duration().Seconds()
+	totals := s.Totals()
+	ts := s.End
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	r := &Record{
+		SchemaVersion: JSONLSchemaVersion, Timestamp: formatTime(ts), EventType: RunEnd, Event: RunEnd,
+		ExitCode: &code, Outcome: s.Outcome(), Interrupted: s.Interrupted, DurationSec: &dur, Totals: &totals,
+	}
+	if s.Playbook != nil {
+		r.Playbook = s.Playbook.Path
+	}
+	return j.write(r)
+}
+
+func (j *JSONL) write(r *Record) error {
+	j.buf.Reset()
+	if err := j.enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := j.w.Write(j.buf.Bytes())
+	return err
+}
+
+// NewRecord returns the jsonl record of ev.
+func NewRecord(ev *runner.Event, s *runner.Summary) *Record {
+	r := &Record{
+		SchemaVersion: JSONLSchemaVersion,
+		Timestamp:     formatTime(ev.Time),
+		EventType:     string(ev.Kind),
+		Event:         string(ev.Kind),
+		Host:          ev.Host,
+		Item:          ev.Item,
+		NoLog:         ev.NoLog,
+		Disposition:   ev.Disposition,
+		Diff:          ev.DiffText,
+		Handler:       ev.Handler,
+		IncludedFile:  ev.IncludedFile,
+		IncludedHosts: ev.IncludeHosts,
+		Stats:         ev.Stats,
+		CustomStats:   ev.CustomStats,
+	}
+	if s != nil && s.Playbook != nil {
+		r.Playbook = s.Playbook.Path
+	}
+	if ev.Playbook != nil {
+		r.Playbook = ev.Playbook.Path
+	}
+	if ev.Play != nil {
+		r.Play, r.PlayID = ev.Play.Name, ev.Play.ID
+	}
+	if ev.Task != nil {
+		r.Task, r.TaskID, r.TaskPath, r.TaskAction, r.IsHandler = ev.Task.Name, ev.Task.ID, ev.Task.Path, ev.Task.Action, ev.Task.Handler
+	}
+	if len(ev.GlobalCustomStats) > 0 && string(ev.GlobalCustomStats) != "{}" {
+		r.GlobalCustomStats = ev.GlobalCustomStats
+	}
+	if res := ev.Result; res != nil {
+		changed := res.Changed
+		r.Changed = &changed
+		r.Result = res.Raw
+		r.Attempts, r.Retries = res.Attempts, res.Retries
+		if ev.Kind.IsHostResult() || ev.Kind.IsItem() {
+			r.Status = ev.Status()
+		}
+		if !ev.NoLog && r.Status != runner.StatusOK && r.Status != runner.StatusChanged {
+			r.Msg = res.Message()
+		}
+	}
+	return r
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}

@@ -1,0 +1,35 @@
+// Package render turns the events of a run into output for people and
+// programs: text like ansible-playbook's, tables, and JSON lines. Each
+// renderer is a runner.Handler.
+package render
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// Formats lists the output formats, the default first.
+var Formats = []string{"text", "table", "jsonl"}
+
+// Options tune a renderer.
+type Options struct {
+	// Color turns on ANSI colours.
+	Color bool
+	// Live shows a status line with the running task (text on a terminal only).
+	Live bool
+}
+
+// New returns the renderer for format, writing to w.
+func New(format string, w io.Writer, opts Options) (runner.Handler, error) {
+	switch format {
+	case "text", "":
+		return NewText(w, opts), nil
+	case "table":
+		return NewTable(w, opts), nil
+	case "jsonl":
+		return NewJSONL(w), nil
+	}
+	return nil, fmt.Errorf("--format: unknown format %q (want text, table or jsonl)", format)
+}

@@ -1,0 +1,373 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// bannerWidth is the width of PLAY and TASK banners, as ansible-playbook
+// prints them when it is not on a terminal.
+const bannerWidth = 80
+
+// slowestShown is how many of the slowest tasks follow the recap.
+const slowestShown = 5
+
+// Text renders a run the way an ansible-playbook user expects to read it:
+// banners, a line per host result, loop items, retries, handlers, diffs,
+// the recap, then the total duration and the slowest tasks.
+type Text struct {
+	w      io.Writer
+	c      *palette
+	live   bool
+	status bool // a status line is on screen
+	buf    bytes.Buffer
+	// taskShown is the task whose banner was printed last.
+	taskShown *runner.Task
+}
+
+// NewText returns a text renderer writing to w.
+func NewText(w io.Writer, opts Options) *Text {
+	return &Text{w: w, c: newPalette(opts.Color), live: opts.Live}
+}
+
+// Event prints the lines for ev.
+func (t *Text) Event(ev *runner.Event, s *runner.Summary) error {
+	t.buf.Reset()
+	t.clearStatus()
+	t.render(ev, s)
+	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats {
+		t.statusLine(s)
+	}
+	return t.flush()
+}
+
+// Finish prints the recap when Ansible did not, then the duration and the slowest tasks.
+func (t *Text) Finish(s *runner.Summary) error {
+	t.buf.Reset()
+	t.clearStatus()
+	if len(s.Hosts) == 0 && !s.Interrupted {
+		return t.flush()
+	}
+	if s.Interrupted {
+		fmt.Fprintf(&t.buf, "\n%s\n", t.c.failed.Sprintf("RUN INTERRUPTED: the run ended before Ansible's recap (exit code %d); counts so far:", s.ExitCode))
+		t.recap(s)
+	}
+	fmt.Fprintf(&t.buf, "Duration: %s\n", formatDuration(s.Duration()))
+	slow := s.Slowest(slowestShown)
+	if len(slow) > 0 {
+		t.buf.WriteString("Slowest tasks:\n")
+		for _, tr := range slow {
+			fmt.Fprintf(&t.buf, "  %8s  %s", formatDuration(tr.Duration()), tr.Task.Name)
+			if tr.Task.Path != "" {
+				t.buf.WriteString(t.c.dim.Sprintf(" (%s)", tr.Task.Path))
+			}
+			t.buf.WriteByte('\n')
+		}
+	}
+	return t.flush()
+}
+
+func (t *Text) render(ev *runner.Event, s *runner.Summary) {
+	b := &t.buf
+	switch ev.Kind {
+	case runner.PlayStart:
+		name := ev.Play.Name
+		t.banner("PLAY [" + name + "]")
+	case runner.TaskStart, runner.CleanupTaskStart:
+		t.taskBanner("TASK", ev.Task)
+	case runner.HandlerTaskStart:
+		t.taskBanner("RUNNING HANDLER", ev.Task)
+	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
+		t.ensureBanner(ev.Task)
+		t.result(ev)
+	case runner.ItemOK, runner.ItemFailed, runner.ItemSkipped:
+		t.ensureBanner(ev.Task)
+		t.item(ev)
+	case runner.RunnerRetry:
+		t.ensureBanner(ev.Task)
+		left := ev.Result.Retries - ev.Result.Attempts
+		fmt.Fprintf(b, "%s\n", t.c.failed.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
+	case runner.AsyncPoll:
+		fmt.Fprintf(b, "ASYNC POLL on %s: %s\n", ev.Host, asyncInfo(ev.Result))
+	case runner.AsyncOK:
+		fmt.Fprintf(b, "%s\n", t.c.ok.Sprintf("ASYNC OK on %s: %s", ev.Host, asyncInfo(ev.Result)))
+	case runner.AsyncFailed:
+		fmt.Fprintf(b, "%s\n", t.c.failed.Sprintf("ASYNC FAILED on %s: %s", ev.Host, asyncInfo(ev.Result)))
+	case runner.FileDiff:
+		t.diff(ev.DiffText)
+	case runner.Include:
+		fmt.Fprintf(b, "included: %s for %s\n", ev.IncludedFile, strings.Join(ev.IncludeHosts, ", "))
+	case runner.NoHostsMatched:
+		fmt.Fprintf(b, "%s\n", t.c.skipped.Sprint("skipping: no hosts matched"))
+	case runner.NoHostsRemaining:
+		t.banner("NO MORE HOSTS LEFT")
+	case runner.PlaybookStats:
+		t.recap(s)
+	}
+}
+
+func (t *Text) banner(msg string) {
+	stars := bannerWidth - len(msg) - 1
+	if stars < 3 {
+		stars = 3
+	}
+	fmt.Fprintf(&t.buf, "\n%s %s\n", t.c.banner.Sprint(msg), strings.Repeat("*", stars))
+}
+
+func (t *Text) taskBanner(kind string, task *runner.Task) {
+	t.banner(kind + " [" + taskName(task) + "]")
+	t.taskShown = task
+}
+
+// ensureBanner repeats a task's banner when results of another task came
+// in between, as with strategy free.
+func (t *Text) ensureBanner(task *runner.Task) {
+	if task == nil || task == t.taskShown {
+		return
+	}
+	kind := "TASK"
+	if task.Handler {
+		kind = "RUNNING HANDLER"
+	}
+	t.taskBanner(kind, task)
+}
+
+func (t *Text) result(ev *runner.Event) {
+	b := &t.buf
+	host := hostLabel(ev)
+	switch ev.Kind {
+	case runner.RunnerOK:
+		if ev.IsInclude {
+			return // the Include event says it: "included: FILE for HOSTS"
+		}
+		if ev.Loop {
+			// the items said it all; ansible-playbook prints nothing more either
+			return
+		}
+		word, c := "ok", t.c.ok
+		if ev.Result.Changed {
+			word, c = "changed", t.c.changed
+		}
+		line := fmt.Sprintf("%s: [%s]", word, host)
+		if out := okOutput(ev); out != "" {
+			line += " => " + out
+		}
+		fmt.Fprintln(b, c.Sprint(line))
+	case runner.RunnerSkipped:
+		fmt.Fprintln(b, t.c.skipped.Sprintf("skipping: [%s]", host))
+	case runner.RunnerFailed:
+		msg := failureMessage(ev)
+		switch ev.Disposition {
+		case runner.Rescued:
+			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
+			fmt.Fprintln(b, t.c.rescued.Sprint("...rescued"))
+		case runner.Ignored:
+			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
+			fmt.Fprintln(b, t.c.ignored.Sprint("...ignoring"))
+		default:
+			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
+		}
+	case runner.RunnerUnreach:
+		fmt.Fprintln(b, t.c.unreachable.Sprintf("fatal: [%s]: UNREACHABLE! => %s", host, failureMessage(ev)))
+		if ev.IgnoreUnreachable {
+			fmt.Fprintln(b, t.c.ignored.Sprint("...ignoring"))
+		}
+	}
+}
+
+func (t *Text) item(ev *runner.Event) {
+	host := hostLabel(ev)
+	switch ev.Kind {
+	case runner.ItemOK:
+		word, c := "ok", t.c.ok
+		if ev.Result.Changed {
+			word, c = "changed", t.c.changed
+		}
+		line := fmt.Sprintf("%s: [%s] => (item=%s)", word, host, ev.Item)
+		if out := okOutput(ev); out != "" {
+			line += " => " + out
+		}
+		fmt.Fprintln(&t.buf, c.Sprint(line))
+	case runner.ItemSkipped:
+		fmt.Fprintln(&t.buf, t.c.skipped.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
+	case runner.ItemFailed:
+		fmt.Fprintln(&t.buf, t.c.failed.Sprintf("failed: [%s] (item=%s) => %s", host, ev.Item, failureMessage(ev)))
+	}
+}
+
+func (t *Text) diff(text string) {
+	if text == "" {
+		return
+	}
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line == "" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "+++") || strings.HasPrefix(line, "---"):
+			t.buf.WriteString(line)
+		case strings.HasPrefix(line, "+"):
+			t.buf.WriteString(t.c.diffAdd.Sprint(line))
+		case strings.HasPrefix(line, "-"):
+			t.buf.WriteString(t.c.diffDel.Sprint(line))
+		case strings.HasPrefix(line, "@@"):
+			t.buf.WriteString(t.c.diffHunk.Sprint(line))
+		default:
+			t.buf.WriteString(line)
+		}
+	}
+	if !strings.HasSuffix(text, "\n") {
+		t.buf.WriteByte('\n')
+	}
+}
+
+// recap prints the PLAY RECAP with Ansible's layout.
+func (t *Text) recap(s *runner.Summary) {
+	t.banner("PLAY RECAP")
+	for _, h := range s.RecapHosts() {
+		c := s.Recap(h)
+		hc := t.c.ok
+		switch {
+		case c.Failures > 0 || c.Unreachable > 0:
+			hc = t.c.failed
+		case c.Changed > 0:
+			hc = t.c.changed
+		}
+		fmt.Fprintf(&t.buf, "%s : %s %s %s %s %s %s %s\n",
+			hc.Sprintf("%-26s", h),
+			t.count("ok", c.OK, t.c.ok), t.count("changed", c.Changed, t.c.changed),
+			t.count("unreachable", c.Unreachable, t.c.unreachable), t.count("failed", c.Failures, t.c.failed),
+			t.count("skipped", c.Skipped, t.c.skipped), t.count("rescued", c.Rescued, t.c.rescued),
+			t.count("ignored", c.Ignored, t.c.ignored))
+	}
+	t.buf.WriteByte('\n')
+}
+
+func (t *Text) count(name string, n int, c interface{ Sprintf(string, ...any) string }) string {
+	s := fmt.Sprintf("%s=%-4d", name, n)
+	if n == 0 {
+		return s
+	}
+	return c.Sprintf("%s", s)
+}
+
+// statusLine shows the running task and how many hosts are done with it.
+func (t *Text) statusLine(s *runner.Summary) {
+	tr := s.CurrentTask
+	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", taskName(tr.Task), tr.Done(), formatDuration(s.Duration())))
+	t.status = true
+}
+
+// clearStatus erases the status line before anything else is printed.
+func (t *Text) clearStatus() {
+	if t.status {
+		t.buf.WriteString("\r\x1b[K")
+		t.status = false
+	}
+}
+
+func (t *Text) flush() error {
+	if t.buf.Len() == 0 {
+		return nil
+	}
+	_, err := t.w.Write(t.buf.Bytes())
+	return err
+}
+
+func taskName(task *runner.Task) string {
+	if task == nil {
+		return ""
+	}
+	return task.Name
+}
+
+func hostLabel(ev *runner.Event) string {
+	if ev.DelegatedTo != "" && ev.DelegatedTo != ev.Host {
+		return ev.Host + " -> " + ev.DelegatedTo
+	}
+	return ev.Host
+}
+
+func failureMessage(ev *runner.Event) string {
+	if ev.NoLog {
+		return "(output hidden: no_log: true)"
+	}
+	if ev.Result == nil {
+		return ""
+	}
+	msg := ev.Result.Message()
+	if msg == "" {
+		return "(no message)"
+	}
+	return msg
+}
+
+// okOutput is what an ok result shows after "=>": the message of debug
+// tasks, nothing for others.
+func okOutput(ev *runner.Event) string {
+	if ev.NoLog || ev.Result == nil || ev.Task == nil {
+		return ""
+	}
+	switch strings.TrimPrefix(ev.Task.Action, "ansible.builtin.") {
+	case "debug":
+	default:
+		return ""
+	}
+	if ev.Result.Msg != "" {
+		return ev.Result.Msg
+	}
+	// debug var=NAME returns {NAME: value}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(ev.Result.Raw, &fields) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		switch k {
+		case "changed", "failed", "skipped", "item", "ansible_loop_var", "action":
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		var v bytes.Buffer
+		json.Compact(&v, fields[k])
+		parts = append(parts, k+": "+v.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func asyncInfo(r *runner.Result) string {
+	if r == nil {
+		return ""
+	}
+	var f struct {
+		JID      string `json:"ansible_job_id"`
+		Started  any    `json:"started"`
+		Finished any    `json:"finished"`
+	}
+	json.Unmarshal(r.Raw, &f)
+	return fmt.Sprintf("jid=%s started=%v finished=%v", f.JID, f.Started, f.Finished)
+}
+
+// formatDuration prints a duration rounded for people: 850ms, 12.3s, 4m05s.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
