@@ -49,6 +49,12 @@ type outputEnv struct {
 // handlers are called.
 var outputs = []output{}
 
+func init() {
+	// Short flags all belong to ansible-playbook: -h and -v pass through.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show ansible-tap's help (-h shows ansible-playbook's)"}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print ansible-tap's version and the ansible-playbook it runs"}
+}
+
 func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
@@ -59,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, o := range outputs {
 		flags = append(flags, o.flags...)
 	}
-	own, rest, err := splitArgs(args[1:], flags)
+	own, rest, err := splitArgs(args[1:], append(flags, cli.HelpFlag, cli.VersionFlag))
 	if err != nil {
 		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
 		return exitUsage

@@ -1,0 +1,95 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the recorded streams")
+
+// streams are the event streams recorded from real runs; the command that
+// recorded each is written beside it.
+func streams(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob("../testdata/streams/*.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no recorded streams in ../testdata/streams")
+	}
+	return paths
+}
+
+// replay renders a recorded stream with the renderer of format.
+func replay(t *testing.T, path, format string, opts Options) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	h, err := New(format, &out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.Replay(f, h, &bytes.Buffer{}, zerolog.Nop()); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for _, stream := range streams(t) {
+		name := strings.TrimSuffix(filepath.Base(stream), ".jsonl")
+		for _, format := range Formats {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				got := replay(t, stream, format, Options{})
+				golden := filepath.Join("testdata", name+"."+format+".golden")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./render -update)", err)
+				}
+				if diff := cmp.Diff(string(want), string(got)); diff != "" {
+					t.Errorf("%s differs from %s (-want +got):\n%s", format, golden, diff)
+				}
+			})
+		}
+	}
+}
+
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// Colour must change nothing but the escape codes: tables stay aligned.
+func TestColorOnlyAddsEscapes(t *testing.T) {
+	for _, stream := range streams(t) {
+		for _, format := range []string{"text", "table"} {
+			plain := replay(t, stream, format, Options{})
+			colored := replay(t, stream, format, Options{Color: true})
+			if !bytes.Contains(colored, []byte("\x1b[")) {
+				t.Errorf("%s %s: no colour with Color on", stream, format)
+			}
+			stripped := ansiEscape.ReplaceAll(colored, nil)
+			if diff := cmp.Diff(string(plain), string(stripped)); diff != "" {
+				t.Errorf("%s %s: colour changed more than escapes (-plain +stripped):\n%s", stream, format, diff)
+			}
+		}
+	}
+}
