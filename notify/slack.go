@@ -1,0 +1,130 @@
+package notify
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// SlackOptions configure a Slack notifier.
+type SlackOptions struct {
+	// URL is the incoming webhook: a credential, never logged.
+	URL string
+	// Channel overrides the webhook's channel, where Slack allows it.
+	Channel string
+	// OnSuccess posts the summary of a run that did not fail; by default
+	// only failed and interrupted runs post one.
+	OnSuccess bool
+	// Quiet and MaxDelay coalesce alerts: a batch is posted once no alert
+	// came for Quiet (default 1s), or MaxDelay (default 5s) after its first.
+	Quiet, MaxDelay time.Duration
+	// Group shares the shutdown deadline with other notifiers; nil means
+	// a group of its own with DefaultTimeout.
+	Group *Group
+	// RequestTimeout bounds one attempt (default 5s); Retry is the retry policy.
+	RequestTimeout time.Duration
+	Retry          RetryPolicy
+	// Client overrides the HTTP client.
+	Client *http.Client
+	Log    zerolog.Logger
+}
+
+// Slack posts alerts for fatal failures and unreachable hosts while the
+// playbook runs, and a summary at the end, to a Slack incoming webhook. It
+// is a runner.Handler. Messages are posted one at a time, in order.
+type Slack struct {
+	opts     SlackOptions
+	sender   *Sender
+	alerts   *coalescer
+	playbook string // the playbook's file name
+	dir      string // the playbook's directory, to shorten task paths
+}
+
+// alert is a fatal failure or an unreachable host, copied out of its event.
+type alert struct {
+	host, play, taskID, task, path, message string
+	unreachable                             bool
+}
+
+// NewSlack returns a Slack notifier ready to receive events.
+func NewSlack(opts SlackOptions) *Slack {
+	if opts.Quiet <= 0 {
+		opts.Quiet = time.Second
+	}
+	if opts.MaxDelay <= 0 {
+		opts.MaxDelay = 5 * time.Second
+	}
+	if opts.Group == nil {
+		opts.Group = &Group{Log: opts.Log}
+	}
+	s := &Slack{opts: opts}
+	s.sender = NewSender(SenderOptions{
+		Name: "slack", URL: opts.URL, Workers: 1, QueueSize: 256,
+		RequestTimeout: opts.RequestTimeout, Retry: opts.Retry, Client: opts.Client, Log: opts.Log,
+	})
+	s.alerts = &coalescer{quiet: opts.Quiet, maxDelay: opts.MaxDelay, flush: s.postAlerts}
+	opts.Group.join()
+	return s
+}
+
+// Event turns a fatal failure or an unreachable host into an alert. Ignored
+// and rescued failures post nothing. It never waits on the network.
+func (s *Slack) Event(ev *runner.Event, _ *runner.Summary) error {
+	if ev.Kind == runner.PlaybookStart && ev.Playbook != nil {
+		s.playbook = filepath.Base(ev.Playbook.Path)
+		s.dir = filepath.Dir(ev.Playbook.Path)
+	}
+	if !isAlert(ev) {
+		return nil
+	}
+	a := alert{host: ev.Host, unreachable: ev.Kind == runner.RunnerUnreach}
+	if ev.Play != nil {
+		a.play = ev.Play.Name
+	}
+	if ev.Task != nil {
+		a.taskID, a.task, a.path = ev.Task.ID, ev.Task.Name, ev.Task.Path
+	}
+	switch {
+	case ev.NoLog:
+		a.message = "(the output is hidden: no_log)"
+	case ev.Result != nil:
+		a.message = ev.Result.Message()
+	}
+	s.alerts.add(a)
+	return nil
+}
+
+// Finish posts the pending alerts and the summary, then waits, at most the
+// group's deadline, for the deliveries. It never returns an error.
+func (s *Slack) Finish(sum *runner.Summary) error {
+	if s.playbook == "" && sum.Playbook != nil {
+		s.playbook = filepath.Base(sum.Playbook.Path)
+		s.dir = filepath.Dir(sum.Playbook.Path)
+	}
+	s.alerts.flushNow()
+	if outcome := sum.Outcome(); s.opts.OnSuccess || outcome == "failed" || outcome == "interrupted" {
+		s.post("summary", summaryMessage(sum, s.playbook, s.dir))
+	}
+	s.opts.Group.finish(s.sender)
+	return nil
+}
+
+// postAlerts posts one message for a batch of alerts.
+func (s *Slack) postAlerts(batch []alert) {
+	s.post("alert", alertMessage(batch, s.playbook, s.dir))
+}
+
+func (s *Slack) post(kind string, m slackMessage) {
+	m.Channel = s.opts.Channel
+	body, err := json.Marshal(m)
+	if err != nil { // only plain strings: cannot happen
+		s.opts.Log.Error().Err(err).Msg("slack: encoding a message")
+		return
+	}
+	s.sender.Send(&Message{ID: newID(), Kind: kind, Body: body})
+}

@@ -1,0 +1,231 @@
+package notify
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// EventFilter says which events a webhook receives.
+type EventFilter string
+
+// The event filters of --webhook-events.
+const (
+	// AllEvents sends every playbook, play, task, result, item and retry event, and the summary.
+	AllEvents EventFilter = "all"
+	// FailureEvents sends fatal failures and unreachable hosts, and the summary.
+	FailureEvents EventFilter = "failures"
+	// SummaryEvents sends the summary only.
+	SummaryEvents EventFilter = "summary"
+)
+
+// ParseEventFilter reads the value of --webhook-events.
+func ParseEventFilter(s string) (EventFilter, error) {
+	switch f := EventFilter(s); f {
+	case AllEvents, FailureEvents, SummaryEvents:
+		return f, nil
+	case "":
+		return AllEvents, nil
+	}
+	return "", fmt.Errorf("unknown value %q: want all, failures or summary", s)
+}
+
+// WebhookOptions configure a Webhook.
+type WebhookOptions struct {
+	// URL receives the payloads; it is never logged.
+	URL string
+	// Events chooses the events sent; empty means AllEvents.
+	Events EventFilter
+	// Token, when set, is sent as "Authorization: Bearer TOKEN".
+	Token string
+	// Secret, when set, signs each body (see Sign and Verify).
+	Secret string
+	// Redact adds key words to DefaultRedactKeys.
+	Redact []string
+	// Group shares the shutdown deadline with other notifiers; nil means
+	// a group of its own with DefaultTimeout.
+	Group *Group
+	// Workers deliver in parallel (default 8); QueueSize bounds the
+	// waiting payloads (default 4096).
+	Workers   int
+	QueueSize int
+	// RequestTimeout bounds one attempt (default 5s); Retry is the retry policy.
+	RequestTimeout time.Duration
+	Retry          RetryPolicy
+	// Client overrides the HTTP client.
+	Client *http.Client
+	Log    zerolog.Logger
+}
+
+// Webhook posts the events of a run as JSON to an HTTP endpoint. It is a
+// runner.Handler.
+type Webhook struct {
+	events     EventFilter
+	playbookID string
+	redactor   *Redactor
+	sender     *Sender
+	group      *Group
+	seq        int64
+	name       string
+}
+
+// NewWebhook returns a Webhook ready to receive events.
+func NewWebhook(opts WebhookOptions) *Webhook {
+	if opts.Events == "" {
+		opts.Events = AllEvents
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 8
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 4096
+	}
+	if opts.Group == nil {
+		opts.Group = &Group{Log: opts.Log}
+	}
+	token, secret := opts.Token, opts.Secret
+	w := &Webhook{
+		events:     opts.Events,
+		playbookID: newID(),
+		redactor:   NewRedactor(opts.Redact...),
+		group:      opts.Group,
+	}
+	w.sender = NewSender(SenderOptions{
+		Name: "webhook", URL: opts.URL, Workers: opts.Workers, QueueSize: opts.QueueSize,
+		RequestTimeout: opts.RequestTimeout, Retry: opts.Retry, Client: opts.Client, Log: opts.Log,
+		Prepare: func(req *http.Request, m *Message, body []byte) {
+			req.Header.Set(HeaderDelivery, m.ID)
+			req.Header.Set(HeaderEvent, m.Kind)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			if secret != "" {
+				ts := strconv.FormatInt(time.Now().Unix(), 10)
+				req.Header.Set(HeaderTimestamp, ts)
+				req.Header.Set(HeaderSignature, Sign(secret, ts, body))
+			}
+		},
+	})
+	w.group.join()
+	return w
+}
+
+// PlaybookID is the id that every payload of this run carries.
+func (w *Webhook) PlaybookID() string { return w.playbookID }
+
+// Event queues the payload of ev, if the filter wants it. It copies what it
+// needs from ev and never waits on the network.
+func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
+	if ev.Kind == runner.PlaybookStart && ev.Playbook != nil {
+		w.name = filepath.Base(ev.Playbook.Path)
+	}
+	eventType := webhookEventType(ev)
+	if eventType == "" || !w.wants(eventType, ev) {
+		return nil
+	}
+	d := EventData{
+		Kind:     string(ev.Kind),
+		Play:     playInfo(ev.Play),
+		Task:     taskInfo(ev.Task),
+		Host:     ev.Host,
+		Playbook: playbookInfo(ev),
+		NoLog:    ev.NoLog,
+	}
+	var raw []byte // the result's private copy; ev.Raw is not kept
+	if ev.Result != nil {
+		d.Status = string(ev.Status())
+		d.Disposition = string(ev.Disposition)
+		d.Changed = ev.Result.Changed
+		if !ev.NoLog {
+			d.Message = ev.Result.Message()
+			d.Item = ev.Item
+			raw = ev.Result.Raw
+		}
+	}
+	w.send(eventType, ev.Time, func() any {
+		if raw != nil {
+			d.Result = w.redactor.JSON(raw)
+		}
+		return d
+	})
+	return nil
+}
+
+// Finish sends the summary and waits, at most the group's deadline, for
+// the deliveries. It never returns an error: a notifier failure is logged.
+func (w *Webhook) Finish(s *runner.Summary) error {
+	if w.name == "" && s.Playbook != nil {
+		w.name = filepath.Base(s.Playbook.Path)
+	}
+	d := summaryData(s)
+	w.send(EventPlaybookEnd, time.Now(), func() any { return d })
+	w.group.finish(w.sender)
+	return nil
+}
+
+// send numbers the payload and queues it; it is encoded on a worker.
+func (w *Webhook) send(eventType string, at time.Time, data func() any) {
+	w.seq++
+	env := Envelope{
+		SchemaVersion: SchemaVersion, EventType: eventType, PlaybookID: w.playbookID,
+		PlaybookName: w.name, Sequence: w.seq, Timestamp: timestamp(at),
+	}
+	w.sender.Send(&Message{ID: newID(), Kind: eventType, Build: func() ([]byte, error) {
+		env.Data = data()
+		return json.Marshal(env)
+	}})
+}
+
+func (w *Webhook) wants(eventType string, ev *runner.Event) bool {
+	switch w.events {
+	case AllEvents:
+		return true
+	case FailureEvents:
+		return eventType == EventTaskResult && isAlert(ev)
+	}
+	return false // the summary is sent by Finish
+}
+
+// isAlert reports whether ev is a fatal failure or an unreachable host.
+func isAlert(ev *runner.Event) bool {
+	switch ev.Kind {
+	case runner.RunnerFailed:
+		return ev.Disposition == runner.Fatal || ev.Disposition == ""
+	case runner.RunnerUnreach:
+		return !ev.IgnoreUnreachable
+	}
+	return false
+}
+
+func webhookEventType(ev *runner.Event) string {
+	switch {
+	case ev.Kind == runner.PlaybookStart:
+		return EventPlaybookStart
+	case ev.Kind == runner.PlayStart:
+		return EventPlayStart
+	case ev.Kind.IsTaskStart():
+		return EventTaskStart
+	case ev.Kind.IsHostResult():
+		return EventTaskResult
+	case ev.Kind.IsItem():
+		return EventItemResult
+	case ev.Kind == runner.RunnerRetry:
+		return EventTaskRetry
+	}
+	return ""
+}
+
+func playbookInfo(ev *runner.Event) *PlaybookInfo {
+	if ev.Kind != runner.PlaybookStart || ev.Playbook == nil {
+		return nil
+	}
+	p := ev.Playbook
+	return &PlaybookInfo{Path: p.Path, Check: p.Check, Diff: p.Diff, AnsibleVersion: p.AnsibleVersion}
+}
