@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"net/url"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ansible-tap/ansible-tap/notify"
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// notifyOutput is the Slack and webhook notifiers. Their credentials come
+// from the environment; a URL given on the command line is never echoed.
+func notifyOutput() output {
+	return output{
+		flags: []cli.Flag{
+			&cli.StringFlag{Name: "slack", Usage: "post failures and a summary to this Slack incoming webhook `URL`", EnvVars: []string{"SLACK_WEBHOOK_URL", "ANSIBLE_TAP_SLACK_WEBHOOK"}},
+			&cli.StringFlag{Name: "slack-channel", Usage: "post to this Slack `CHANNEL` instead of the webhook's own", EnvVars: []string{"SLACK_CHANNEL"}},
+			&cli.BoolFlag{Name: "slack-on-success", Usage: "post a Slack summary also when the run did not fail", EnvVars: []string{"SLACK_NOTIFY_SUCCESS"}},
+			&cli.StringFlag{Name: "webhook", Usage: "post the run's events as JSON to this `URL` (token: ANSIBLE_TAP_WEBHOOK_TOKEN, signing secret: ANSIBLE_TAP_WEBHOOK_SECRET)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_URL", "ANSIBLE_WEBHOOK_URL"}},
+			&cli.StringFlag{Name: "webhook-events", Value: "all", Usage: "webhook `EVENTS`: all, failures or summary", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_EVENTS"}},
+			&cli.DurationFlag{Name: "notify-timeout", Value: notify.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for notifications to be delivered", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_TIMEOUT"}},
+			&cli.StringSliceFlag{Name: "redact", Usage: "also hide values under this `KEY` in notifications (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
+		},
+		handlers: notifyHandlers,
+	}
+}
+
+func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
+	slackURL, webhookURL := c.String("slack"), c.String("webhook")
+	if err := checkNotifyURL(slackURL); err != nil {
+		return nil, usagef("--slack: %v", err)
+	}
+	if err := checkNotifyURL(webhookURL); err != nil {
+		return nil, usagef("--webhook: %v", err)
+	}
+	events, err := notify.ParseEventFilter(c.String("webhook-events"))
+	if err != nil {
+		return nil, usagef("--webhook-events: %v", err)
+	}
+	timeout := c.Duration("notify-timeout")
+	if timeout <= 0 {
+		return nil, usagef("--notify-timeout: must be positive, got %s", timeout)
+	}
+	log := env.Log.With().Str("component", "notify").Logger()
+	group := &notify.Group{Timeout: timeout, Log: log}
+	var handlers []runner.Handler
+	if slackURL != "" {
+		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
+			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: c.Bool("slack-on-success"),
+			Group: group, Log: log,
+		}))
+	}
+	if webhookURL != "" {
+		handlers = append(handlers, notify.NewWebhook(notify.WebhookOptions{
+			URL: webhookURL, Events: events, Redact: c.StringSlice("redact"), Group: group, Log: log,
+			Token:  firstEnv("ANSIBLE_TAP_WEBHOOK_TOKEN", "ANSIBLE_WEBHOOK_TOKEN"),
+			Secret: firstEnv("ANSIBLE_TAP_WEBHOOK_SECRET"),
+		}))
+	}
+	return handlers, nil
+}
+
+// checkNotifyURL accepts an empty value or an absolute http(s) URL. Its
+// message never repeats the URL, which is a credential.
+func checkNotifyURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errNotHTTPURL
+	}
+	return nil
+}
+
+var errNotHTTPURL = errors.New("not an absolute http:// or https:// URL (the value is not shown: it may be a secret)")
+
+// firstEnv is the first of the environment variables that is set and not empty.
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
