@@ -6,6 +6,8 @@ package runner
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -139,20 +141,26 @@ type Result struct {
 	Raw         json.RawMessage
 }
 
-// Message is the one-line reason a user wants to read for a result:
-// msg, else stderr, else the return code.
+// Message is the reason a user wants to read for a result: msg (or the
+// skip reason), the return code when it is not zero, and stderr.
 func (r *Result) Message() string {
-	switch {
-	case r.Msg != "":
-		return r.Msg
-	case r.Stderr != "":
-		return r.Stderr
-	case r.SkipReason != "":
-		return r.SkipReason
-	case r.RC != nil && *r.RC != 0:
-		return "non-zero return code"
+	msg := r.Msg
+	if msg == "" {
+		msg = r.SkipReason
 	}
-	return ""
+	if r.RC != nil && *r.RC != 0 {
+		if msg == "" {
+			msg = "non-zero return code"
+		}
+		msg += " (rc=" + strconv.Itoa(*r.RC) + ")"
+	}
+	if stderr := strings.TrimSpace(r.Stderr); stderr != "" {
+		if msg == "" {
+			return stderr
+		}
+		msg += ": " + stderr
+	}
+	return msg
 }
 
 // HostCounts are one host's recap counts, with the field names of Ansible's
