@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The counting rules follow ansible/plugins/strategy/__init__.py; the
+// fidelity tests check them against real runs, these pin each rule down.
+func TestSummaryCountsLikeAnsible(t *testing.T) {
+	task := &Task{ID: "t1", Name: "task", Action: "command"}
+	res := func(changed bool) *Result { return &Result{Changed: changed} }
+	tests := []struct {
+		name string
+		ev   Event
+		want HostCounts
+	}{
+		{"ok", Event{Kind: RunnerOK, Result: res(false)}, HostCounts{OK: 1}},
+		{"changed", Event{Kind: RunnerOK, Result: res(true)}, HostCounts{OK: 1, Changed: 1}},
+		{"include counts when loaded", Event{Kind: RunnerOK, IsInclude: true, Result: res(false)}, HostCounts{}},
+		{"fatal failure", Event{Kind: RunnerFailed, Disposition: Fatal, Result: res(true)}, HostCounts{Failures: 1}},
+		{"ignored failure", Event{Kind: RunnerFailed, Disposition: Ignored, Result: res(true)}, HostCounts{OK: 1, Ignored: 1, Changed: 1}},
+		{"rescued failure", Event{Kind: RunnerFailed, Disposition: Rescued, Result: res(false)}, HostCounts{Rescued: 1}},
+		{"unreachable", Event{Kind: RunnerUnreach, Result: res(false)}, HostCounts{Unreachable: 1}},
+		{"ignored unreachable", Event{Kind: RunnerUnreach, IgnoreUnreachable: true, Result: res(false)}, HostCounts{OK: 1, Ignored: 1}},
+		{"skipped", Event{Kind: RunnerSkipped, Result: res(false)}, HostCounts{Skipped: 1}},
+		{"skipped meta task", Event{Kind: RunnerSkipped, Meta: true, Result: res(false)}, HostCounts{}},
+		{"loop item", Event{Kind: ItemOK, Result: res(true)}, HostCounts{}},
+		{"retry", Event{Kind: RunnerRetry, Result: res(false)}, HostCounts{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSummary()
+			ev := tt.ev
+			ev.Host, ev.Task, ev.Time = "web1", task, time.Unix(100, 0)
+			s.Add(&ev)
+			got := HostCounts{}
+			if c, ok := s.Counts["web1"]; ok {
+				got = *c
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("counts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSummaryIncludeCountsEachHost(t *testing.T) {
+	s := NewSummary()
+	s.Add(&Event{Kind: Include, IncludedFile: "x.yml", IncludeHosts: []string{"a", "b"}})
+	if s.Counts["a"].OK != 1 || s.Counts["b"].OK != 1 {
+		t.Errorf("counts %+v %+v", s.Counts["a"], s.Counts["b"])
+	}
+}
+
+func TestSummaryTaskTimingsAndFailures(t *testing.T) {
+	s := NewSummary()
+	at := func(sec int) time.Time { return time.Unix(1000+int64(sec), 0) }
+	task := &Task{ID: "t", Name: "slow"}
+	fast := &Task{ID: "f", Name: "fast"}
+	play := &Play{ID: "p", Name: "play"}
+	for _, ev := range []*Event{
+		{Kind: PlayStart, Time: at(0), Play: play},
+		{Kind: TaskStart, Time: at(0), Play: play, Task: task},
+		{Kind: RunnerStart, Time: at(0), Play: play, Task: task, Host: "a"},
+		{Kind: RunnerStart, Time: at(1), Play: play, Task: task, Host: "b"},
+		{Kind: RunnerOK, Time: at(3), Play: play, Task: task, Host: "a", Result: &Result{}},
+		{Kind: RunnerFailed, Time: at(5), Play: play, Task: task, Host: "b", Disposition: Fatal, Result: &Result{Msg: "boom"}},
+		{Kind: TaskStart, Time: at(5), Play: play, Task: fast},
+		{Kind: RunnerOK, Time: at(6), Play: play, Task: fast, Host: "a", Result: &Result{}},
+		// the next serial batch runs the slow task again
+		{Kind: PlayStart, Time: at(10), Play: play},
+		{Kind: TaskStart, Time: at(10), Play: play, Task: task},
+		{Kind: RunnerOK, Time: at(12), Play: play, Task: task, Host: "c", Result: &Result{}},
+	} {
+		s.Add(ev)
+	}
+	slow := s.Slowest(1)
+	if len(slow) != 1 || slow[0].Task != task || slow[0].Duration() != 7*time.Second {
+		t.Fatalf("slowest = %v (%v), want slow task with 5s+2s", slow[0].Task.Name, slow[0].Duration())
+	}
+	if got := slow[0].Results[1].Duration(); got != 4*time.Second {
+		t.Errorf("host b took %v, want 4s from its runner_on_start", got)
+	}
+	if len(s.Plays) != 1 {
+		t.Errorf("plays %d, want 1 (a serial batch is the same play)", len(s.Plays))
+	}
+	fatal := s.FatalFailures()
+	if len(fatal) != 1 || fatal[0].Host != "b" || fatal[0].Message != "boom" {
+		t.Errorf("fatal failures %+v", fatal)
+	}
+	if s.Duration() != 12*time.Second {
+		t.Errorf("duration %v", s.Duration())
+	}
+	if got := s.Outcome(); got != "failed" {
+		t.Errorf("outcome %q", got)
+	}
+}
