@@ -1,0 +1,82 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+func feed(h runner.Handler, events ...*runner.Event) *runner.Summary {
+	s := runner.NewSummary()
+	for _, ev := range events {
+		s.Add(ev)
+		h.Event(ev, s)
+	}
+	s.ExitCode = 0
+	h.Finish(s)
+	return s
+}
+
+func liveEvents() []*runner.Event {
+	t0 := time.Unix(1000, 0)
+	play := &runner.Play{ID: "p", Name: "web"}
+	task := &runner.Task{ID: "t", Name: "install"}
+	return []*runner.Event{
+		{Kind: runner.PlayStart, Time: t0, Play: play},
+		{Kind: runner.TaskStart, Time: t0, Play: play, Task: task},
+		{Kind: runner.RunnerOK, Time: t0.Add(time.Second), Play: play, Task: task, Host: "a", Result: &runner.Result{}},
+		{Kind: runner.RunnerOK, Time: t0.Add(2 * time.Second), Play: play, Task: task, Host: "b", Result: &runner.Result{Changed: true}},
+		{Kind: runner.PlaybookStats, Time: t0.Add(3 * time.Second), Stats: map[string]runner.HostCounts{"a": {OK: 1}, "b": {OK: 1, Changed: 1}}},
+	}
+}
+
+func TestTextLiveStatusLine(t *testing.T) {
+	var out bytes.Buffer
+	feed(NewText(&out, Options{Live: true}), liveEvents()...)
+	got := out.String()
+	if !strings.Contains(got, "install — 2 host(s) done") {
+		t.Errorf("no status line with the running task and hosts done:\n%q", got)
+	}
+	// Every status line is erased before the next output, and none is left at the end.
+	last := strings.LastIndex(got, "host(s) done")
+	if !strings.Contains(got[last:], "\r\x1b[K") {
+		t.Errorf("the last status line is not erased:\n%q", got[last:])
+	}
+	if strings.Contains(got, "host(s) done\n") {
+		t.Errorf("a status line ends in a newline:\n%q", got)
+	}
+}
+
+func TestTextNotLiveHasNoStatusLine(t *testing.T) {
+	var out bytes.Buffer
+	feed(NewText(&out, Options{}), liveEvents()...)
+	if strings.Contains(out.String(), "\r") || strings.Contains(out.String(), "host(s) done") {
+		t.Errorf("status line without Live:\n%q", out.String())
+	}
+	for _, want := range []string{"PLAY [web]", "TASK [install]", "ok: [a]", "changed: [b]", "PLAY RECAP", "Duration: 3.0s", "Slowest tasks:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestTextInterruptedRunPrintsRecapSoFar(t *testing.T) {
+	var out bytes.Buffer
+	h := NewText(&out, Options{})
+	evs := liveEvents()
+	s := runner.NewSummary()
+	for _, ev := range evs[:3] { // the stream ends before the stats
+		s.Add(ev)
+		h.Event(ev, s)
+	}
+	s.Interrupted, s.ExitCode = true, 99
+	h.Finish(s)
+	for _, want := range []string{"RUN INTERRUPTED", "exit code 99", "PLAY RECAP", "a                          : ok=1 "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, out.String())
+		}
+	}
+}
