@@ -1,0 +1,409 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+)
+
+// Minimal events of ansible-tap's schema used to build streams by hand.
+const (
+	evStart = `{"_event":"v2_playbook_on_start","playbook":{"path":"site.yml"}}`
+	evPlay  = `{"_event":"v2_playbook_on_play_start","play":{"id":"p1","name":"play"}}`
+	evTask  = `{"_event":"v2_playbook_on_task_start","task":{"id":"t1","name":"task","action":"command"}}`
+	evOK    = `{"_event":"v2_runner_on_ok","task":{"id":"t1","name":"task"},"host":"h1","hosts":{"h1":{"changed":true}}}`
+	evStats = `{"_event":"v2_playbook_on_stats","stats":{"h1":{"ok":1,"changed":1}}}`
+)
+
+// decodeAll reads every event of input, with text going to the returned buffer.
+func decodeAll(t *testing.T, input []byte) (*Decoder, []*Event, [][]byte, string) {
+	t.Helper()
+	var text bytes.Buffer
+	d := NewDecoder(bytes.NewReader(input))
+	d.Text = &text
+	var events []*Event
+	var raws [][]byte
+	for {
+		ev, err := d.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		events = append(events, ev)
+		raws = append(raws, bytes.Clone(ev.Raw))
+	}
+	return d, events, raws, text.String()
+}
+
+func kindsOf(events []*Event) []Kind {
+	out := make([]Kind, len(events))
+	for i, ev := range events {
+		out[i] = ev.Kind
+	}
+	return out
+}
+
+func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
+
+func TestDecoderPassesTextOn(t *testing.T) {
+	tests := []struct {
+		name      string
+		input     string
+		wantText  string
+		wantKinds []Kind
+	}{
+		{
+			name:      "text between events",
+			input:     lines("PLAY [all] ****", evStart, "[WARNING]: something", evPlay, "plain text"),
+			wantText:  lines("PLAY [all] ****", "[WARNING]: something", "plain text"),
+			wantKinds: []Kind{PlaybookStart, PlayStart},
+		},
+		{
+			name:      "text only",
+			input:     lines("ok: [localhost]", "  indented", "\ttabbed"),
+			wantText:  lines("ok: [localhost]", "  indented", "\ttabbed"),
+			wantKinds: nil,
+		},
+		{
+			name:      "a brace that is not JSON",
+			input:     lines(evStart, "{not json at all", evStats),
+			wantText:  lines("{not json at all"),
+			wantKinds: []Kind{PlaybookStart, PlaybookStats},
+		},
+		{
+			name:      "JSON that is not an event",
+			input:     lines(`{"foo":1}`, evStart, `[1,2,3]`, `"a string"`, `42`, evStats),
+			wantText:  lines(`{"foo":1}`, `[1,2,3]`, `"a string"`, `42`),
+			wantKinds: []Kind{PlaybookStart, PlaybookStats},
+		},
+		{
+			name:      "an _event that is not a string",
+			input:     lines(`{"_event":5}`, `{"_event":null,"x":1}`, evStart),
+			wantText:  lines(`{"_event":5}`, `{"_event":null,"x":1}`),
+			wantKinds: []Kind{PlaybookStart},
+		},
+		{
+			name:      "a lone brace after events",
+			input:     lines(evStart, "{", evStats),
+			wantText:  lines("{"),
+			wantKinds: []Kind{PlaybookStart, PlaybookStats},
+		},
+		{
+			name:      "a lone brace before any event",
+			input:     lines("{", evStart, evStats),
+			wantText:  lines("{"),
+			wantKinds: []Kind{PlaybookStart, PlaybookStats},
+		},
+		{
+			name:      "an indented JSON object that is not a report",
+			input:     lines("{", `  "changed": false`, "}", evStart),
+			wantText:  lines("{", `  "changed": false`, "}"),
+			wantKinds: []Kind{PlaybookStart},
+		},
+		{
+			name:      "CRLF line endings",
+			input:     "text\r\n" + evStart + "\r\n" + "more\r\n",
+			wantText:  lines("text", "more"),
+			wantKinds: []Kind{PlaybookStart},
+		},
+		{
+			name:      "an event cut short in the middle",
+			input:     lines(evStart, evOK[:30], evStats),
+			wantText:  lines(evOK[:30]),
+			wantKinds: []Kind{PlaybookStart, PlaybookStats},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, events, _, text := decodeAll(t, []byte(tt.input))
+			if text != tt.wantText {
+				t.Errorf("text:\n got %q\nwant %q", text, tt.wantText)
+			}
+			if got := kindsOf(events); !slices.Equal(got, tt.wantKinds) {
+				t.Errorf("kinds: got %v, want %v", got, tt.wantKinds)
+			}
+			if want := len(nonEmptyLines([]byte(tt.wantText))); d.NonEvents != want {
+				t.Errorf("NonEvents = %d, want %d", d.NonEvents, want)
+			}
+		})
+	}
+}
+
+func TestDecoderHugeLine(t *testing.T) {
+	const size = 64 << 20
+	stdout := strings.Repeat("x", size)
+	huge := `{"_event":"v2_runner_on_ok","task":{"id":"t1","name":"task"},"host":"h1","hosts":{"h1":{"changed":true,"stdout":"` +
+		stdout + `","msg":"done"}}}`
+	input := lines(evStart, evTask, huge, "after the huge line", evStats)
+	_, events, raws, text := decodeAll(t, []byte(input))
+	if got, want := kindsOf(events), []Kind{PlaybookStart, TaskStart, RunnerOK, PlaybookStats}; !slices.Equal(got, want) {
+		t.Fatalf("kinds: got %v, want %v", got, want)
+	}
+	if !bytes.Equal(raws[2], []byte(huge)) {
+		t.Errorf("Raw of the huge event: %d bytes, want the %d bytes of the line", len(raws[2]), len(huge))
+	}
+	r := events[2].Result
+	if r == nil || !r.Changed || r.Msg != "done" || !bytes.Contains(r.Raw, []byte(stdout)) {
+		t.Errorf("the huge result did not decode: %+v", r != nil && r.Changed)
+	}
+	if text != lines("after the huge line") {
+		t.Errorf("text = %q", text)
+	}
+}
+
+func TestReplayTruncatedStream(t *testing.T) {
+	stream, err := os.ReadFile(filepath.Join("testdata", "basic.tap.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := nonEmptyLines(stream)
+	last := len(all) - 1 // the stats
+	tests := []struct {
+		name string
+		line int // the line that is cut
+		cut  int // bytes of it that remain
+	}{
+		{"stats cut in the middle", last, len(all[last]) / 2},
+		{"stats cut after its brace", last, 1},
+		{"stats cut before its closing brace", last, len(all[last]) - 1},
+		{"a result cut in the middle", last - 3, len(all[last-3]) / 2},
+		{"the first line cut", 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var in bytes.Buffer
+			for _, l := range all[:tt.line] {
+				in.Write(l)
+				in.WriteByte('\n')
+			}
+			partial := all[tt.line][:tt.cut]
+			in.Write(partial) // no newline: the writer died here
+			var text bytes.Buffer
+			rec := &recorder{}
+			s, err := Replay(&in, rec, &text, zerolog.Nop())
+			if err != nil {
+				t.Fatalf("Replay: %v", err)
+			}
+			if !s.Interrupted || s.Complete {
+				t.Errorf("Interrupted = %v, Complete = %v; want an interrupted run", s.Interrupted, s.Complete)
+			}
+			if s.ExitCode != 99 {
+				t.Errorf("ExitCode = %d, want 99", s.ExitCode)
+			}
+			if rec.finished != 1 {
+				t.Errorf("Finish ran %d times, want 1", rec.finished)
+			}
+			if len(rec.events) != tt.line {
+				t.Errorf("%d events, want the %d complete lines", len(rec.events), tt.line)
+			}
+			if want := string(partial) + "\n"; text.String() != want {
+				t.Errorf("text = %q, want the partial line %q", text.String(), want)
+			}
+		})
+	}
+}
+
+func TestDecoderInvalidUTF8(t *testing.T) {
+	tests := []struct {
+		name      string
+		line      string
+		check     func(ev *Event) error
+		isText    bool
+		wantBytes string // must survive in Result.Raw
+	}{
+		{
+			name:      "in a message",
+			line:      `{"_event":"v2_runner_on_failed","task":{"id":"t1","name":"task"},"host":"h1","hosts":{"h1":{"failed":true,"msg":"bad ` + "\xff\xfe" + ` byte"}}}`,
+			wantBytes: "bad \xff\xfe byte",
+			check: func(ev *Event) error {
+				if ev.Result == nil || ev.Result.Msg != "bad \uFFFD\uFFFD byte" {
+					return fmt.Errorf("Msg = %q", ev.Result.Msg)
+				}
+				return nil
+			},
+		},
+		{
+			name: "in a host name",
+			line: `{"_event":"v2_runner_on_ok","task":{"id":"t1","name":"task"},"host":"h` + "\xc3" + `","hosts":{"h` + "\xc3" + `":{"changed":false}}}`,
+			check: func(ev *Event) error {
+				if ev.Host != "h\uFFFD" {
+					return fmt.Errorf("Host = %q", ev.Host)
+				}
+				return nil
+			},
+		},
+		{
+			name: "in a task name",
+			line: `{"_event":"v2_playbook_on_task_start","task":{"id":"t9","name":"t` + "\xe2\x82" + `"}}`,
+			check: func(ev *Event) error {
+				if ev.Task == nil || ev.Task.Name != "t\uFFFD\uFFFD" {
+					return fmt.Errorf("Task = %+v", ev.Task)
+				}
+				return nil
+			},
+		},
+		{
+			name:   "in a text line",
+			line:   "warning: caf\xe9 \xff",
+			isText: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := lines(evStart, tt.line, evStats)
+			_, events, raws, text := decodeAll(t, []byte(input))
+			if tt.isText {
+				if text != tt.line+"\n" {
+					t.Errorf("text = %q, want %q", text, tt.line+"\n")
+				}
+				if len(events) != 2 {
+					t.Errorf("%d events, want 2", len(events))
+				}
+				return
+			}
+			if len(events) != 3 {
+				t.Fatalf("%d events (%v), want 3; text %q", len(events), kindsOf(events), text)
+			}
+			if !bytes.Equal(raws[1], []byte(tt.line)) {
+				t.Errorf("Raw = %q, want the line verbatim", raws[1])
+			}
+			if r := events[1].Result; tt.wantBytes != "" && (r == nil || !bytes.Contains(r.Raw, []byte(tt.wantBytes))) {
+				t.Errorf("Result.Raw lost the bytes: %q", r.Raw)
+			}
+			if err := tt.check(events[1]); err != nil {
+				t.Error(err)
+			}
+			s := NewSummary()
+			for _, ev := range events {
+				s.Add(ev)
+			}
+		})
+	}
+}
+
+func TestDecoderSkipsUnknownKinds(t *testing.T) {
+	tests := []struct {
+		name        string
+		input       string
+		wantKinds   []Kind
+		wantUnknown int
+	}{
+		{"none", lines(evStart, evStats), []Kind{PlaybookStart, PlaybookStats}, 0},
+		{"a future kind", lines(evStart, `{"_event":"v2_runner_on_something_new","host":"h1"}`, evStats), []Kind{PlaybookStart, PlaybookStats}, 1},
+		{"a bare prefix", lines(`{"_event":"v2_"}`, evStart), []Kind{PlaybookStart}, 1},
+		{"several", lines(`{"_event":"x"}`, evStart, `{"_event":"v3_runner_on_ok"}`, `{"_event":"V2_RUNNER_ON_OK"}`), []Kind{PlaybookStart}, 3},
+		{"kinds without the v2_ prefix are known", lines(`{"_event":"playbook_on_start"}`), []Kind{PlaybookStart}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, events, _, text := decodeAll(t, []byte(tt.input))
+			if got := kindsOf(events); !slices.Equal(got, tt.wantKinds) {
+				t.Errorf("kinds: got %v, want %v", got, tt.wantKinds)
+			}
+			if d.Unknown != tt.wantUnknown {
+				t.Errorf("Unknown = %d, want %d", d.Unknown, tt.wantUnknown)
+			}
+			if text != "" || d.NonEvents != 0 {
+				t.Errorf("unknown kinds went to text: %q (%d)", text, d.NonEvents)
+			}
+		})
+	}
+}
+
+// hostResult is what every schema agrees on about one host's result.
+type hostResult struct {
+	Kind Kind
+	Task string
+	Host string
+}
+
+// streamFacts decodes a recorded stream with Replay.
+type streamFacts struct {
+	kinds   map[Kind]bool
+	results []hostResult // sorted
+	tasks   []string     // task starts, in order
+	hosts   []string
+	recap   map[string]HostCounts
+	summary *Summary
+}
+
+func replayFile(t *testing.T, name string) streamFacts {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec := &recorder{}
+	var text bytes.Buffer
+	s, err := Replay(f, rec, &text, zerolog.Nop())
+	if err != nil {
+		t.Fatalf("Replay %s: %v", name, err)
+	}
+	if text.Len() > 0 {
+		t.Errorf("%s: text %q", name, text.String())
+	}
+	facts := streamFacts{kinds: map[Kind]bool{}, recap: map[string]HostCounts{}, summary: s, hosts: s.RecapHosts()}
+	for _, ev := range rec.events {
+		facts.kinds[ev.Kind] = true
+		switch {
+		case ev.Kind.IsHostResult():
+			facts.results = append(facts.results, hostResult{ev.Kind, ev.Task.Name, ev.Host})
+		case ev.Kind == TaskStart:
+			facts.tasks = append(facts.tasks, ev.Task.Name)
+		}
+	}
+	sort.Slice(facts.results, func(i, j int) bool {
+		a, b := facts.results[i], facts.results[j]
+		return a.Task+"\x00"+a.Host < b.Task+"\x00"+b.Host
+	})
+	for _, h := range facts.hosts {
+		facts.recap[h] = s.Recap(h)
+	}
+	return facts
+}
+
+func TestStockStreamsDecodeLikeTap(t *testing.T) {
+	tap := replayFile(t, "basic.tap.jsonl")
+	if !tap.summary.Complete || tap.summary.ExitCode != 4 {
+		t.Fatalf("the tap recording: Complete %v, ExitCode %d; want a complete run with an unreachable host",
+			tap.summary.Complete, tap.summary.ExitCode)
+	}
+	for _, name := range []string{"basic.posix.jsonl", "basic.posix.json"} {
+		t.Run(name, func(t *testing.T) {
+			stock := replayFile(t, name)
+			for k := range stock.kinds {
+				if !tap.kinds[k] {
+					t.Errorf("kind %s decoded from %s but not from ansible-tap's stream", k, name)
+				}
+			}
+			if !reflect.DeepEqual(stock.results, tap.results) {
+				t.Errorf("host results:\n got %v\nwant %v", stock.results, tap.results)
+			}
+			if !slices.Equal(stock.tasks, tap.tasks) {
+				t.Errorf("task starts: got %v, want %v", stock.tasks, tap.tasks)
+			}
+			if !slices.Equal(stock.hosts, tap.hosts) {
+				t.Errorf("hosts: got %v, want %v", stock.hosts, tap.hosts)
+			}
+			if !reflect.DeepEqual(stock.recap, tap.recap) {
+				t.Errorf("recap:\n got %v\nwant %v", stock.recap, tap.recap)
+			}
+			if stock.summary.ExitCode != tap.summary.ExitCode || stock.summary.Interrupted {
+				t.Errorf("ExitCode %d, Interrupted %v; want %d, false", stock.summary.ExitCode, stock.summary.Interrupted, tap.summary.ExitCode)
+			}
+		})
+	}
+}
