@@ -1,0 +1,84 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// renderer renders a finished run to a report's bytes.
+type renderer func(s *runner.Summary, base string) []byte
+
+func junitWith(opts JUnitOptions) renderer {
+	return func(s *runner.Summary, base string) []byte {
+		opts.BaseDir = base
+		data, err := NewJUnit(opts).Render(s)
+		if err != nil {
+			panic(err)
+		}
+		return data
+	}
+}
+
+func markdownWith(opts MarkdownOptions) renderer {
+	return func(s *runner.Summary, base string) []byte {
+		opts.BaseDir = base
+		return NewMarkdown(opts).Render(s)
+	}
+}
+
+// TestGolden replays each recorded stream and compares the reports with
+// testdata/NAME.SUFFIX; -update rewrites them.
+func TestGolden(t *testing.T) {
+	md := MarkdownOptions{Slowest: DefaultSlowest, Replay: true}
+	cases := []struct {
+		recording, golden string
+		render            renderer
+	}{
+		{"mixed", "mixed.junit.xml", junitWith(JUnitOptions{})},
+		{"mixed", "mixed.fail-on-ignore-and-change.junit.xml", junitWith(JUnitOptions{FailOnIgnore: true, FailOnChange: true})},
+		{"mixed", "mixed.md", markdownWith(md)},
+		{"green", "green.junit.xml", junitWith(JUnitOptions{})},
+		{"green", "green.md", markdownWith(md)},
+		{"interrupted", "interrupted.junit.xml", junitWith(JUnitOptions{})},
+		{"interrupted", "interrupted.md", markdownWith(md)},
+	}
+	for _, c := range cases {
+		t.Run(c.golden, func(t *testing.T) {
+			s := replayRecording(t, c.recording)
+			got := c.render(s, recordedDir(t, c.recording))
+			path := filepath.Join("testdata", c.golden)
+			if *update {
+				writeTestFile(t, path, got)
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the report of the recording (run with -update to accept):\n%s", path, got)
+			}
+		})
+	}
+}
+
+// replayRecording replays testdata/NAME.jsonl and returns the finished summary.
+func replayRecording(t *testing.T, name string) *runner.Summary {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := runner.Replay(f, runner.NewFanout(zerolog.Nop()), io.Discard, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

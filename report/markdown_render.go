@@ -1,0 +1,181 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// messageLimit is the longest failure message a summary cell shows.
+const messageLimit = 500
+
+// outcomeIcons mark the outcome in the title.
+var outcomeIcons = map[string]string{
+	"ok": "✅", "changed": "✅", "failed": "❌", "interrupted": "⚠️",
+}
+
+// Render returns the Markdown summary of the run.
+func (m *Markdown) Render(s *runner.Summary) []byte {
+	var b strings.Builder
+	m.writeHeader(&b, s)
+	writeRecap(&b, s)
+	writeFailures(&b, s)
+	m.writeSlowest(&b, s)
+	return []byte(b.String())
+}
+
+func (m *Markdown) writeHeader(b *strings.Builder, s *runner.Summary) {
+	outcome := s.Outcome()
+	playbook := ""
+	if s.Playbook != nil && s.Playbook.Path != "" {
+		playbook = relPath(m.opts.BaseDir, s.Playbook.Path)
+	}
+	fmt.Fprintf(b, "## %s ansible-playbook %s: %s\n\n", outcomeIcons[outcome], inline(playbook), outcome)
+	t := s.Totals()
+	facts := []string{
+		"**Outcome:** " + outcome,
+		"**Duration:** " + humanDuration(s.Duration()),
+		fmt.Sprintf("**Exit code:** %d", s.ExitCode),
+		fmt.Sprintf("**Hosts:** %d", len(s.RecapHosts())),
+		fmt.Sprintf("**Tasks:** %d", len(s.Tasks)),
+		fmt.Sprintf("**Changed:** %d", t.Changed),
+	}
+	if !s.Start.IsZero() {
+		facts = append(facts, "**Started:** "+s.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	b.WriteString(strings.Join(facts, " · ") + "\n\n")
+	var notes []string
+	if s.Playbook != nil && s.Playbook.Check {
+		notes = append(notes, "Check mode: nothing was changed on the hosts.")
+	}
+	if m.opts.Replay {
+		notes = append(notes, "Replayed from a recorded event stream.")
+	}
+	for _, n := range notes {
+		fmt.Fprintf(b, "_%s_\n\n", n)
+	}
+	if s.Interrupted {
+		msg := "the run stopped before Ansible reported its stats"
+		if s.CurrentTask != nil && s.CurrentTask.Task != nil {
+			msg += ", during the task " + inline(s.CurrentTask.Task.Name)
+		}
+		fmt.Fprintf(b, "> **⚠️ Interrupted:** %s. The counts below are what was seen until then.\n\n", msg)
+	}
+	if s.ExitCode != 0 && t.Failures == 0 && t.Unreachable == 0 && !s.Interrupted {
+		fmt.Fprintf(b, "> **❌ ansible-playbook exited with code %d** without a failed task; see its output.\n\n", s.ExitCode)
+	}
+}
+
+func writeRecap(b *strings.Builder, s *runner.Summary) {
+	hosts := s.RecapHosts()
+	if len(hosts) == 0 {
+		return
+	}
+	b.WriteString("### Recap\n\n")
+	b.WriteString("| Host | ok | changed | unreachable | failed | skipped | rescued | ignored |\n")
+	b.WriteString("|:-----|---:|--------:|------------:|-------:|--------:|--------:|--------:|\n")
+	for _, h := range hosts {
+		writeRecapRow(b, cell(h, 0), s.Recap(h))
+	}
+	if len(hosts) > 1 {
+		writeRecapRow(b, "**Total**", s.Totals())
+	}
+	b.WriteString("\n")
+}
+
+func writeRecapRow(b *strings.Builder, host string, c runner.HostCounts) {
+	fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n",
+		host, c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored)
+}
+
+// writeFailures lists the fatal failures and unreachable hosts, then, folded
+// away, the failures that were ignored or rescued.
+func writeFailures(b *strings.Builder, s *runner.Summary) {
+	fatal := s.FatalFailures()
+	if len(fatal) > 0 {
+		fmt.Fprintf(b, "### Failed tasks (%d)\n\n", len(fatal))
+		writeFailureTable(b, fatal)
+		b.WriteString("\n")
+	}
+	var handled []runner.Failure
+	for _, f := range s.Failures {
+		if !f.Unreachable && f.Disposition != runner.Fatal {
+			handled = append(handled, f)
+		}
+	}
+	if len(handled) > 0 {
+		fmt.Fprintf(b, "<details><summary>Ignored and rescued failures (%d)</summary>\n\n", len(handled))
+		writeFailureTable(b, handled)
+		b.WriteString("\n</details>\n\n")
+	}
+}
+
+func writeFailureTable(b *strings.Builder, failures []runner.Failure) {
+	b.WriteString("| Host | Task | Play | Result | Message |\n")
+	b.WriteString("|:-----|:-----|:-----|:-------|:--------|\n")
+	for _, f := range failures {
+		task, play := "", ""
+		if f.Task != nil {
+			task = f.Task.Name
+		}
+		if f.Play != nil {
+			play = f.Play.Name
+		}
+		result := string(f.Disposition)
+		if f.Unreachable {
+			result = "unreachable"
+		}
+		msg := cell(f.Message, messageLimit)
+		if msg == "" {
+			msg = "_(no message)_"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", cell(f.Host, 0), cell(task, 0), cell(play, 0), result, msg)
+	}
+}
+
+func (m *Markdown) writeSlowest(b *strings.Builder, s *runner.Summary) {
+	if m.opts.Slowest <= 0 {
+		return
+	}
+	var tasks []*runner.TaskRun
+	for _, t := range s.Slowest(m.opts.Slowest) {
+		if t.Duration() > 0 {
+			tasks = append(tasks, t)
+		}
+	}
+	if len(tasks) == 0 {
+		return
+	}
+	b.WriteString("### Slowest tasks\n\n")
+	b.WriteString("| Duration | Task | Play | Hosts |\n")
+	b.WriteString("|---------:|:-----|:-----|------:|\n")
+	for _, t := range tasks {
+		task, play := "", ""
+		if t.Task != nil {
+			task = t.Task.Name
+		}
+		if t.Play != nil {
+			play = t.Play.Name
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d |\n", humanDuration(t.Duration()), cell(task, 0), cell(play, 0), t.Done())
+	}
+	b.WriteString("\n")
+}
+
+// humanDuration writes a duration the way a person reads it: 0.42 s,
+// 12.3 s, 2 min 05 s, 1 h 02 min.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+}

@@ -1,0 +1,1 @@
+cd /work/main/report && ansible-playbook -i testdata/inventory.ini testdata/green.yml
