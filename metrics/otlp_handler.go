@@ -1,0 +1,172 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// instrumentation names the tracer and meter of ansible-tap.
+const instrumentation = "github.com/ansible-tap/ansible-tap/metrics"
+
+// DefaultServiceName is the service.name of the resource unless
+// OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
+const DefaultServiceName = "ansible"
+
+// OTLPOptions configure the OTLP output. What they leave empty comes from
+// the standard OTEL_* environment variables.
+type OTLPOptions struct {
+	// Endpoint is the collector's base URL (as OTEL_EXPORTER_OTLP_ENDPOINT).
+	Endpoint string
+	// Protocol is http/protobuf or grpc.
+	Protocol string
+	// Playbook names the playbook when the run never reported one.
+	Playbook string
+	// Timeout bounds each export and the flush at the end; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Log receives diagnostics, export errors among them.
+	Log zerolog.Logger
+}
+
+// OTLP exports a run as traces and metrics over OTLP. Spans are exported in
+// batches as they end; the metrics are recorded and everything is flushed
+// when the run ends, within the timeout.
+type OTLP struct {
+	opts   OTLPOptions
+	tp     *sdktrace.TracerProvider // nil when traces are off
+	mp     *sdkmetric.MeterProvider // nil when metrics are off
+	tree   *spanTree
+	errors atomic.Int64
+}
+
+// NewOTLP returns the OTLP handler, or nil when neither the endpoint nor
+// the environment enables OTLP.
+func NewOTLP(opts OTLPOptions) (*OTLP, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	traces, err := resolveTarget(signalTraces, opts.Endpoint, opts.Protocol, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	metrics, err := resolveTarget(signalMetrics, opts.Endpoint, opts.Protocol, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if !traces.enabled && !metrics.enabled {
+		return nil, nil
+	}
+	ctx := context.Background()
+	res, err := resource.New(ctx,
+		resource.WithAttributes(attribute.String("service.name", DefaultServiceName)),
+		resource.WithFromEnv(), // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
+		resource.WithTelemetrySDK(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("OTLP resource: %w", err)
+	}
+	o := &OTLP{opts: opts}
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(o.exportError))
+
+	var tracer = noop.NewTracerProvider().Tracer(instrumentation)
+	if traces.enabled {
+		exp, err := newSpanExporter(ctx, traces, opts.Timeout)
+		if err != nil {
+			return nil, fmt.Errorf("OTLP traces: %w", err)
+		}
+		o.tp = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithBatcher(exp))
+		tracer = o.tp.Tracer(instrumentation)
+	}
+	if metrics.enabled {
+		exp, err := newMetricExporter(ctx, metrics, opts.Timeout)
+		if err != nil {
+			return nil, fmt.Errorf("OTLP metrics: %w", err)
+		}
+		// The run's metrics are recorded at its end and exported when the
+		// provider shuts down; the interval only matters for very long runs.
+		o.mp = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res),
+			sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp, sdkmetric.WithTimeout(opts.Timeout))))
+	}
+	o.tree = newSpanTree(tracer, callerContext(), opts.Playbook)
+	return o, nil
+}
+
+// callerContext carries the trace of TRACEPARENT (and TRACESTATE), so that
+// the playbook span joins the caller's trace, a CI pipeline's for instance.
+func callerContext() context.Context {
+	carrier := propagation.MapCarrier{}
+	if v := os.Getenv("TRACEPARENT"); v != "" {
+		carrier["traceparent"] = v
+	}
+	if v := os.Getenv("TRACESTATE"); v != "" {
+		carrier["tracestate"] = v
+	}
+	return propagation.TraceContext{}.Extract(context.Background(), carrier)
+}
+
+// exportError reports the SDK's export errors: the first as a warning, the
+// rest at debug level, so that a collector that is down does not flood stderr.
+func (o *OTLP) exportError(err error) {
+	if o.errors.Add(1) == 1 {
+		o.opts.Log.Warn().Err(err).Msg("OTLP export failed; later failures are logged at debug level")
+		return
+	}
+	o.opts.Log.Debug().Err(err).Msg("OTLP export failed")
+}
+
+// Event adds the event's spans. It never blocks on the network.
+func (o *OTLP) Event(ev *runner.Event, s *runner.Summary) error {
+	o.tree.event(ev, s)
+	return nil
+}
+
+// Finish ends the open spans, records the run's metrics and flushes both
+// within the timeout. An unreachable collector makes it return an error
+// after at most the timeout; the run's exit code is not affected.
+func (o *OTLP) Finish(s *runner.Summary) error {
+	o.tree.finish(s)
+	var errs []error
+	if o.mp != nil {
+		playbook := PlaybookLabel(playbookPath(s), o.opts.Playbook)
+		if err := recordRun(o.mp.Meter(instrumentation), s, playbook); err != nil {
+			errs = append(errs, fmt.Errorf("OTLP metrics: %w", err))
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.opts.Timeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	shutdown := func(what string, f func(context.Context) error) {
+		defer wg.Done()
+		if err := f(ctx); err != nil {
+			mu.Lock()
+			errs = append(errs, fmt.Errorf("OTLP %s: %w", what, err))
+			mu.Unlock()
+		}
+	}
+	if o.tp != nil {
+		wg.Add(1)
+		go shutdown("traces", o.tp.Shutdown)
+	}
+	if o.mp != nil {
+		wg.Add(1)
+		go shutdown("metrics", o.mp.Shutdown)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

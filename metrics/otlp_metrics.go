@@ -1,0 +1,76 @@
+package metrics
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// recordRun records the metrics of the finished run in s on meter: the same
+// values as the Prometheus metrics, with OpenTelemetry names.
+func recordRun(meter metric.Meter, s *runner.Summary, playbook string) error {
+	ctx := context.Background()
+	pb := attribute.String("ansible.playbook", playbook)
+
+	runs, err := meter.Int64Counter("ansible.playbook.runs", metric.WithUnit("{run}"),
+		metric.WithDescription("Playbook runs, by outcome (ok, changed, failed, interrupted)."))
+	if err != nil {
+		return err
+	}
+	results, err := meter.Int64Counter("ansible.playbook.task.results", metric.WithUnit("{result}"),
+		metric.WithDescription("Task results by status, summed over hosts, as in Ansible's recap."))
+	if err != nil {
+		return err
+	}
+	hosts, err := meter.Int64Gauge("ansible.playbook.hosts", metric.WithUnit("{host}"),
+		metric.WithDescription("Hosts of the run by outcome (unreachable, failed, changed, ok; the worst counts)."))
+	if err != nil {
+		return err
+	}
+	durations, err := meter.Float64Histogram("ansible.playbook.task.duration", metric.WithUnit("s"),
+		metric.WithDescription("Durations of the tasks, from a task's start to its last host result."),
+		metric.WithExplicitBucketBoundaries(TaskDurationBuckets...))
+	if err != nil {
+		return err
+	}
+	runDuration, err := meter.Float64Gauge("ansible.playbook.run.duration", metric.WithUnit("s"),
+		metric.WithDescription("Time from the first to the last event of the run."))
+	if err != nil {
+		return err
+	}
+	success, err := meter.Int64Gauge("ansible.playbook.success", metric.WithUnit("1"),
+		metric.WithDescription("1 when the run finished without failed or unreachable hosts and was not interrupted, else 0."))
+	if err != nil {
+		return err
+	}
+	exitCode, err := meter.Int64Gauge("ansible.playbook.exit_code", metric.WithUnit("1"),
+		metric.WithDescription("Exit code of ansible-playbook."))
+	if err != nil {
+		return err
+	}
+
+	withPlaybook := metric.WithAttributes(pb)
+	runs.Add(ctx, 1, metric.WithAttributes(pb, attribute.String("ansible.outcome", s.Outcome())))
+	totals := s.Totals()
+	for _, st := range statuses {
+		results.Add(ctx, int64(statusCount(totals, st)), metric.WithAttributes(pb, attribute.String("ansible.status", string(st))))
+	}
+	byOutcome := hostsByOutcome(s)
+	for _, o := range hostOutcomes {
+		hosts.Record(ctx, int64(byOutcome[o]), metric.WithAttributes(pb, attribute.String("ansible.outcome", o)))
+	}
+	for _, t := range s.Tasks {
+		durations.Record(ctx, t.Duration().Seconds(), withPlaybook)
+	}
+	runDuration.Record(ctx, s.Duration().Seconds(), withPlaybook)
+	ok := int64(0)
+	if succeeded(s) {
+		ok = 1
+	}
+	success.Record(ctx, ok, withPlaybook)
+	exitCode.Record(ctx, int64(s.ExitCode), withPlaybook)
+	return nil
+}

@@ -1,0 +1,87 @@
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// PromOptions configure the Prometheus outputs.
+type PromOptions struct {
+	// File is the node_exporter textfile to write; "" writes none.
+	File string
+	// PushURL is the Pushgateway to push to; "" pushes nowhere.
+	PushURL string
+	// Labels are constant labels added to every series.
+	Labels map[string]string
+	// PerHost adds the per-host series.
+	PerHost bool
+	// Playbook names the playbook when the run never reported one.
+	Playbook string
+	// Timeout bounds the push; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Log receives diagnostics.
+	Log zerolog.Logger
+}
+
+// DefaultTimeout bounds each network delivery at the end of a run.
+const DefaultTimeout = 5 * time.Second
+
+// Prom writes the metrics of a run to a textfile and a Pushgateway when the
+// run ends, whether it succeeded, failed or was interrupted. It does nothing
+// while events arrive.
+type Prom struct {
+	opts    PromOptions
+	started time.Time
+}
+
+// NewProm returns the Prometheus handler for opts.
+func NewProm(opts PromOptions) *Prom {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	return &Prom{opts: opts, started: time.Now()}
+}
+
+// Event does nothing: the metrics describe the finished run.
+func (p *Prom) Event(*runner.Event, *runner.Summary) error { return nil }
+
+// Finish writes the textfile and pushes to the Pushgateway. It returns the
+// failures of both, joined; the run's exit code is not affected.
+func (p *Prom) Finish(s *runner.Summary) error {
+	reg, err := p.gather(s)
+	if err != nil {
+		return fmt.Errorf("prometheus metrics: %w", err)
+	}
+	var errs []error
+	if p.opts.File != "" {
+		if err := prometheus.WriteToTextfile(p.opts.File, reg); err != nil {
+			errs = append(errs, fmt.Errorf("prometheus textfile: %w", err))
+		} else {
+			p.opts.Log.Debug().Str("file", p.opts.File).Msg("prometheus textfile written")
+		}
+	}
+	if p.opts.PushURL != "" {
+		if err := pushRun(p.opts.PushURL, PlaybookLabel(playbookPath(s), p.opts.Playbook), reg, p.opts.Timeout); err != nil {
+			errs = append(errs, err)
+		} else {
+			p.opts.Log.Debug().Str("pushgateway", redactURL(p.opts.PushURL)).Msg("metrics pushed")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// gather builds the registry of the run's metrics.
+func (p *Prom) gather(s *runner.Summary) (*prometheus.Registry, error) {
+	return promSnapshot{
+		playbook: PlaybookLabel(playbookPath(s), p.opts.Playbook),
+		labels:   p.opts.Labels,
+		perHost:  p.opts.PerHost,
+		now:      time.Now(),
+	}.gatherer(s)
+}

@@ -1,0 +1,123 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// metricPrefix starts the name of every metric.
+const metricPrefix = "ansible_playbook_"
+
+// TaskDurationBuckets are the upper bounds, in seconds, of the task duration
+// histograms: Ansible tasks take from milliseconds (set_fact) to many
+// minutes (package upgrades).
+var TaskDurationBuckets = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800}
+
+// promSnapshot describes a finished run for Prometheus.
+type promSnapshot struct {
+	playbook string
+	labels   map[string]string // constant labels
+	perHost  bool
+	now      time.Time // the end of the run when no event carried a time
+}
+
+// gatherer returns a registry holding the metrics of the run in s, all of
+// them gauges of this run except the task duration histogram.
+func (p promSnapshot) gatherer(s *runner.Summary) (*prometheus.Registry, error) {
+	reg := prometheus.NewPedanticRegistry()
+	r := prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg)
+	pb := prometheus.Labels{"playbook": p.playbook}
+
+	gauge := func(name, help string, value float64) error {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: pb})
+		g.Set(value)
+		return r.Register(g)
+	}
+	gaugeVec := func(name, help string, labels ...string) (*prometheus.GaugeVec, error) {
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: pb}, labels)
+		return g, r.Register(g)
+	}
+
+	end := s.End
+	if end.IsZero() {
+		end = p.now
+	}
+	success := 0.0
+	if succeeded(s) {
+		success = 1
+	}
+	for _, g := range []struct {
+		name, help string
+		value      float64
+	}{
+		{"run_duration_seconds", "Time from the first to the last event of the last run.", s.Duration().Seconds()},
+		{"last_run_timestamp_seconds", "Unix time at which the last run ended.", float64(end.UnixNano()) / 1e9},
+		{"success", "1 when the last run finished without failed or unreachable hosts and was not interrupted, else 0.", success},
+		{"exit_code", "Exit code of ansible-playbook in the last run.", float64(s.ExitCode)},
+	} {
+		if err := gauge(g.name, g.help, g.value); err != nil {
+			return nil, err
+		}
+	}
+
+	outcome, err := gaugeVec("outcome", "Outcome of the last run: 1 for the current outcome (ok, changed, failed, interrupted), 0 for the others.", "outcome")
+	if err != nil {
+		return nil, err
+	}
+	current := s.Outcome()
+	for _, o := range runOutcomes {
+		v := 0.0
+		if o == current {
+			v = 1
+		}
+		outcome.WithLabelValues(o).Set(v)
+	}
+
+	results, err := gaugeVec("task_results", "Task results of the last run by status, summed over hosts, as in Ansible's recap.", "status")
+	if err != nil {
+		return nil, err
+	}
+	totals := s.Totals()
+	for _, st := range statuses {
+		results.WithLabelValues(string(st)).Set(float64(statusCount(totals, st)))
+	}
+
+	hosts, err := gaugeVec("hosts", "Hosts of the last run by outcome (unreachable, failed, changed, ok; the worst counts).", "outcome")
+	if err != nil {
+		return nil, err
+	}
+	byOutcome := hostsByOutcome(s)
+	for _, o := range hostOutcomes {
+		hosts.WithLabelValues(o).Set(float64(byOutcome[o]))
+	}
+
+	durations := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:        metricPrefix + "task_duration_seconds",
+		Help:        "Durations of the tasks of the last run, from a task's start to its last host result.",
+		ConstLabels: pb,
+		Buckets:     TaskDurationBuckets,
+	})
+	for _, t := range s.Tasks {
+		durations.Observe(t.Duration().Seconds())
+	}
+	if err := r.Register(durations); err != nil {
+		return nil, err
+	}
+
+	if p.perHost {
+		perHost, err := gaugeVec("host_task_results", "Task results of the last run by host and status, as in Ansible's recap.", "host", "status")
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range s.RecapHosts() {
+			c := s.Recap(h)
+			for _, st := range statuses {
+				perHost.WithLabelValues(h, string(st)).Set(float64(statusCount(c, st)))
+			}
+		}
+	}
+	return reg, nil
+}
