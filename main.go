@@ -47,7 +47,10 @@ type outputEnv struct {
 
 // outputs are the notifiers, metric writers and reports, in the order their
 // handlers are called.
-var outputs = []output{}
+var outputs = []output{
+	notifyOutput(),
+	reportOutput(),
+}
 
 func init() {
 	// Short flags all belong to ansible-playbook: -h and -v pass through.

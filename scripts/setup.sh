@@ -10,7 +10,8 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
-python3 -c 'import junitparser' 2>/dev/null || need+=(python3-junitparser)
+/usr/bin/python3 -c 'import junitparser' 2>/dev/null || need+=(python3-junitparser)
+command -v cmark-gfm >/dev/null || need+=(cmark-gfm)
 [ -x /usr/bin/time ] || need+=(time)
 
 if [ ${#need[@]} -gt 0 ]; then
