@@ -79,6 +79,7 @@ type HostResult struct {
 	End         time.Time
 	Items       int // loop items reported
 	Disposition Disposition
+	NoLog       bool // the result was hidden with no_log
 }
 
 // Duration is the time from the host starting the task to its result.
@@ -98,6 +99,7 @@ type Failure struct {
 	Message     string // empty under no_log
 	Unreachable bool
 	Disposition Disposition // fatal, ignored or rescued
+	NoLog       bool        // the result was hidden with no_log
 }
 
 // NewSummary returns an empty Summary.
@@ -213,7 +215,7 @@ func (s *Summary) addResult(ev *Event) {
 	if ev.Kind == RunnerFailed || (ev.Kind == RunnerUnreach && !ev.IgnoreUnreachable) {
 		s.Failures = append(s.Failures, Failure{
 			Time: ev.Time, Play: ev.Play, Task: ev.Task, Host: ev.Host, Message: msg,
-			Unreachable: ev.Kind == RunnerUnreach, Disposition: ev.Disposition,
+			Unreachable: ev.Kind == RunnerUnreach, Disposition: ev.Disposition, NoLog: ev.NoLog,
 		})
 	}
 	if ev.Task == nil {
@@ -234,7 +236,7 @@ func (s *Summary) addResult(ev *Event) {
 	delete(s.hostItems, key)
 	t.Results = append(t.Results, HostResult{
 		Host: ev.Host, Status: status, Changed: changed, Message: msg,
-		Start: start, End: ev.Time, Items: items, Disposition: ev.Disposition,
+		Start: start, End: ev.Time, Items: items, Disposition: ev.Disposition, NoLog: ev.NoLog,
 	})
 }
 
@@ -322,6 +324,31 @@ func (s *Summary) Duration() time.Duration {
 		return 0
 	}
 	return s.End.Sub(s.Start)
+}
+
+// HostTask is a task that a host has started.
+type HostTask struct {
+	Task  *TaskRun
+	Host  string
+	Start time.Time
+}
+
+// Running lists the hosts that started a task and have no result for it
+// yet, the earliest first: after an interrupted run, the work cut off.
+func (s *Summary) Running() []HostTask {
+	var out []HostTask
+	for k, start := range s.hostStart {
+		if t, ok := s.tasksByID[k.task]; ok {
+			out = append(out, HostTask{Task: t, Host: k.host, Start: start})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.Before(out[j].Start)
+		}
+		return out[i].Host < out[j].Host
+	})
+	return out
 }
 
 // Slowest returns up to n tasks, the longest first.

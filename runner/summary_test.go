@@ -98,3 +98,17 @@ func TestSummaryTaskTimingsAndFailures(t *testing.T) {
 		t.Errorf("outcome %q", got)
 	}
 }
+
+func TestSummaryRunningListsCutOffWork(t *testing.T) {
+	s := NewSummary()
+	task := &Task{ID: "t", Name: "long"}
+	at := time.Unix(1000, 0)
+	s.Add(&Event{Kind: TaskStart, Time: at, Task: task})
+	s.Add(&Event{Kind: RunnerStart, Time: at, Task: task, Host: "b"})
+	s.Add(&Event{Kind: RunnerStart, Time: at, Task: task, Host: "a"})
+	s.Add(&Event{Kind: RunnerOK, Time: at.Add(time.Second), Task: task, Host: "b", Result: &Result{}})
+	running := s.Running()
+	if len(running) != 1 || running[0].Host != "a" || running[0].Task.Task != task {
+		t.Errorf("running = %+v, want host a on the long task", running)
+	}
+}
