@@ -54,12 +54,12 @@ func (p *Prom) Event(*runner.Event, *runner.Summary) error { return nil }
 // Finish writes the textfile and pushes to the Pushgateway. It returns the
 // failures of both, joined; the run's exit code is not affected.
 func (p *Prom) Finish(s *runner.Summary) error {
-	reg, err := p.gather(s)
-	if err != nil {
-		return fmt.Errorf("prometheus metrics: %w", err)
-	}
 	var errs []error
 	if p.opts.File != "" {
+		reg, err := p.gather(s, false)
+		if err != nil {
+			return fmt.Errorf("prometheus metrics: %w", err)
+		}
 		if err := prometheus.WriteToTextfile(p.opts.File, reg); err != nil {
 			errs = append(errs, fmt.Errorf("prometheus textfile: %w", err))
 		} else {
@@ -67,6 +67,10 @@ func (p *Prom) Finish(s *runner.Summary) error {
 		}
 	}
 	if p.opts.PushURL != "" {
+		reg, err := p.gather(s, true)
+		if err != nil {
+			return fmt.Errorf("prometheus metrics: %w", err)
+		}
 		if err := pushRun(p.opts.PushURL, PlaybookLabel(playbookPath(s), p.opts.Playbook), reg, p.opts.Timeout); err != nil {
 			errs = append(errs, err)
 		} else {
@@ -77,8 +81,10 @@ func (p *Prom) Finish(s *runner.Summary) error {
 }
 
 // gather builds the registry of the run's metrics.
-func (p *Prom) gather(s *runner.Summary) (*prometheus.Registry, error) {
+// grouped leaves out the playbook label, for a push grouped by playbook.
+func (p *Prom) gather(s *runner.Summary, grouped bool) (*prometheus.Registry, error) {
 	return promSnapshot{
+		grouped:  grouped,
 		playbook: PlaybookLabel(playbookPath(s), p.opts.Playbook),
 		labels:   p.opts.Labels,
 		perHost:  p.opts.PerHost,

@@ -21,7 +21,10 @@ type promSnapshot struct {
 	playbook string
 	labels   map[string]string // constant labels
 	perHost  bool
-	now      time.Time // the end of the run when no event carried a time
+	// grouped leaves the playbook label out: a Pushgateway adds it from
+	// the grouping key, and refuses series that already carry it.
+	grouped bool
+	now     time.Time // the end of the run when no event carried a time
 }
 
 // gatherer returns a registry holding the metrics of the run in s, all of
@@ -30,6 +33,9 @@ func (p promSnapshot) gatherer(s *runner.Summary) (*prometheus.Registry, error) 
 	reg := prometheus.NewPedanticRegistry()
 	r := prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg)
 	pb := prometheus.Labels{"playbook": p.playbook}
+	if p.grouped {
+		pb = nil
+	}
 
 	gauge := func(name, help string, value float64) error {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: pb})
