@@ -78,11 +78,20 @@ func fitBlocks(blocks []slackBlock, what string) []slackBlock {
 
 // truncate cuts s to at most n characters (runes), ending with "…" when cut.
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if len(s) <= n {
+		return s // no more bytes than characters allowed
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			if utf8.RuneCountInString(s[i:]) <= 1 {
+				return s
+			}
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // escape makes text safe inside mrkdwn: Slack reads &, < and > as markup.

@@ -55,6 +55,11 @@ func summaryMessage(s *runner.Summary, playbook, dir string) slackMessage {
 	failed := failuresByHost(s.FatalFailures())
 	var failedText []string
 	for _, h := range failed {
+		if len(blocks) > slackMaxBlocks { // fitBlocks cuts the rest; only count them
+			blocks = append(blocks, slackBlock{})
+			failedText = append(failedText, h.host)
+			continue
+		}
 		blocks = append(blocks, section(hostFailures(h, dir)))
 		failedText = append(failedText, fmt.Sprintf("%s (%s)", h.host, taskName(h.failures[0])))
 	}
@@ -113,7 +118,8 @@ func hostFailures(h *hostFailed, dir string) string {
 			fmt.Fprintf(&b, " at %s", code(shortPath(f.Task.Path, dir)))
 		}
 		if f.Message != "" {
-			fmt.Fprintf(&b, ": %s", escape(truncate(oneLine(f.Message), maxSummaryMessageRune)))
+			msg := truncate(f.Message, 4*maxSummaryMessageRune) // oneLine need not read it all
+			fmt.Fprintf(&b, ": %s", escape(truncate(oneLine(msg), maxSummaryMessageRune)))
 		}
 	}
 	return b.String()

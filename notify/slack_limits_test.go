@@ -1,0 +1,151 @@
+package notify
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// failedRun is the summary of a run in which hosts hosts (names of
+// nameLen characters) failed tasks tasks each, with messages of msgLen characters.
+func failedRun(hosts, tasks, nameLen, msgLen int) *runner.Summary {
+	s := runner.NewSummary()
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	s.Add(&runner.Event{Kind: runner.PlaybookStart, Time: t0, Playbook: &runner.Playbook{Path: "/srv/site.yml"}})
+	play := &runner.Play{ID: "p1", Name: "all <the> things"}
+	for i := 0; i < tasks; i++ {
+		task := &runner.Task{ID: fmt.Sprint("t", i), Name: fmt.Sprintf("task & %d `quoted`", i), Path: fmt.Sprintf("/srv/roles/r/tasks/main.yml:%d", i)}
+		for h := 0; h < hosts; h++ {
+			host := fmt.Sprintf("%0*d", nameLen, h)
+			s.Add(&runner.Event{
+				Kind: runner.RunnerFailed, Time: t0.Add(time.Duration(i) * time.Second), Play: play, Task: task, Host: host,
+				Disposition: runner.Fatal, Result: &runner.Result{Failed: true, Msg: strings.Repeat("é", msgLen)},
+			})
+		}
+	}
+	s.ExitCode = 2
+	return s
+}
+
+func TestSlackMessagesStayWithinSlackLimits(t *testing.T) {
+	tests := []struct {
+		name                          string
+		hosts, tasks, nameLen, msgLen int
+	}{
+		{"one host", 1, 1, 9, 20},
+		{"48 failed hosts: more blocks than Slack takes", 48, 1, 6, 200},
+		{"500 hosts with long names and huge messages", 500, 3, 200, 20000},
+		{"many failed tasks on one host", 1, 40, 5, 5000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := failedRun(tt.hosts, tt.tasks, tt.nameLen, tt.msgLen)
+			var batch []alert
+			for _, f := range s.FatalFailures() {
+				batch = append(batch, alert{host: f.Host, play: f.Play.Name, taskID: f.Task.ID, task: f.Task.Name, path: f.Task.Path, message: f.Message})
+			}
+			for _, m := range []slackMessage{summaryMessage(s, "site.yml", "/srv"), alertMessage(batch, "site.yml", "/srv")} {
+				body, err := json.Marshal(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req := httptest.NewRequest("POST", "/services/x", strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
+				if err := checkSlack(req, body); err != nil {
+					t.Errorf("Slack would refuse %q: %v", m.Blocks[0].Text.Text, err)
+				}
+			}
+			sum := summaryMessage(s, "site.yml", "/srv")
+			if sum.Blocks[0].Text.Text != "FAILED: site.yml" {
+				t.Errorf("summary header %q", sum.Blocks[0].Text.Text)
+			}
+			all := blocksJSON(t, sum)
+			if tt.hosts > 46 && !strings.Contains(all, "more failed hosts") {
+				t.Errorf("%d failed hosts without the 'and N more' line", tt.hosts)
+			}
+		})
+	}
+}
+
+func blocksJSON(t *testing.T, m slackMessage) string {
+	t.Helper()
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMrkdwnIsEscaped(t *testing.T) {
+	s := failedRun(1, 1, 3, 10)
+	m := summaryMessage(s, "site.yml", "/srv")
+	all := blocksJSON(t, m)
+	if strings.Contains(all, "task & 0") || !strings.Contains(all, "task \\u0026amp; 0 'quoted'") {
+		t.Errorf("task name not escaped for mrkdwn: %s", all)
+	}
+	if !strings.Contains(all, "`roles/r/tasks/main.yml:0`") {
+		t.Errorf("task path not shown relative to the playbook: %s", all)
+	}
+}
+
+func TestListHostsAndTruncate(t *testing.T) {
+	tests := []struct {
+		hosts []string
+		max   int
+		want  string
+	}{
+		{[]string{"a"}, 3, "a"},
+		{[]string{"a", "b", "c"}, 3, "a, b, c"},
+		{[]string{"a", "b", "c", "d", "e"}, 3, "a, b, c and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := listHosts(tt.hosts, tt.max); got != tt.want {
+			t.Errorf("listHosts(%v, %d) = %q, want %q", tt.hosts, tt.max, got, tt.want)
+		}
+	}
+	if got := truncate("ééééé", 3); got != "éé…" {
+		t.Errorf("truncate = %q", got)
+	}
+	if got := truncate("abc", 3); got != "abc" {
+		t.Errorf("truncate = %q", got)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	body := []byte(`{"event_type":"playbook_end"}`)
+	signed := func(secret string, at time.Time, b []byte) map[string][]string {
+		ts := fmt.Sprint(at.Unix())
+		return map[string][]string{HeaderTimestamp: {ts}, HeaderSignature: {Sign(secret, ts, b)}}
+	}
+	tests := []struct {
+		name   string
+		header map[string][]string
+		body   []byte
+		want   error
+	}{
+		{"valid", signed("s3", now, body), body, nil},
+		{"valid, a little late", signed("s3", now.Add(-4*time.Minute), body), body, nil},
+		{"other secret", signed("other", now, body), body, ErrBadSignature},
+		{"tampered body", signed("s3", now, body), []byte(`{"event_type":"playbook_start"}`), ErrBadSignature},
+		{"replayed later", signed("s3", now.Add(-time.Hour), body), body, ErrStale},
+		{"unsigned", map[string][]string{}, body, ErrNoSignature},
+	}
+	for _, tt := range tests {
+		h := make(map[string][]string)
+		for k, v := range tt.header {
+			h[k] = v
+		}
+		if got := Verify("s3", h, tt.body, 5*time.Minute, now); got != tt.want {
+			t.Errorf("%s: Verify = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if got := Sign("s3", "1800000000", body); !strings.HasPrefix(got, "v1=") || len(got) != 3+64 {
+		t.Errorf("Sign = %q", got)
+	}
+}
