@@ -1,0 +1,1 @@
+env ANSIBLE_STDOUT_CALLBACK=ansible.posix.jsonl ansible-playbook -i testdata/inventory/multi.ini testdata/playbooks/set_stats.yml
