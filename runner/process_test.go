@@ -1,0 +1,304 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+func skipWithoutAnsible(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("ansible-playbook"); err != nil {
+		t.Skip("ansible-playbook not installed")
+	}
+}
+
+func testdataPath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// logMessages counts the messages of a zerolog JSON log.
+func logMessages(data []byte) map[string]int {
+	counts := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var line struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil {
+			counts[line.Message]++
+		}
+	}
+	return counts
+}
+
+// startedPid is the child's pid from runner's "ansible-playbook started" log line.
+func startedPid(data []byte) int {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var line struct {
+			Message string `json:"message"`
+			Pid     int    `json:"pid"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Message == "ansible-playbook started" {
+			return line.Pid
+		}
+	}
+	return 0
+}
+
+// plainExitCode runs ansible-playbook itself on the sleep playbook, sends it
+// sig while the long task runs, and returns its exit code.
+func plainExitCode(t *testing.T, sig syscall.Signal) int {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := startHelper(t, "exec", dir, "-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml"))
+	_, procs := waitForDescendant(t, cmd.Process.Pid, "sleep 30")
+	reapOrphans(t, &procs)
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return exitCodeSignalBase + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+func TestSignalsForwardedOnce(t *testing.T) {
+	skipWithoutAnsible(t)
+	tests := []struct {
+		name string
+		sig  syscall.Signal
+	}{
+		{"SIGINT", syscall.SIGINT},
+		{"SIGTERM", syscall.SIGTERM},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := plainExitCode(t, tt.sig)
+			if want == 0 {
+				t.Fatalf("plain ansible-playbook ignored %v: the comparison would prove nothing", tt.sig)
+			}
+
+			dir := t.TempDir()
+			cmd := startHelper(t, "run", dir, "-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml"))
+			_, procs := waitForDescendant(t, cmd.Process.Pid, "sleep 30")
+			reapOrphans(t, &procs)
+			if err := cmd.Process.Signal(tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			// Once runner has forwarded it, the same signal again (a second
+			// kill, an impatient user) must not reach the child.
+			forwarded := func() bool {
+				data, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+				return logMessages(data)["forwarding signal to ansible-playbook"] > 0
+			}
+			if waitFor(400, forwarded) {
+				cmd.Process.Signal(tt.sig) // the helper may be gone already
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("helper: %v", err)
+			}
+			rep := readReport(t, dir)
+			if rep.ExitCode != want {
+				t.Errorf("ExitCode = %d, want %d as plain ansible-playbook", rep.ExitCode, want)
+			}
+			if !rep.Interrupted || rep.Complete {
+				t.Errorf("Interrupted = %v, Complete = %v; want an interrupted run", rep.Interrupted, rep.Complete)
+			}
+			if rep.Finished != 1 || rep.Events == 0 || rep.Err != "" {
+				t.Errorf("Finish ran %d times after %d events (err %q); want once after some", rep.Finished, rep.Events, rep.Err)
+			}
+			data, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+			if n := logMessages(data)["forwarding signal to ansible-playbook"]; n != 1 {
+				t.Errorf("signal forwarded %d times, want once; log:\n%s", n, data)
+			}
+		})
+	}
+}
+
+func TestChildKilled(t *testing.T) {
+	skipWithoutAnsible(t)
+	var log syncBuffer
+	rec := &recorder{}
+	var procs []procStat
+	reapOrphans(t, &procs)
+	killed := make(chan error, 1)
+	go func() {
+		var pid int
+		if !waitFor(1200, func() bool { pid = startedPid(log.Bytes()); return pid != 0 }) {
+			killed <- io.ErrUnexpectedEOF
+			return
+		}
+		_, procs = waitForDescendant(t, pid, "sleep 30")
+		t.Logf("killing pid %d at %s", pid, time.Now().Format("15:04:05.000"))
+		killed <- syscall.Kill(pid, syscall.SIGKILL)
+	}()
+	s, err := Run(context.Background(), Options{
+		Command: "ansible-playbook",
+		Args:    []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml")},
+		Stdout:  io.Discard,
+		Stderr:  io.Discard,
+		Handler: rec,
+		Log:     zerolog.New(&log).Level(zerolog.DebugLevel),
+	})
+	t.Logf("Run returned at %s", time.Now().Format("15:04:05.000"))
+	if kerr := <-killed; kerr != nil {
+		t.Fatalf("killing the child: %v", kerr)
+	}
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if s.ExitCode != 137 {
+		t.Errorf("ExitCode = %d, want 137", s.ExitCode)
+	}
+	if !s.Interrupted || s.Complete {
+		t.Errorf("Interrupted = %v, Complete = %v; want an interrupted run", s.Interrupted, s.Complete)
+	}
+	if rec.finished != 1 || rec.final != s {
+		t.Errorf("Finish ran %d times; want once with the returned summary", rec.finished)
+	}
+	if !slices.Contains(rec.kinds(), RunnerStart) {
+		t.Errorf("events before the kill were lost: %v", rec.kinds())
+	}
+}
+
+func TestChildDiesWithAnsibleTap(t *testing.T) {
+	skipWithoutAnsible(t)
+	dir := t.TempDir()
+	cmd := startHelper(t, "run", dir, "-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml"))
+	_, procs := waitForDescendant(t, cmd.Process.Pid, "sleep 30")
+	reapOrphans(t, &procs)
+	var child procStat
+	for _, p := range procs {
+		if p.ppid == cmd.Process.Pid {
+			child = p
+		}
+	}
+	if child.pid == 0 || !strings.Contains(cmdline(child.pid), "ansible-playbook") {
+		t.Fatalf("no ansible-playbook child of the helper among %v", procs)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if !waitFor(200, func() bool { return !child.alive() }) {
+		t.Errorf("ansible-playbook (pid %d) outlived ansible-tap by 10s", child.pid)
+	}
+}
+
+func TestUserCallbackPluginsKeepWorking(t *testing.T) {
+	skipWithoutAnsible(t)
+	cfgDir := testdataPath(t, "usercb")
+	tests := []struct {
+		name string
+		cwd  string // "" keeps the test's
+		env  []string
+	}{
+		{"ANSIBLE_CONFIG names the file", "", []string{"ANSIBLE_CONFIG=" + filepath.Join(cfgDir, "ansible.cfg")}},
+		{"ANSIBLE_CONFIG names the directory", "", []string{"ANSIBLE_CONFIG=" + cfgDir}},
+		{"ansible.cfg in the working directory", cfgDir, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			marker := filepath.Join(t.TempDir(), "marker")
+			var env []string
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "ANSIBLE_") {
+					env = append(env, kv)
+				}
+			}
+			env = append(env, tt.env...)
+			env = append(env, "TAP_TEST_MARKER="+marker)
+			args := []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "ok.yml")}
+			if tt.cwd != "" {
+				t.Chdir(tt.cwd)
+			}
+			rec := &recorder{}
+			s, err := Run(context.Background(), Options{
+				Command: "ansible-playbook", Args: args, Env: env,
+				Stdout: io.Discard, Stderr: io.Discard, Handler: rec,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.ExitCode != 0 || !s.Complete {
+				t.Errorf("ExitCode %d, Complete %v; want a complete successful run", s.ExitCode, s.Complete)
+			}
+			got, err := os.ReadFile(marker)
+			if err != nil {
+				t.Fatalf("the user's callback did not run: %v", err)
+			}
+			if string(got) != "stats web1 web2\n" {
+				t.Errorf("marker = %q", got)
+			}
+		})
+	}
+}
+
+func TestEventsFileIsWhatWasDecoded(t *testing.T) {
+	skipWithoutAnsible(t)
+	var events, text bytes.Buffer
+	rec := &recorder{}
+	s, err := Run(context.Background(), Options{
+		Command:    "ansible-playbook",
+		Args:       []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "ok.yml")},
+		Stdout:     io.Discard,
+		Stderr:     io.Discard,
+		Handler:    rec,
+		EventsFile: &events,
+		Text:       &text,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Complete || len(rec.raws) == 0 {
+		t.Fatalf("Complete %v after %d events", s.Complete, len(rec.raws))
+	}
+	if !bytes.HasSuffix(events.Bytes(), []byte("\n")) {
+		t.Errorf("the events file does not end with a newline")
+	}
+	if got := nonEmptyLines(events.Bytes()); !reflect.DeepEqual(got, rec.raws) {
+		t.Errorf("the events file has %d lines, the handler saw %d events; they differ", len(got), len(rec.raws))
+	}
+	if text.Len() != 0 {
+		t.Errorf("text on the events pipe: %q", text.String())
+	}
+
+	replayed := &recorder{}
+	rs, err := Replay(bytes.NewReader(events.Bytes()), replayed, io.Discard, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(replayed.kinds(), rec.kinds()) {
+		t.Errorf("replayed kinds %v, live %v", replayed.kinds(), rec.kinds())
+	}
+	for _, h := range s.RecapHosts() {
+		if rs.Recap(h) != s.Recap(h) {
+			t.Errorf("%s: replayed recap %+v, live %+v", h, rs.Recap(h), s.Recap(h))
+		}
+	}
+	if rs.ExitCode != s.ExitCode || rs.Interrupted {
+		t.Errorf("replayed ExitCode %d Interrupted %v, live %d", rs.ExitCode, rs.Interrupted, s.ExitCode)
+	}
+}
