@@ -62,7 +62,7 @@ func validateHTTPURL(rawURL string) error {
 		return fmt.Errorf("invalid URL")
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s: want an http:// or https:// URL", redactURL(rawURL))
+		return fmt.Errorf("not an absolute http:// or https:// URL (the value is not shown: it may hold credentials)")
 	}
 	return nil
 }
