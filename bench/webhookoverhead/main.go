@@ -1,0 +1,194 @@
+// Command webhookoverhead measures what --webhook costs a run: it runs a
+// 4-host x 25-task localhost playbook with ansible-tap, alternately without
+// notifiers and with --webhook (all events) to a local endpoint that answers
+// each delivery after a delay, checks that every event of every notified
+// run arrived, and prints the wall-time ratio.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	binary := flag.String("binary", "./ansible-tap", "the ansible-tap binary")
+	runs := flag.Int("runs", 5, "runs of each kind, alternating")
+	delay := flag.Duration("delay", 200*time.Millisecond, "the endpoint answers each delivery after this delay")
+	hosts := flag.Int("hosts", 4, "inventory hosts (all local)")
+	tasks := flag.Int("tasks", 25, "tasks in the playbook")
+	flag.Parse()
+	if err := run(*binary, *runs, *delay, *hosts, *tasks); err != nil {
+		fmt.Fprintln(os.Stderr, "webhookoverhead:", err)
+		os.Exit(1)
+	}
+}
+
+func run(binary string, runs int, delay time.Duration, hosts, tasks int) error {
+	dir, err := os.MkdirTemp("", "webhookoverhead")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	inventory, playbook, err := writePlaybook(dir, hosts, tasks)
+	if err != nil {
+		return err
+	}
+	rec := newRecorder(delay)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: rec}
+	go srv.Serve(l)
+	defer srv.Close()
+	url := "http://" + l.Addr().String() + "/ansible"
+
+	var plain, notified []time.Duration
+	for i := 0; i < runs; i++ {
+		d, err := timeRun(binary, playbook, inventory)
+		if err != nil {
+			return err
+		}
+		plain = append(plain, d)
+		d, err = timeRun(binary, playbook, inventory, "--webhook", url, "--webhook-events", "all")
+		if err != nil {
+			return err
+		}
+		notified = append(notified, d)
+		fmt.Printf("run %d: without %6.2fs  with --webhook %6.2fs\n", i+1, plain[i].Seconds(), d.Seconds())
+	}
+	events, err := rec.check(runs)
+	if err != nil {
+		return err
+	}
+	mean := sum(notified).Seconds() / sum(plain).Seconds()
+	med := median(notified).Seconds() / median(plain).Seconds()
+	fmt.Printf("webhook overhead (%d hosts x %d tasks, endpoint delay %s, %d runs each): ratio %.3f (mean), %.3f (median); %d events a run, all delivered\n",
+		hosts, tasks, delay, runs, mean, med, events)
+	return nil
+}
+
+// writePlaybook writes an inventory of local hosts and a playbook of tasks
+// that each run a command.
+func writePlaybook(dir string, hosts, tasks int) (inventory, playbook string, err error) {
+	var inv strings.Builder
+	for i := 1; i <= hosts; i++ {
+		fmt.Fprintf(&inv, "bench%02d ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n", i)
+	}
+	var pb strings.Builder
+	pb.WriteString("- name: Benchmark\n  hosts: all\n  gather_facts: false\n  tasks:\n")
+	for i := 1; i <= tasks; i++ {
+		fmt.Fprintf(&pb, "    - name: Step %d\n      ansible.builtin.command: /bin/true\n      changed_when: false\n", i)
+	}
+	inventory, playbook = filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "bench.yml")
+	if err := os.WriteFile(inventory, []byte(inv.String()), 0o644); err != nil {
+		return "", "", err
+	}
+	return inventory, playbook, os.WriteFile(playbook, []byte(pb.String()), 0o644)
+}
+
+func timeRun(binary, playbook, inventory string, extra ...string) (time.Duration, error) {
+	args := append([]string{playbook, "-i", inventory}, extra...)
+	cmd := exec.Command(binary, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		return d, fmt.Errorf("%s %s: %v", binary, strings.Join(args, " "), err)
+	}
+	return d, nil
+}
+
+// recorder is the endpoint: it answers after the delay and records the
+// sequence numbers it received, by run.
+type recorder struct {
+	delay time.Duration
+	mu    sync.Mutex
+	runs  map[string]*runEvents
+}
+
+type runEvents struct {
+	seqs map[int64]bool
+	end  int64 // the sequence number of playbook_end
+}
+
+func newRecorder(delay time.Duration) *recorder {
+	return &recorder{delay: delay, runs: make(map[string]*runEvents)}
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	var p struct {
+		EventType  string `json:"event_type"`
+		PlaybookID string `json:"playbook_id"`
+		Sequence   int64  `json:"sequence"`
+	}
+	if err := json.NewDecoder(req.Body).Decode(&p); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	time.Sleep(r.delay)
+	r.mu.Lock()
+	ev, ok := r.runs[p.PlaybookID]
+	if !ok {
+		ev = &runEvents{seqs: make(map[int64]bool)}
+		r.runs[p.PlaybookID] = ev
+	}
+	ev.seqs[p.Sequence] = true
+	if p.EventType == "playbook_end" {
+		ev.end = p.Sequence
+	}
+	r.mu.Unlock()
+	io.WriteString(w, "ok")
+}
+
+// check verifies that each of the runs delivered every event, 1 to its
+// playbook_end, and returns the number of events of a run.
+func (r *recorder) check(runs int) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.runs) != runs {
+		return 0, fmt.Errorf("the endpoint saw %d runs, want %d", len(r.runs), runs)
+	}
+	events := 0
+	for id, ev := range r.runs {
+		if ev.end == 0 {
+			return 0, fmt.Errorf("run %s: no playbook_end received", id)
+		}
+		for s := int64(1); s <= ev.end; s++ {
+			if !ev.seqs[s] {
+				return 0, fmt.Errorf("run %s: event %d of %d not delivered", id, s, ev.end)
+			}
+		}
+		events = int(ev.end)
+	}
+	return events, nil
+}
+
+func sum(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
