@@ -1,0 +1,73 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// benchStream is a recorded stream repeated in memory to about 4 MB.
+func benchStream(b *testing.B, name string) []byte {
+	b.Helper()
+	one, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return bytes.Repeat(one, (4<<20)/len(one)+1)
+}
+
+// BenchmarkDecoder decodes a recorded ansible-tap stream, alone and with the
+// Summary updated by each event, and reports allocations per event.
+func BenchmarkDecoder(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		file    string
+		summary bool
+	}{
+		{"tap", "basic.tap.jsonl", false},
+		{"tap+summary", "basic.tap.jsonl", true},
+		{"posix.jsonl", "basic.posix.jsonl", false},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			data := benchStream(b, bc.file)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			var events int
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d := NewDecoder(bytes.NewReader(data))
+				var s *Summary
+				if bc.summary {
+					s = NewSummary()
+				}
+				for {
+					ev, err := d.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					events++
+					if s != nil {
+						s.Add(ev)
+					}
+				}
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			if events == 0 {
+				b.Fatal("no events")
+			}
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(events), "B/event")
+			b.ReportMetric(float64(events)/float64(b.N), "events/op")
+		})
+	}
+}
