@@ -174,12 +174,15 @@ func TestReplayTruncatedStream(t *testing.T) {
 		name string
 		line int // the line that is cut
 		cut  int // bytes of it that remain
+		// interrupted: a stream without a single event is no run at all.
+		interrupted bool
 	}{
-		{"stats cut in the middle", last, len(all[last]) / 2},
-		{"stats cut after its brace", last, 1},
-		{"stats cut before its closing brace", last, len(all[last]) - 1},
-		{"a result cut in the middle", last - 3, len(all[last-3]) / 2},
-		{"the first line cut", 0, 10},
+		{"stats cut in the middle", last, len(all[last]) / 2, true},
+		{"stats cut after its brace", last, 1, true},
+		{"stats cut before its closing brace", last, len(all[last]) - 1, true},
+		{"a result cut in the middle", last - 3, len(all[last-3]) / 2, true},
+		{"the second line cut", 1, 10, true},
+		{"the first line cut", 0, 10, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,11 +199,15 @@ func TestReplayTruncatedStream(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Replay: %v", err)
 			}
-			if !s.Interrupted || s.Complete {
-				t.Errorf("Interrupted = %v, Complete = %v; want an interrupted run", s.Interrupted, s.Complete)
+			wantCode := 0
+			if tt.interrupted {
+				wantCode = 99
 			}
-			if s.ExitCode != 99 {
-				t.Errorf("ExitCode = %d, want 99", s.ExitCode)
+			if s.Interrupted != tt.interrupted || s.Complete {
+				t.Errorf("Interrupted = %v, Complete = %v; want Interrupted %v", s.Interrupted, s.Complete, tt.interrupted)
+			}
+			if s.ExitCode != wantCode {
+				t.Errorf("ExitCode = %d, want %d", s.ExitCode, wantCode)
 			}
 			if rec.finished != 1 {
 				t.Errorf("Finish ran %d times, want 1", rec.finished)
