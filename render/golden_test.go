@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
@@ -55,7 +56,7 @@ func TestGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(stream), ".jsonl")
 		for _, format := range Formats {
 			t.Run(name+"/"+format, func(t *testing.T) {
-				got := replay(t, stream, format, Options{})
+				got := replay(t, stream, format, Options{Now: fixedClock})
 				golden := filepath.Join("testdata", name+"."+format+".golden")
 				if *update {
 					if err := os.WriteFile(golden, got, 0o644); err != nil {
@@ -74,6 +75,8 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+func fixedClock() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
 

@@ -67,11 +67,12 @@ type JSONL struct {
 	w   io.Writer
 	buf bytes.Buffer
 	enc *json.Encoder
+	now func() time.Time
 }
 
 // NewJSONL returns a JSON-lines renderer writing to w.
 func NewJSONL(w io.Writer) *JSONL {
-	j := &JSONL{w: w}
+	j := &JSONL{w: w, now: time.Now}
 	j.enc = json.NewEncoder(&j.buf)
 	j.enc.SetEscapeHTML(false)
 	return j
@@ -89,7 +90,7 @@ func (j *JSONL) Finish(s *runner.Summary) error {
 	totals := s.Totals()
 	ts := s.End
 	if ts.IsZero() {
-		ts = time.Now()
+		ts = j.now()
 	}
 	r := &Record{
 		SchemaVersion: JSONLSchemaVersion, Timestamp: formatTime(ts), EventType: RunEnd, Event: RunEnd,

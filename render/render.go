@@ -6,6 +6,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -19,6 +20,9 @@ type Options struct {
 	Color bool
 	// Live shows a status line with the running task (text on a terminal only).
 	Live bool
+	// Now is the clock for records that no event dates (jsonl run_end of a
+	// run without events); nil means time.Now.
+	Now func() time.Time
 }
 
 // New returns the renderer for format, writing to w.
@@ -29,7 +33,11 @@ func New(format string, w io.Writer, opts Options) (runner.Handler, error) {
 	case "table":
 		return NewTable(w, opts), nil
 	case "jsonl":
-		return NewJSONL(w), nil
+		j := NewJSONL(w)
+		if opts.Now != nil {
+			j.now = opts.Now
+		}
+		return j, nil
 	}
 	return nil, fmt.Errorf("--format: unknown format %q (want text, table or jsonl)", format)
 }

@@ -51,16 +51,17 @@ func configFile(env []string, cwd, home string) string {
 }
 
 // readConfigValue reads key from section of an INI file the way Python's
-// configparser does for Ansible: case-insensitive keys, '=' or ':', comments
-// starting with '#' or ';', and inline comments after ' ;'.
+// configparser reads it for Ansible: case-insensitive keys, '=' or ':',
+// comment lines starting with '#' or ';', inline comments after whitespace
+// and ';', and the [DEFAULT] section as a fallback for every section.
 func readConfigValue(path, section, key string) (string, bool) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", false
 	}
 	defer f.Close()
-	var value string
-	found := false
+	var value, fallback string
+	found, foundDefault := false, false
 	current := ""
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -73,23 +74,35 @@ func readConfigValue(path, section, key string) (string, bool) {
 			current = strings.TrimSpace(line[1 : len(line)-1])
 			continue
 		}
-		if current != section {
+		if current != section && current != "DEFAULT" {
 			continue
 		}
 		i := strings.IndexAny(line, "=:")
-		if i < 0 {
+		if i < 0 || !strings.EqualFold(strings.TrimSpace(line[:i]), key) {
 			continue
 		}
-		if !strings.EqualFold(strings.TrimSpace(line[:i]), key) {
-			continue
+		v := stripInlineComment(line[i+1:])
+		if current == "DEFAULT" {
+			fallback, foundDefault = v, true
+		} else {
+			value, found = v, true
 		}
-		v := line[i+1:]
-		if j := strings.Index(v, " ;"); j >= 0 {
-			v = v[:j]
-		}
-		value, found = strings.TrimSpace(v), true
 	}
-	return value, found
+	if found {
+		return value, true
+	}
+	return fallback, foundDefault
+}
+
+// stripInlineComment cuts v at the first ';' that follows whitespace.
+func stripInlineComment(v string) string {
+	for i := 1; i < len(v); i++ {
+		if v[i] == ';' && (v[i-1] == ' ' || v[i-1] == '\t') {
+			v = v[:i]
+			break
+		}
+	}
+	return strings.TrimSpace(v)
 }
 
 // resolvePathspec expands ~ and variables in each element of a

@@ -27,8 +27,10 @@ type Decoder struct {
 	r       *bufio.Reader
 	line    []byte
 	lineNo  int
-	sawJSON bool
 	pending []*Event // events converted from a JSON document
+	doc     [][]byte // the lines of a multi-line JSON document being read
+	depth   int      // the brace depth at the end of doc
+	cut     bool     // the line just read had no newline: the writer stopped there
 	play    *Play
 	tasks   map[string]*Task
 	plays   map[string]*Play
@@ -36,6 +38,9 @@ type Decoder struct {
 	NonEvents int
 	// Unknown counts the events of an unknown kind.
 	Unknown int
+	// Truncated is true when the stream ended in the middle of a line that
+	// is not a whole event: its writer died while writing.
+	Truncated bool
 }
 
 // NewDecoder returns a Decoder reading from r.
@@ -59,11 +64,20 @@ func (d *Decoder) Next() (*Event, error) {
 		}
 		line, err := d.readLine()
 		if len(line) > 0 {
-			if ev := d.decodeLine(line); ev != nil {
+			ev := d.decodeLine(line)
+			if d.cut && ev == nil {
+				d.Truncated = true
+			}
+			if ev != nil {
 				return ev, nil
 			}
 		}
 		if err != nil {
+			if d.doc != nil {
+				d.Truncated = d.Truncated || d.depth > 0
+				d.flushDocument()
+				continue // its events, if any, are pending
+			}
 			return nil, err
 		}
 	}
@@ -87,6 +101,7 @@ func (d *Decoder) readLine() ([]byte, error) {
 			line = d.line
 		}
 		d.lineNo++
+		d.cut = err == io.EOF
 		line = bytes.TrimSuffix(line, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if err == nil && len(line) == 0 {
@@ -103,16 +118,26 @@ func (d *Decoder) readLine() ([]byte, error) {
 // decodeLine turns one line into an event; nil when it is not one.
 func (d *Decoder) decodeLine(line []byte) *Event {
 	trimmed := bytes.TrimSpace(line)
+	if d.doc != nil {
+		if !isEventLine(trimmed) {
+			d.doc = append(d.doc, append([]byte(nil), line...))
+			d.depth += braceDelta(line)
+			if d.depth <= 0 {
+				d.flushDocument()
+			}
+			return nil
+		}
+		// A whole event line: what was read before was no document.
+		d.flushDocument()
+	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		d.passText(line)
 		return nil
 	}
-	if !d.sawJSON && bytes.Equal(trimmed, []byte("{")) {
-		// The start of an indented ansible.posix.json document.
-		if d.readDocument(line) {
-			return nil
-		}
-		d.passText(line)
+	if bytes.Equal(trimmed, []byte("{")) {
+		// Perhaps the start of an indented ansible.posix.json document.
+		d.doc = [][]byte{append([]byte(nil), line...)}
+		d.depth = 1
 		return nil
 	}
 	var w wireEvent
@@ -121,7 +146,6 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.passText(line)
 		return nil
 	}
-	d.sawJSON = true
 	if w.Event == "" {
 		if w.Plays != nil {
 			doc := document{Plays: w.Plays, Stats: w.Stats, CustomStats: w.CustomStats, GlobalCustomStats: w.GlobalCustomStats}
@@ -150,28 +174,51 @@ func (d *Decoder) passText(line []byte) {
 	d.Text.Write([]byte("\n"))
 }
 
-// readDocument reads the rest of a multi-line JSON document that began with
-// first, and queues its events. It reports false, passing every line on as
-// text, when the lines are not a stock JSON document.
-func (d *Decoder) readDocument(first []byte) bool {
-	buf := append([]byte(nil), first...)
-	var err error
-	for err == nil {
-		var line []byte
-		line, err = d.readLine()
-		buf = append(buf, '\n')
-		buf = append(buf, line...)
+// flushDocument ends the multi-line document being read: a complete stock
+// ansible.posix.json report becomes events, anything else is passed on as text.
+func (d *Decoder) flushDocument() {
+	lines := d.doc
+	d.doc, d.depth = nil, 0
+	if len(lines) > 1 {
+		var doc document
+		if err := json.Unmarshal(bytes.Join(lines, []byte("\n")), &doc); err == nil && doc.Plays != nil {
+			d.pending = append(d.pending, d.fromDocument(&doc)...)
+			return
+		}
 	}
-	var doc document
-	if jerr := json.Unmarshal(buf, &doc); jerr != nil || doc.Plays == nil {
-		d.Log.Debug().Err(jerr).Msg("a JSON document that is not an ansible.posix.json report, passed on")
-		d.passText(buf)
-		d.NonEvents--
-		return true
+	d.Log.Debug().Int("line", d.lineNo).Msg("lines that are not an ansible.posix.json report, passed on")
+	for _, l := range lines {
+		d.passText(l)
 	}
-	d.sawJSON = true
-	d.pending = append(d.pending, d.fromDocument(&doc)...)
-	return true
+}
+
+// isEventLine reports whether a trimmed line is a whole JSON event by itself.
+func isEventLine(trimmed []byte) bool {
+	return len(trimmed) > 2 && trimmed[0] == '{' && trimmed[len(trimmed)-1] == '}' &&
+		bytes.Contains(trimmed, []byte(`"_event"`)) && json.Valid(trimmed)
+}
+
+// braceDelta is the change in object nesting depth over one line of JSON,
+// not counting braces inside strings.
+func braceDelta(line []byte) int {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range line {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+		}
+	}
+	return depth
 }
 
 // wireEvent is one line of the stream, in either the stock or ansible-tap's schema.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
@@ -103,18 +102,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	dec.Text = opts.Text
 	dec.Log = opts.Log
 	streamed := make(chan error, 1)
-	var sawEvent bool
-	var mu sync.Mutex
 	go func() {
-		streamed <- Stream(dec, summary, handlerFunc(func(ev *Event, s *Summary) error {
-			mu.Lock()
-			sawEvent = true
-			mu.Unlock()
-			if opts.Handler != nil {
-				return opts.Handler.Event(ev, s)
-			}
-			return nil
-		}))
+		var h Handler
+		if opts.Handler != nil {
+			h = opts.Handler
+		}
+		streamed <- Stream(dec, summary, h)
 	}()
 
 	forwarder := newSignalForwarder(cmd.Process, opts.Log)
@@ -143,9 +136,8 @@ wait:
 	}
 
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
-	mu.Lock()
-	summary.Interrupted = !summary.Complete && (sawEvent || signaled(cmd.ProcessState))
-	mu.Unlock()
+	// The stream has ended (streamed was received): summary is ours again.
+	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
 	if opts.Handler != nil {
 		if err := opts.Handler.Finish(summary); err != nil {
 			return summary, err
@@ -153,12 +145,6 @@ wait:
 	}
 	return summary, nil
 }
-
-// handlerFunc adapts a function to the event half of Handler.
-type handlerFunc func(ev *Event, s *Summary) error
-
-func (f handlerFunc) Event(ev *Event, s *Summary) error { return f(ev, s) }
-func (f handlerFunc) Finish(*Summary) error             { return nil }
 
 func exitCode(ps *os.ProcessState, waitErr error) int {
 	if ps == nil {

@@ -8,8 +8,8 @@ import (
 
 // Replay drives h from a recorded stream as a live run would: each event
 // is added to a Summary and passed to h, then h is finished. Lines that are
-// not events go to text. A stream without Ansible's stats is marked
-// interrupted. The returned Summary's ExitCode is what the stream implies:
+// not events go to text. A stream that ends before Ansible's stats, after
+// events or in the middle of a line, is marked interrupted. The returned Summary's ExitCode is what the stream implies:
 // 0, or 2 for failed hosts, 4 for unreachable ones, as ansible-playbook.
 func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summary, error) {
 	d := NewDecoder(r)
@@ -17,7 +17,7 @@ func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summar
 	d.Log = log
 	s := NewSummary()
 	err := Stream(d, s, h)
-	s.Interrupted = !s.Complete
+	s.Interrupted = !s.Complete && (s.Events > 0 || d.Truncated)
 	s.ExitCode = impliedExitCode(s)
 	if ferr := h.Finish(s); err == nil {
 		err = ferr

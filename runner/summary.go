@@ -29,6 +29,8 @@ type Summary struct {
 	Tasks    []*TaskRun // in the order they started
 	Failures []Failure  // failed and unreachable results, in order
 
+	// Events counts the events added.
+	Events int
 	// Complete is true once Ansible reported its stats.
 	Complete bool
 	// Interrupted is true when the stream ended before the stats.
@@ -114,6 +116,7 @@ func NewSummary() *Summary {
 
 // Add updates the summary with ev.
 func (s *Summary) Add(ev *Event) {
+	s.Events++
 	if !ev.Time.IsZero() {
 		if s.Start.IsZero() || ev.Time.Before(s.Start) {
 			s.Start = ev.Time
