@@ -1,0 +1,386 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// fidelityCase is what one run of testdata/matrix.txt is meant to show.
+type fidelityCase struct {
+	name string
+	// exit is ansible-playbook's exit code for the run.
+	exit int
+	// stats says whether Ansible reports its stats (it does not when it
+	// stops on an option or a parse error).
+	stats bool
+	// failed maps each task whose runner_on_failed events the run produces
+	// to the disposition each of them must carry.
+	failed map[string]runner.Disposition
+	// kinds are events the run must produce: what the playbook exercises.
+	kinds []runner.Kind
+	// secret must appear nowhere in ansible-tap's output (no_log).
+	secret string
+}
+
+// fidelityCases has one row per run of testdata/matrix.txt.
+var fidelityCases = []fidelityCase{
+	{name: "basic", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"An ignored failure": runner.Ignored},
+		kinds:  []runner.Kind{runner.RunnerOK, runner.RunnerSkipped, runner.RunnerFailed}},
+	{name: "unreachable", exit: 4, stats: true,
+		kinds: []runner.Kind{runner.RunnerUnreach, runner.RunnerOK}},
+	{name: "ignore_unreachable", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.RunnerUnreach}},
+	{name: "rescue", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"This fails": runner.Rescued},
+		kinds:  []runner.Kind{runner.RunnerFailed}},
+	{name: "loop", exit: 2, stats: true,
+		failed: map[string]runner.Disposition{"Loop where item 2 fails": runner.Fatal},
+		kinds:  []runner.Kind{runner.ItemOK, runner.ItemFailed, runner.ItemSkipped}},
+	{name: "handlers", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.HandlerNotified, runner.HandlerTaskStart}},
+	{name: "free", exit: 2, stats: true,
+		failed: map[string]runner.Disposition{"Fails on web2": runner.Fatal},
+		kinds:  []runner.Kind{runner.RunnerSkipped}},
+	{name: "serial", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.PlayStart, runner.RunnerSkipped}},
+	{name: "async", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"Retries that end in failure are ignored": runner.Ignored},
+		// Whether a poll finds the job still running depends on the load:
+		// runner_on_async_poll is not required, the failing until loop's
+		// runner_retry is.
+		kinds: []runner.Kind{runner.AsyncOK, runner.RunnerRetry}},
+	{name: "includes", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.Include, runner.HandlerTaskStart}},
+	{name: "no_log", exit: 0, stats: true, secret: "s3cr3t",
+		failed: map[string]runner.Disposition{"A secret failure": runner.Ignored},
+		kinds:  []runner.Kind{runner.ItemOK}},
+	{name: "diff", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.FileDiff}},
+	{name: "check_diff", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.FileDiff}},
+	{name: "set_stats", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.PlaybookStats}},
+	{name: "any_errors_fatal", exit: 2, stats: true,
+		failed: map[string]runner.Disposition{"Fails on web2": runner.Fatal},
+		kinds:  []runner.Kind{runner.RunnerFailed}},
+	{name: "syntax_error", exit: 4},
+	{name: "unknown_option", exit: 2}, // argparse's own exit code
+	{name: "bad_extra_vars", exit: 5}, // AnsibleOptionsError
+	{name: "no_hosts", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.NoHostsMatched}},
+	{name: "limit_no_match", exit: 1},
+	{name: "meta", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.RunnerSkipped}},
+	{name: "fatal", exit: 2, stats: true,
+		failed: map[string]runner.Disposition{"Fails for good": runner.Fatal},
+		kinds:  []runner.Kind{runner.RunnerFailed}},
+}
+
+// fidelityParallel is how many matrix rows run at once.
+const fidelityParallel = 2
+
+// TestFidelity runs every playbook of the matrix with plain ansible-playbook
+// and with ansible-tap, and checks that ansible-tap exits the same way and
+// derives, from the events alone, the recap counts Ansible reports.
+func TestFidelity(t *testing.T) {
+	if _, err := exec.LookPath("ansible-playbook"); err != nil {
+		t.Skip("ansible-playbook is not installed")
+	}
+	matrix := readMatrix(t)
+	slots := make(chan struct{}, fidelityParallel)
+	for _, tc := range fidelityCases {
+		args, ok := matrix[tc.name]
+		if !ok {
+			t.Errorf("%s: not in testdata/matrix.txt", tc.name)
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			checkFidelity(t, tc, args)
+		})
+	}
+}
+
+// TestFidelityCoversMatrix checks that every run of the matrix has its row.
+func TestFidelityCoversMatrix(t *testing.T) {
+	rows := make(map[string]bool)
+	for _, tc := range fidelityCases {
+		if rows[tc.name] {
+			t.Errorf("%s: two rows", tc.name)
+		}
+		rows[tc.name] = true
+	}
+	for name := range readMatrix(t) {
+		if !rows[name] {
+			t.Errorf("%s: in testdata/matrix.txt but has no row in fidelityCases", name)
+		}
+	}
+}
+
+func checkFidelity(t *testing.T, tc fidelityCase, args []string) {
+	plainCode, plainStats := runPlain(t, args)
+	if plainCode != tc.exit {
+		t.Errorf("plain ansible-playbook exited %d, the matrix expects %d", plainCode, tc.exit)
+	}
+	if (plainStats != nil) != tc.stats {
+		t.Errorf("plain ansible-playbook reported stats: %v, the matrix expects %v", plainStats != nil, tc.stats)
+	}
+
+	// The CLI in-process, as a user runs it.
+	cli := runCLI(t, args)
+	if cli.code != plainCode {
+		t.Errorf("ansible-tap exited %d, ansible-playbook %d", cli.code, plainCode)
+	}
+	if cli.endCode == nil {
+		t.Errorf("--format=jsonl: no run_end line with an exit_code last")
+	} else if *cli.endCode != cli.code {
+		t.Errorf("--format=jsonl: run_end exit_code %d, ansible-tap exited %d", *cli.endCode, cli.code)
+	}
+	if !reflect.DeepEqual(cli.stats, plainStats) {
+		t.Errorf("--format=jsonl: playbook_on_stats\n  %v\nansible-playbook's stats\n  %v", cli.stats, plainStats)
+	}
+	if tc.secret != "" && strings.Contains(cli.output, tc.secret) {
+		t.Errorf("ansible-tap's output shows the no_log secret %q:\n%s", tc.secret, linesWith(cli.output, tc.secret))
+	}
+
+	// The runner in-process: the counts derived from the events.
+	s, seen := runRunner(t, args)
+	if s.ExitCode != plainCode {
+		t.Errorf("runner.Run: exit code %d, ansible-playbook %d", s.ExitCode, plainCode)
+	}
+	if s.Interrupted {
+		t.Errorf("runner.Run: the run is marked interrupted")
+	}
+	derived := make(map[string]runner.HostCounts, len(s.Counts))
+	for h, c := range s.Counts {
+		derived[h] = *c
+	}
+	if tc.stats {
+		compareCounts(t, "ansible-playbook's stats", plainStats, derived)
+		compareCounts(t, "summary.Reported", s.Reported, derived)
+	} else if s.Reported != nil {
+		t.Errorf("summary.Reported = %v, but Ansible reports no stats for this run", s.Reported)
+	}
+	for _, k := range tc.kinds {
+		if seen.kinds[k] == 0 {
+			t.Errorf("no %s event: the playbook does not exercise what its row says", k)
+		}
+	}
+	checkDispositions(t, tc, seen.failed)
+}
+
+// compareCounts reports each host whose derived counts differ from want.
+// A host missing on one side counts as all zeros there.
+func compareCounts(t *testing.T, what string, want, derived map[string]runner.HostCounts) {
+	t.Helper()
+	hosts := make(map[string]bool)
+	for h := range want {
+		hosts[h] = true
+	}
+	for h := range derived {
+		hosts[h] = true
+	}
+	names := make([]string, 0, len(hosts))
+	for h := range hosts {
+		names = append(names, h)
+	}
+	sort.Strings(names)
+	for _, h := range names {
+		if want[h] != derived[h] {
+			t.Errorf("host %s: derived counts %+v, %s %+v", h, derived[h], what, want[h])
+		}
+	}
+	if len(want) == 0 {
+		t.Errorf("%s: no hosts", what)
+	}
+}
+
+func checkDispositions(t *testing.T, tc fidelityCase, failed []failedEvent) {
+	t.Helper()
+	seen := make(map[string]bool)
+	for _, f := range failed {
+		want, ok := tc.failed[f.task]
+		switch {
+		case !ok:
+			t.Errorf("unexpected runner_on_failed: task %q on %s (%s)", f.task, f.host, f.disposition)
+		case f.disposition != want:
+			t.Errorf("task %q on %s: disposition %q, want %q", f.task, f.host, f.disposition, want)
+		}
+		seen[f.task] = true
+	}
+	for task := range tc.failed {
+		if !seen[task] {
+			t.Errorf("task %q: no runner_on_failed event", task)
+		}
+	}
+}
+
+// readMatrix reads testdata/matrix.txt: NAME then ansible-playbook's arguments.
+func readMatrix(t *testing.T) map[string][]string {
+	t.Helper()
+	f, err := os.Open("testdata/matrix.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := make(map[string][]string)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		m[fields[0]] = fields[1:]
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// runPlain runs ansible-playbook with the stock ansible.posix.json callback
+// and returns its exit code and the stats it printed, nil when it printed none.
+func runPlain(t *testing.T, args []string) (int, map[string]runner.HostCounts) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ansible-playbook", args...)
+	cmd.Env = append(os.Environ(), "ANSIBLE_STDOUT_CALLBACK=ansible.posix.json", "ANSIBLE_NOCOLOR=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("ansible-playbook: %v", err)
+		}
+		code = ee.ExitCode()
+	}
+	// Without a JSON document (option and parse errors), stdout is empty
+	// or carries the usage text.
+	out := bytes.TrimSpace(stdout.Bytes())
+	if !bytes.HasPrefix(out, []byte("{")) {
+		return code, nil
+	}
+	var doc struct {
+		Stats map[string]runner.HostCounts `json:"stats"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("ansible-playbook's ansible.posix.json output: %v\n%s\nstderr:\n%s", err, out, stderr.Bytes())
+	}
+	return code, doc.Stats
+}
+
+// cliRun is what the ansible-tap command printed with --format=jsonl.
+type cliRun struct {
+	code    int
+	endCode *int                         // run_end's exit_code
+	stats   map[string]runner.HostCounts // playbook_on_stats' stats
+	output  string                       // stdout and stderr
+}
+
+// runCLI runs ansible-tap in-process with --format=jsonl.
+func runCLI(t *testing.T, args []string) cliRun {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	argv := append([]string{"ansible-tap", "--format=jsonl", "--no-color"}, args...)
+	r := cliRun{code: run(argv, strings.NewReader(""), &stdout, &stderr)}
+	r.output = stdout.String() + stderr.String()
+	var last map[string]json.RawMessage
+	for n, line := range bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var rec struct {
+			EventType string                       `json:"event_type"`
+			Stats     map[string]runner.HostCounts `json:"stats"`
+		}
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatalf("--format=jsonl line %d is not JSON: %v\n%s", n+1, err, line)
+		}
+		if rec.EventType == string(runner.PlaybookStats) {
+			r.stats = rec.Stats
+		}
+		last = nil
+		if err := json.Unmarshal(line, &last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last != nil && string(last["event_type"]) == `"run_end"` {
+		var code int
+		if err := json.Unmarshal(last["exit_code"], &code); err == nil {
+			r.endCode = &code
+		}
+	}
+	return r
+}
+
+// failedEvent is one runner_on_failed event.
+type failedEvent struct {
+	task, host  string
+	disposition runner.Disposition
+}
+
+// eventLog is a runner.Handler that keeps what the fidelity test checks.
+type eventLog struct {
+	kinds  map[runner.Kind]int
+	failed []failedEvent
+}
+
+func (l *eventLog) Event(ev *runner.Event, _ *runner.Summary) error {
+	l.kinds[ev.Kind]++
+	if ev.Kind == runner.RunnerFailed {
+		f := failedEvent{host: ev.Host, disposition: ev.Disposition}
+		if ev.Task != nil {
+			f.task = ev.Task.Name
+		}
+		l.failed = append(l.failed, f)
+	}
+	return nil
+}
+
+func (l *eventLog) Finish(*runner.Summary) error { return nil }
+
+// runRunner runs ansible-playbook through runner.Run and returns the summary.
+func runRunner(t *testing.T, args []string) (*runner.Summary, *eventLog) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	log := &eventLog{kinds: make(map[runner.Kind]int)}
+	s, err := runner.Run(ctx, runner.Options{
+		Command: "ansible-playbook", Args: args,
+		Stdout: io.Discard, Stderr: io.Discard, Text: io.Discard, Handler: log,
+	})
+	if err != nil {
+		t.Fatalf("runner.Run: %v", err)
+	}
+	return s, log
+}
+
+// linesWith returns the lines of text that contain s, for error messages.
+func linesWith(text, s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			fmt.Fprintln(&b, line)
+		}
+	}
+	return b.String()
+}
