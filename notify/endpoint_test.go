@@ -1,10 +1,12 @@
 package notify
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,31 +52,54 @@ func newEndpoint(t *testing.T, check func(*http.Request, []byte) error, behave b
 	return e
 }
 
-func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
+func (e *endpoint) serve(rw http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	e.mu.Lock()
 	n := len(e.requests) + 1
 	e.requests = append(e.requests, received{header: r.Header.Clone(), body: body})
 	e.mu.Unlock()
 	e.once.Do(func() { close(e.first) })
-	status := http.StatusOK
+	w := &statusWriter{ResponseWriter: rw}
 	defer func() {
 		e.mu.Lock()
-		e.requests[n-1].status = status
+		e.requests[n-1].status = w.status // 0: no answer
 		e.mu.Unlock()
 	}()
 	if e.check != nil {
 		if err := e.check(r, body); err != nil {
-			status = http.StatusBadRequest
-			http.Error(w, err.Error(), status)
+			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 	}
 	if e.behave != nil && e.behave(n, w, r, body) {
-		status = 0 // the behaviour answered
 		return
 	}
 	io.WriteString(w, "ok")
+}
+
+// statusWriter remembers the status of the answer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Hijack lets a behaviour drop the connection.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.ResponseWriter.(http.Hijacker).Hijack()
 }
 
 // hang never answers, until the client gives up or the test ends.

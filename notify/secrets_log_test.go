@@ -28,7 +28,7 @@ func TestNothingSecretIsLogged(t *testing.T) {
 	hook := newEndpoint(t, nil, closeConnection)
 
 	var buf bytes.Buffer
-	log := zerolog.New(&buf).Level(zerolog.DebugLevel)
+	log := zerolog.New(zerolog.SyncWriter(&buf)).Level(zerolog.DebugLevel) // workers log concurrently
 	fast := RetryPolicy{Attempts: 3, Base: 10 * time.Millisecond, Max: 20 * time.Millisecond, MaxRetryAfter: time.Second}
 	group := &Group{Timeout: 5 * time.Second, Log: log}
 	h := runner.NewFanout(log,

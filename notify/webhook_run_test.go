@@ -119,7 +119,8 @@ func TestWebhookEventFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.events), func(t *testing.T) {
-			e := newEndpoint(t, checkSigned("", ""), nil)
+			// A slow receiver: every payload still arrives.
+			e := newEndpoint(t, checkSigned("", ""), slow(300*time.Millisecond))
 			hook := NewWebhook(WebhookOptions{URL: e.URL, Events: tt.events, Log: zerolog.Nop()})
 			runPlaybook(t, "failures.yml", "mixed.ini", hook)
 			var got []string
