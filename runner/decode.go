@@ -60,7 +60,7 @@ func (d *Decoder) Next() (*Event, error) {
 		if len(d.pending) > 0 {
 			ev := d.pending[0]
 			d.pending = d.pending[1:]
-			return ev, nil
+			return complete(ev), nil
 		}
 		line, err := d.readLine()
 		if len(line) > 0 {
@@ -69,7 +69,7 @@ func (d *Decoder) Next() (*Event, error) {
 				d.Truncated = true
 			}
 			if ev != nil {
-				return ev, nil
+				return complete(ev), nil
 			}
 		}
 		if err != nil {
@@ -81,6 +81,26 @@ func (d *Decoder) Next() (*Event, error) {
 			return nil, err
 		}
 	}
+}
+
+// complete fills in what an event's kind promises and its line left out, so
+// that handlers never meet a nil Playbook, Play, Task or Result where the
+// kind has one: a playbook start has a Playbook, a play start a Play, task
+// events a Task, and results, items, retries and async events a Result.
+func complete(ev *Event) *Event {
+	switch {
+	case ev.Kind == PlaybookStart && ev.Playbook == nil:
+		ev.Playbook = &Playbook{}
+	case ev.Kind == PlayStart && ev.Play == nil:
+		ev.Play = &Play{Start: ev.Time}
+	}
+	if ev.Task == nil && (ev.Kind.IsTaskStart() || ev.Kind.carriesResult() || ev.Kind == RunnerStart) {
+		ev.Task = &Task{}
+	}
+	if ev.Result == nil && ev.Kind.carriesResult() {
+		ev.Result = &Result{Raw: json.RawMessage("{}")}
+	}
+	return ev
 }
 
 // readLine returns the next line without its line ending. The slice is

@@ -69,6 +69,15 @@ func (k Kind) IsItem() bool {
 	return k == ItemOK || k == ItemFailed || k == ItemSkipped
 }
 
+// carriesResult reports whether events of kind k hold a host's result.
+func (k Kind) carriesResult() bool {
+	switch k {
+	case RunnerRetry, AsyncPoll, AsyncOK, AsyncFailed:
+		return true
+	}
+	return k.IsHostResult() || k.IsItem()
+}
+
 // IsTaskStart reports whether k starts a task, handler or cleanup task.
 func (k Kind) IsTaskStart() bool {
 	return k == TaskStart || k == HandlerTaskStart || k == CleanupTaskStart
