@@ -27,7 +27,8 @@ type fidelityCase struct {
 	// stops on an option or a parse error).
 	stats bool
 	// failed maps each task whose runner_on_failed events the run produces
-	// to the disposition each of them must carry.
+	// to the disposition each of them, and each of its failed loop items and
+	// async jobs, must carry.
 	failed map[string]runner.Disposition
 	// kinds are events the run must produce: what the playbook exercises.
 	kinds []runner.Kind
@@ -85,6 +86,9 @@ var fidelityCases = []fidelityCase{
 	{name: "limit_no_match", exit: 1},
 	{name: "meta", exit: 0, stats: true,
 		kinds: []runner.Kind{runner.RunnerSkipped}},
+	{name: "loop_dispositions", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"Ignored loop failure": runner.Ignored, "Rescued loop failure": runner.Rescued},
+		kinds:  []runner.Kind{runner.ItemFailed, runner.RunnerFailed}},
 	{name: "fatal", exit: 2, stats: true,
 		failed: map[string]runner.Disposition{"Fails for good": runner.Fatal},
 		kinds:  []runner.Kind{runner.RunnerFailed}},
@@ -218,11 +222,13 @@ func checkDispositions(t *testing.T, tc fidelityCase, failed []failedEvent) {
 		want, ok := tc.failed[f.task]
 		switch {
 		case !ok:
-			t.Errorf("unexpected runner_on_failed: task %q on %s (%s)", f.task, f.host, f.disposition)
+			t.Errorf("unexpected %s: task %q on %s (%s)", f.kind, f.task, f.host, f.disposition)
 		case f.disposition != want:
-			t.Errorf("task %q on %s: disposition %q, want %q", f.task, f.host, f.disposition, want)
+			t.Errorf("%s of task %q on %s: disposition %q, want %q", f.kind, f.task, f.host, f.disposition, want)
 		}
-		seen[f.task] = true
+		if f.kind == runner.RunnerFailed {
+			seen[f.task] = true
+		}
 	}
 	for task := range tc.failed {
 		if !seen[task] {
@@ -332,8 +338,10 @@ func runCLI(t *testing.T, args []string) cliRun {
 	return r
 }
 
-// failedEvent is one runner_on_failed event.
+// failedEvent is one runner_on_failed, runner_item_on_failed or
+// runner_on_async_failed event.
 type failedEvent struct {
+	kind        runner.Kind
 	task, host  string
 	disposition runner.Disposition
 }
@@ -346,8 +354,8 @@ type eventLog struct {
 
 func (l *eventLog) Event(ev *runner.Event, _ *runner.Summary) error {
 	l.kinds[ev.Kind]++
-	if ev.Kind == runner.RunnerFailed {
-		f := failedEvent{host: ev.Host, disposition: ev.Disposition}
+	if ev.Kind == runner.RunnerFailed || ev.Kind == runner.ItemFailed || ev.Kind == runner.AsyncFailed {
+		f := failedEvent{kind: ev.Kind, host: ev.Host, disposition: ev.Disposition}
 		if ev.Task != nil {
 			f.task = ev.Task.Name
 		}

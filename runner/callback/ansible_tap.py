@@ -217,11 +217,15 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_ok(self, result):
         self._result_event('v2_runner_on_ok', result)
 
-    def v2_runner_on_failed(self, result, ignore_errors=False):
+    def _disposition(self, task, ignore_errors):
+        """ignore_errors, and whether a rescue section will catch the failure."""
         extra = {'ignore_errors': bool(ignore_errors)}
-        if not ignore_errors and self._rescued(result._task):
+        if not ignore_errors and self._rescued(task):
             extra['rescued'] = True
-        self._result_event('v2_runner_on_failed', result, extra)
+        return extra
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._result_event('v2_runner_on_failed', result, self._disposition(result._task, ignore_errors))
 
     def v2_runner_on_skipped(self, result):
         self._result_event('v2_runner_on_skipped', result)
@@ -239,7 +243,11 @@ class CallbackModule(CallbackBase):
         self._item_event('v2_runner_item_on_ok', result)
 
     def v2_runner_item_on_failed(self, result):
-        self._item_event('v2_runner_item_on_failed', result)
+        # The task's fields are the evaluated ones the worker ran with
+        # (Strategy.normalize_task_result), so ignore_errors is a boolean here.
+        extra = self._disposition(result._task, result._task.ignore_errors)
+        extra['item'] = self._get_item_label(result._result)
+        self._result_event('v2_runner_item_on_failed', result, extra)
 
     def v2_runner_item_on_skipped(self, result):
         self._item_event('v2_runner_item_on_skipped', result)
@@ -258,7 +266,8 @@ class CallbackModule(CallbackBase):
         self._result_event('v2_runner_on_async_ok', result)
 
     def v2_runner_on_async_failed(self, result):
-        self._result_event('v2_runner_on_async_failed', result)
+        self._result_event('v2_runner_on_async_failed', result,
+                           self._disposition(result._task, result._task.ignore_errors))
 
     def v2_on_file_diff(self, result):
         raw = result._result
