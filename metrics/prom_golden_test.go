@@ -13,6 +13,7 @@ import (
 // to report in it.
 func TestPromGolden(t *testing.T) {
 	promtool := needTool(t, "promtool")
+	recordStreams(t)
 	for _, tc := range []struct {
 		stream, golden string
 		perHost        bool
