@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/rs/zerolog"
 )
 
 // Handler receives the events of a run. Event is called for each event after
 // the Summary has been updated with it; Finish is called once, after the
-// stream has ended and Summary.ExitCode is set, to flush what the handler holds.
+// stream has ended and Summary.ExitCode is set, to flush what the handler
+// holds. Finish only reads the Summary: a Fanout finishes its handlers at
+// the same time.
 type Handler interface {
 	Event(ev *Event, s *Summary) error
 	Finish(s *Summary) error
@@ -44,11 +47,24 @@ func (f *Fanout) Event(ev *Event, s *Summary) error {
 }
 
 // Finish finishes every handler, also those that failed on an event, and
-// returns the first error.
+// returns the first error in handler order. The handlers finish at the same
+// time: outputs that wait on the network at the end (a Pushgateway, an OTLP
+// collector, a webhook) cost the run the longest of their deadlines, not
+// their sum, and a slow one never delays the files the others write.
 func (f *Fanout) Finish(s *Summary) error {
-	var first error
+	errs := make([]error, len(f.handlers))
+	var wg sync.WaitGroup
 	for i, h := range f.handlers {
-		if err := h.Finish(s); err != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = h.Finish(s)
+		}()
+	}
+	wg.Wait()
+	var first error
+	for i, err := range errs {
+		if err != nil {
 			f.fail(i, err)
 			if first == nil {
 				first = err
