@@ -43,19 +43,27 @@ type outputEnv struct {
 	Log    zerolog.Logger
 	Stderr io.Writer
 	Replay bool // the events come from a recording, not a live run
+	// Playbook is the playbook named on the command line ("" in a replay):
+	// the name of a run that ends before Ansible reports its playbook.
+	Playbook string
 }
 
-// outputs are the notifiers, metric writers and reports, in the order their
+// outputs are the reports, metric writers and notifiers, in the order their
 // handlers are called.
 var outputs = []output{
-	notifyOutput(),
 	reportOutput(),
+	metricsOutput(),
+	notifyOutput(),
 }
 
 func init() {
 	// Short flags all belong to ansible-playbook: -h and -v pass through.
 	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show ansible-tap's help (-h shows ansible-playbook's)"}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print ansible-tap's version and the ansible-playbook it runs"}
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "ansible-tap %s\n", version)
+		fmt.Fprintln(c.App.Writer, ansiblePlaybookVersion(c.String("ansible-playbook")))
+	}
 }
 
 func main() {
@@ -92,10 +100,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			code, err = act(c, rest, stdin, stdout, stderr)
 			return err
 		},
-	}
-	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "ansible-tap %s\n", version)
-		fmt.Fprintln(c.App.Writer, ansiblePlaybookVersion(c.String("ansible-playbook")))
 	}
 	if err := app.Run(append([]string{"ansible-tap"}, own...)); err != nil {
 		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
@@ -134,8 +138,29 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
+	if !replay && len(rest) == 0 {
+		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
+	}
+	var recording io.Reader
+	if replay {
+		if len(rest) != 2 {
+			return exitUsage, usagef("replay takes one FILE, or - for standard input")
+		}
+		recording = stdin
+		if rest[1] != "-" {
+			f, err := os.Open(rest[1])
+			if err != nil {
+				return exitUsage, usagef("replay: %v", err)
+			}
+			defer f.Close()
+			recording = f
+		}
+	}
 	handlers := []runner.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay}
+	if !replay {
+		env.Playbook = playbookArg(rest)
+	}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
 		if err != nil {
@@ -146,10 +171,10 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	fanout := runner.NewFanout(log, handlers...)
 
 	if replay {
-		return replayFile(rest[1:], fanout, stdin, stderr, log)
-	}
-	if len(rest) == 0 {
-		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
+		if c.IsSet("events-file") {
+			log.Warn().Msg("--events-file has no effect in a replay")
+		}
+		return replayFile(recording, fanout, stderr, log)
 	}
 
 	var events io.Writer
@@ -183,6 +208,12 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		Log:        log,
 	})
 	if errors.Is(err, runner.ErrStart) {
+		// Reports and metrics still tell CI and monitoring that the run
+		// failed: a job whose ansible-playbook went missing must not look
+		// like one that did not run.
+		failed := runner.NewSummary()
+		failed.ExitCode = exitNotFound
+		fanout.Finish(failed)
 		return exitNotFound, err
 	}
 	if summary == nil {
@@ -195,19 +226,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 }
 
 // replayFile drives the handlers from a recorded stream.
-func replayFile(args []string, h runner.Handler, stdin io.Reader, stderr io.Writer, log zerolog.Logger) (int, error) {
-	if len(args) != 1 {
-		return exitUsage, usagef("replay takes one FILE, or - for standard input")
-	}
-	var r io.Reader = stdin
-	if args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			return exitUsage, usagef("replay: %v", err)
-		}
-		defer f.Close()
-		r = f
-	}
+func replayFile(r io.Reader, h runner.Handler, stderr io.Writer, log zerolog.Logger) (int, error) {
 	summary, err := runner.Replay(r, h, stderr, log)
 	if err != nil {
 		log.Error().Err(err).Msg("replay")
