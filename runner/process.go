@@ -68,14 +68,14 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	cmd.Env = callbackEnv(env, pluginDir, eventsFD)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.ExtraFiles = []*os.File{pw}
-	// If ansible-tap dies, the kernel kills the child.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// If ansible-tap dies, the kernel kills the child (on Linux).
+	cmd.SysProcAttr = childAttrs()
 
 	started := make(chan error, 1)
 	exited := make(chan error, 1)
 	go func() {
-		// Pdeathsig fires when the thread that started the child exits:
-		// keep this goroutine on its thread until the child is gone.
+		// The parent-death signal fires when the thread that started the
+		// child exits: keep this goroutine on its thread until the child is gone.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		if err := cmd.Start(); err != nil {
@@ -96,7 +96,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	summary := NewSummary()
 	var src io.Reader = pr
 	if opts.EventsFile != nil {
-		src = io.TeeReader(pr, opts.EventsFile)
+		src = io.TeeReader(pr, &bestEffortWriter{w: opts.EventsFile, log: opts.Log})
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
@@ -107,7 +107,11 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		if opts.Handler != nil {
 			h = opts.Handler
 		}
-		streamed <- Stream(dec, summary, h)
+		err := Stream(dec, summary, h)
+		// However the stream failed, keep reading the pipe until the child
+		// closes it: a callback blocked on a full pipe would hang the run.
+		io.Copy(io.Discard, pr)
+		streamed <- err
 	}()
 
 	forwarder := newSignalForwarder(cmd.Process, opts.Log)
@@ -207,4 +211,23 @@ func foregroundOfTerminal() bool {
 		return false
 	}
 	return pgrp == unix.Getpgrp()
+}
+
+// bestEffortWriter copies the event stream to the events file until the
+// first write error, which it logs once: a full disk or a closed file ends
+// the recording, never the run.
+type bestEffortWriter struct {
+	w      io.Writer
+	log    zerolog.Logger
+	failed bool
+}
+
+func (b *bestEffortWriter) Write(p []byte) (int, error) {
+	if !b.failed {
+		if _, err := b.w.Write(p); err != nil {
+			b.failed = true
+			b.log.Error().Err(err).Msg("writing the events file failed; the recording stops here, the run goes on")
+		}
+	}
+	return len(p), nil
 }

@@ -305,3 +305,43 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 		t.Errorf("replayed ExitCode %d Interrupted %v, live %d", rs.ExitCode, rs.Interrupted, s.ExitCode)
 	}
 }
+
+// failingWriter accepts n bytes, then fails every write.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n < len(p) {
+		return 0, syscall.ENOSPC
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// An events file that fails (a full disk) ends the recording, never the
+// run: every event still reaches the handlers and the exit code is Ansible's.
+func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
+	skipWithoutAnsible(t)
+	var log bytes.Buffer
+	rec := &recorder{}
+	s, err := Run(context.Background(), Options{
+		Command:    "ansible-playbook",
+		Args:       []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "ok.yml")},
+		Stdout:     io.Discard,
+		Stderr:     io.Discard,
+		Handler:    rec,
+		EventsFile: &failingWriter{n: 100},
+		Log:        zerolog.New(&log),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Complete || s.ExitCode != 0 {
+		t.Errorf("Complete %v, ExitCode %d: the run did not finish as Ansible's", s.Complete, s.ExitCode)
+	}
+	if kinds := rec.kinds(); len(kinds) == 0 || kinds[len(kinds)-1] != PlaybookStats {
+		t.Errorf("the handler saw %v, want every event up to the stats", kinds)
+	}
+	if n := logMessages(log.Bytes())["writing the events file failed; the recording stops here, the run goes on"]; n != 1 {
+		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
+	}
+}
