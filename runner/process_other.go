@@ -1,0 +1,13 @@
+//go:build !linux
+
+package runner
+
+import "syscall"
+
+// childAttrs has nothing to add outside Linux: there is no parent-death
+// signal, so a child outlives an ansible-tap killed with SIGKILL. Every
+// other end of ansible-tap (a forwarded signal, the child's own exit) is
+// handled the same everywhere.
+func childAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{}
+}
