@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ansible-tap's demo and tests need on a Debian machine:
-# Ansible, the Prometheus tools, junitparser and GNU time. Go itself must be
-# on the PATH (go.mod names the version).
+# Ansible, the Prometheus tools, junitparser, cmark-gfm, GNU time, and Go
+# when the machine has none.
 set -euo pipefail
 
 need=()
@@ -14,19 +14,29 @@ command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 command -v cmark-gfm >/dev/null || need+=(cmark-gfm)
 [ -x /usr/bin/time ] || need+=(time)
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 if [ ${#need[@]} -gt 0 ]; then
-	sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	echo "installing: ${need[*]}" >&2
 	$sudo apt-get update
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${need[@]}"
 fi
 
+# Go, at the version go.mod names. A machine without it gets that toolchain
+# through the Go module proxy, as the go command itself fetches toolchains,
+# with Debian's golang-go as the client that downloads it.
+export PATH="/usr/local/go/bin:$PATH"
 if ! command -v go >/dev/null; then
-	if [ -x /usr/local/go/bin/go ]; then
-		echo "Go is in /usr/local/go/bin: add it to PATH" >&2
-	else
-		echo "Go is not installed: see https://go.dev/doc/install" >&2
-	fi
-	exit 1
+	want=go$(sed -n 's/^go //p' "$(dirname "$0")/../go.mod")
+	arch=$(dpkg --print-architecture)
+	echo "installing Go $want for linux-$arch into /usr/local/go" >&2
+	$sudo apt-get update
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y golang-go ca-certificates
+	dir=$(cd /tmp && GO111MODULE=on GOFLAGS=-mod=mod /usr/bin/go mod download -json "golang.org/toolchain@v0.0.1-$want.linux-$arch" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -n "$dir" ] || { echo "could not download Go $want" >&2; exit 1; }
+	$sudo cp -r "$dir" /usr/local/go
+	$sudo chmod -R u+w /usr/local/go
+	$sudo chmod +x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/*
+	go version
 fi

@@ -2,7 +2,7 @@
 # Sets up the machine and runs every check: gofmt, go vet and the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/local/go/bin"
+export PATH="/usr/local/go/bin:$PATH"
 scripts/setup.sh
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then
