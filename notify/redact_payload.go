@@ -81,6 +81,25 @@ func (r *Redactor) JSON(raw []byte) any {
 	return r.Value(v)
 }
 
+// Label returns a loop item's label with its secrets hidden. Ansible labels
+// an item by the item itself, so a dict item ({user: a, password: x}) comes
+// as its JSON; that is redacted like a result. Any other label is kept.
+func (r *Redactor) Label(label string) string {
+	trimmed := strings.TrimSpace(label)
+	if trimmed == "" || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return label
+	}
+	var v any
+	if json.Unmarshal([]byte(trimmed), &v) != nil {
+		return label
+	}
+	out, err := json.Marshal(r.Value(v))
+	if err != nil {
+		return label
+	}
+	return string(out)
+}
+
 // normalizeKey splits a key into lower-case parts at punctuation and at
 // camelCase humps, and joins them with "_".
 func normalizeKey(key string) string {

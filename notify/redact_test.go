@@ -105,3 +105,18 @@ func TestRedactorValue(t *testing.T) {
 		t.Error("an empty result should stay absent")
 	}
 }
+
+func TestRedactorLabel(t *testing.T) {
+	r := NewRedactor()
+	for _, tc := range []struct{ in, want string }{
+		{"web01", "web01"},
+		{"", ""},
+		{`{"password":"x","user":"alice"}`, `{"password":"[redacted]","user":"alice"}`},
+		{`[{"api_token":"t"},"plain"]`, `[{"api_token":"[redacted]"},"plain"]`},
+		{`{not json`, `{not json`},
+	} {
+		if got := r.Label(tc.in); got != tc.want {
+			t.Errorf("Label(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -98,7 +98,7 @@ func NewWebhook(opts WebhookOptions) *Webhook {
 		group:      opts.Group,
 	}
 	w.sender = NewSender(SenderOptions{
-		Name: "webhook", URL: opts.URL, Workers: opts.Workers, QueueSize: opts.QueueSize,
+		Name: "webhook", URL: opts.URL, Secrets: []string{token, secret}, Workers: opts.Workers, QueueSize: opts.QueueSize,
 		RequestTimeout: opts.RequestTimeout, Retry: opts.Retry, Client: opts.Client, Log: opts.Log,
 		Prepare: func(req *http.Request, m *Message, body []byte) {
 			req.Header.Set(HeaderDelivery, m.ID)
@@ -139,13 +139,14 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 		NoLog:    ev.NoLog,
 	}
 	var raw []byte // the result's private copy; ev.Raw is not kept
+	var item string
 	if ev.Result != nil {
 		d.Status = string(ev.Status())
 		d.Disposition = string(ev.Disposition)
 		d.Changed = ev.Result.Changed
 		if !ev.NoLog {
 			d.Message = ev.Result.Message()
-			d.Item = ev.Item
+			item = ev.Item
 			raw = ev.Result.Raw
 		}
 	}
@@ -153,6 +154,7 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 		if raw != nil {
 			d.Result = w.redactor.JSON(raw)
 		}
+		d.Item = w.redactor.Label(item)
 		return d
 	})
 	return nil

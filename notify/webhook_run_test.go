@@ -76,7 +76,7 @@ func TestWebhookAllEventsSignedOrderedAndRedacted(t *testing.T) {
 		}
 		ids[p.id] = true
 		types[p.EventType]++
-		for _, leaked := range []string{"Hunter2Secret", "PinSecret4242", "NoLogSecretValue", "NoLogFailMsg", token, secret, "QueryKey"} {
+		for _, leaked := range []string{"Hunter2Secret", "PinSecret4242", "NoLogSecretValue", "NoLogFailMsg", "ItemSecretAlice", "ItemSecretBob", token, secret, "QueryKey"} {
 			if bytes.Contains(p.raw, []byte(leaked)) {
 				t.Errorf("payload %d (%s) carries %q: %s", p.Sequence, p.EventType, leaked, p.raw)
 			}
