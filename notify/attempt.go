@@ -47,7 +47,7 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 		return outcome{ok: true}
 	}
 	reason := fmt.Sprintf("HTTP %d", resp.StatusCode)
-	if text := responseText(snippet, s.opts.URL); text != "" {
+	if text := responseText(snippet, s.opts.URL, s.opts.Secrets); text != "" {
 		reason += ": " + text
 	}
 	switch {
@@ -59,8 +59,14 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 	return outcome{reason: reason}
 }
 
-// responseText is the start of an error response on one line, without the URL.
-func responseText(b []byte, rawURL string) string {
+// responseText is the start of an error response on one line, without the
+// URL and without any of the secrets, which a receiver may echo back.
+func responseText(b []byte, rawURL string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
+		}
+	}
 	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > 200 {
 		s = s[:200]

@@ -2,7 +2,10 @@ package notify
 
 import (
 	"bytes"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -53,5 +56,39 @@ func TestNothingSecretIsLogged(t *testing.T) {
 	}
 	if n := strings.Count(out, `"level":"warn","notifier":"webhook"`); n > 3 {
 		t.Errorf("%d warnings for one kind of webhook failure; each failure is logged once", n)
+	}
+}
+
+// A receiver that echoes the request's credentials in its error answer
+// (as some debugging proxies do) must not get them into the log.
+func TestEchoedCredentialsAreNotLogged(t *testing.T) {
+	const (
+		token  = "EchoedTok3n"
+		secret = "EchoedS1gningSecret"
+	)
+	hook := newEndpoint(t, nil, func(_ int, w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte("bad credentials: " + r.Header.Get("Authorization") + " signed with " + secret))
+		return true
+	})
+	var buf bytes.Buffer
+	log := zerolog.New(zerolog.SyncWriter(&buf)).Level(zerolog.DebugLevel)
+	h := NewWebhook(WebhookOptions{URL: hook.URL + "/ansible", Token: token, Secret: secret,
+		Group: &Group{Timeout: 5 * time.Second, Log: log}, Log: log})
+	f, err := os.Open(filepath.Join("..", "testdata", "streams", "fatal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	runner.Replay(f, h, io.Discard, log)
+
+	out := buf.String()
+	if !strings.Contains(out, "HTTP 401: bad credentials: Bearer [redacted] signed with [redacted]") {
+		t.Errorf("the log lacks the redacted answer; the test would not see a leak:\n%s", out)
+	}
+	for _, leaked := range []string{token, secret} {
+		if strings.Contains(out, leaked) {
+			t.Errorf("the log carries %q:\n%s", leaked, out)
+		}
 	}
 }

@@ -34,6 +34,9 @@ type SenderOptions struct {
 	Name string
 	// URL is where messages are posted. It is a credential and never logged.
 	URL string
+	// Secrets are other credentials (a token, a signing secret) that must
+	// never be logged, even when a receiver echoes them in an error answer.
+	Secrets []string
 	// Workers is the number of concurrent deliveries (default 1).
 	Workers int
 	// QueueSize bounds the messages waiting for a worker (default 256);
