@@ -9,23 +9,37 @@ import (
 // maxAlertHosts is how many hosts an alert names before "and N more".
 const maxAlertHosts = 10
 
-// alertGroup is the hosts that failed one task with one message.
+// alertGroup is the hosts that failed one task with one message, or that
+// were unreachable for one task.
 type alertGroup struct {
 	first alert
 	hosts []string
+	// otherMessages is true when hosts of the group had other messages
+	// than the first's: unreachable messages name the host or its address.
+	otherMessages bool
 }
 
-// groupAlerts gathers alerts by task, kind and message, in order of arrival.
+// groupAlerts gathers alerts by task, kind and message, in order of
+// arrival. Unreachable hosts are gathered by task alone: their messages
+// differ by host ("ssh: connect to host 10.0.0.7 port 22"), and a storm of
+// them must still be one list of hosts.
 func groupAlerts(batch []alert) []*alertGroup {
 	var groups []*alertGroup
 	index := make(map[string]*alertGroup)
 	for _, a := range batch {
-		key := fmt.Sprintf("%t\x00%s\x00%s\x00%s", a.unreachable, a.taskID, a.task, a.message)
+		message := a.message
+		if a.unreachable {
+			message = ""
+		}
+		key := fmt.Sprintf("%t\x00%s\x00%s\x00%s", a.unreachable, a.taskID, a.task, message)
 		g, ok := index[key]
 		if !ok {
 			g = &alertGroup{first: a}
 			index[key] = g
 			groups = append(groups, g)
+		}
+		if a.message != g.first.message {
+			g.otherMessages = true
 		}
 		g.hosts = append(g.hosts, a.host)
 	}
@@ -55,6 +69,9 @@ func alertMessage(batch []alert, playbook, dir string) slackMessage {
 		}
 		fmt.Fprintf(&b, "\n*Host%s (%d):* %s", plural(len(g.hosts)), len(g.hosts), escape(listHosts(g.hosts, maxAlertHosts)))
 		if a.message != "" {
+			if g.otherMessages {
+				fmt.Fprintf(&b, "\n*Message of %s* (the others differ):", escape(a.host))
+			}
 			b.WriteString("\n" + codeBlock(a.message, 1500))
 		}
 		blocks = append(blocks, section(b.String()))

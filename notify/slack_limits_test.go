@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,50 @@ func TestVerify(t *testing.T) {
 			t.Errorf("%s: Verify = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if got := Sign("s3", "1800000000", body); !strings.HasPrefix(got, "v1=") || len(got) != 3+64 {
-		t.Errorf("Sign = %q", got)
+	// The known answer, from the README's recipe:
+	// printf '%s' '1800000000.{"event_type":"playbook_end"}' | openssl dgst -sha256 -hmac s3
+	if got, want := Sign("s3", "1800000000", body), "v1=e98ea57641aa77f4995bdfd973e7fda5eff44683e413d48dee06679e9015c4fb"; got != want {
+		t.Errorf("Sign = %q, want %q", got, want)
+	}
+}
+
+func TestGroupAlerts(t *testing.T) {
+	unreachable := func(host string) alert {
+		return alert{host: host, taskID: "t1", task: "Ping", unreachable: true,
+			message: "Failed to connect to the host via ssh: ssh: connect to host " + host + " port 22: Connection refused"}
+	}
+	failed := func(host, msg string) alert { return alert{host: host, taskID: "t2", task: "Deploy", message: msg} }
+	tests := []struct {
+		name  string
+		batch []alert
+		want  [][]string // the hosts of each group, in order
+		mixed []bool     // whether each group had other messages
+	}{
+		{"unreachable hosts form one group whatever their messages",
+			[]alert{unreachable("web1"), unreachable("web2"), unreachable("web3")},
+			[][]string{{"web1", "web2", "web3"}}, []bool{true}},
+		{"failures with one message form one group",
+			[]alert{failed("a", "disk full"), failed("b", "disk full")},
+			[][]string{{"a", "b"}}, []bool{false}},
+		{"failures with other messages stay apart",
+			[]alert{failed("a", "disk full"), failed("b", "no route"), failed("c", "disk full")},
+			[][]string{{"a", "c"}, {"b"}}, []bool{false, false}},
+		{"an unreachable host and a failure of the same hosts stay apart",
+			[]alert{failed("a", "x"), unreachable("a")},
+			[][]string{{"a"}, {"a"}}, []bool{false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			groups := groupAlerts(tt.batch)
+			var got [][]string
+			var mixed []bool
+			for _, g := range groups {
+				got = append(got, g.hosts)
+				mixed = append(mixed, g.otherMessages)
+			}
+			if !reflect.DeepEqual(got, tt.want) || !reflect.DeepEqual(mixed, tt.mixed) {
+				t.Errorf("groups %v (other messages %v), want %v (%v)", got, mixed, tt.want, tt.mixed)
+			}
+		})
 	}
 }
