@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/ansible-tap/ansible-tap/notify"
 )
 
@@ -232,4 +234,19 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+func TestEnvSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  bool
+	}{
+		{"", false}, {"1", true}, {"true", true}, {"YES", true}, {"on", true},
+		{"0", false}, {"False", false}, {"no", false}, {"off", false}, {"maybe", false},
+	} {
+		t.Setenv("SLACK_NOTIFY_SUCCESS", tc.value)
+		if got := envSwitch("SLACK_NOTIFY_SUCCESS", zerolog.Nop()); got != tc.want {
+			t.Errorf("SLACK_NOTIFY_SUCCESS=%q: %v, want %v", tc.value, got, tc.want)
+		}
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"strings"
 
+	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/notify"
@@ -18,7 +20,9 @@ func notifyOutput() output {
 		flags: []cli.Flag{
 			&cli.StringFlag{Name: "slack", Usage: "post failures and a summary to this Slack incoming webhook `URL`", EnvVars: []string{"SLACK_WEBHOOK_URL", "ANSIBLE_TAP_SLACK_WEBHOOK"}},
 			&cli.StringFlag{Name: "slack-channel", Usage: "post to this Slack `CHANNEL` instead of the webhook's own", EnvVars: []string{"SLACK_CHANNEL"}},
-			&cli.BoolFlag{Name: "slack-on-success", Usage: "post a Slack summary also when the run did not fail", EnvVars: []string{"SLACK_NOTIFY_SUCCESS"}},
+			// SLACK_NOTIFY_SUCCESS is shared with other tools, which write it
+			// as yes/no too: it is read by envSwitch, not as a strict bool.
+			&cli.BoolFlag{Name: "slack-on-success", Usage: "post a Slack summary also when the run did not fail (also SLACK_NOTIFY_SUCCESS=true|yes|1)"},
 			&cli.StringFlag{Name: "webhook", Usage: "post the run's events as JSON to this `URL` (token: ANSIBLE_TAP_WEBHOOK_TOKEN, signing secret: ANSIBLE_TAP_WEBHOOK_SECRET)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_URL", "ANSIBLE_WEBHOOK_URL"}},
 			&cli.StringFlag{Name: "webhook-events", Value: "all", Usage: "webhook `EVENTS`: all, failures or summary", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_EVENTS"}},
 			&cli.DurationFlag{Name: "notify-timeout", Value: notify.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for notifications to be delivered", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_TIMEOUT"}},
@@ -45,11 +49,15 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		return nil, usagef("--notify-timeout: must be positive, got %s", timeout)
 	}
 	log := env.Log.With().Str("component", "notify").Logger()
+	onSuccess := c.Bool("slack-on-success")
+	if !c.IsSet("slack-on-success") {
+		onSuccess = envSwitch("SLACK_NOTIFY_SUCCESS", log)
+	}
 	group := &notify.Group{Timeout: timeout, Log: log}
 	var handlers []runner.Handler
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
-			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: c.Bool("slack-on-success"),
+			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess,
 			Group: group, Log: log,
 		}))
 	}
@@ -86,4 +94,19 @@ func firstEnv(names ...string) string {
 		}
 	}
 	return ""
+}
+
+// envSwitch reads an on/off environment variable the way people write it:
+// 1, true, yes, on (or 0, false, no, off), in any case. Another value is
+// off, with a warning: a notification setting never stops the run.
+func envSwitch(name string, log zerolog.Logger) bool {
+	v := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
+	switch v {
+	case "1", "true", "yes", "y", "on":
+		return true
+	case "", "0", "false", "no", "n", "off":
+		return false
+	}
+	log.Warn().Str("variable", name).Msg("not an on/off value (1, true, yes, on, 0, false, no, off); taken as off")
+	return false
 }
