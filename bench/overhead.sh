@@ -3,7 +3,7 @@
 # ./ansible-tap, writes a 4-host x 25-task localhost playbook (4 aliases of
 # localhost, ansible_connection=local) into a temporary directory, then runs
 # plain ansible-playbook and ansible-tap (text output to /dev/null)
-# alternately RUNS times each. Wall and CPU time (user+sys of the whole
+# alternately RUNS times each, after one warm-up run of each. Wall and CPU time (user+sys of the whole
 # process tree, from /usr/bin/time: ansible-playbook reaps its workers) are
 # printed per run, then the medians and the ratios ansible-tap / plain,
 # both of the medians and the median of the per-pair ratios. Goal: <= 1.02.
@@ -24,12 +24,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o ./ansible-tap .
-python=$(head -1 "$(command -v ansible-playbook)" | sed 's/^#! *//; s/ .*//')
 
 {
 	echo "[bench]"
 	for ((i = 1; i <= HOSTS; i++)); do
-		echo "host$i ansible_host=localhost ansible_connection=local ansible_python_interpreter=$python"
+		echo "host$i ansible_host=localhost ansible_connection=local ansible_python_interpreter=\"{{ ansible_playbook_python }}\""
 	done
 } >"$work/inventory.ini"
 {
@@ -64,9 +63,21 @@ measure() {
 }
 
 tap=$PWD/ansible-tap
+plain() { measure plain ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml"; }
+tapped() { measure tap "$tap" --format text --no-color -i "$work/inventory.ini" "$work/playbook.yml"; }
+# One unmeasured run of each warms the caches; then the order alternates,
+# so that neither side always runs first.
+run=0
+ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
+"$tap" --no-color -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
 for ((run = 1; run <= RUNS; run++)); do
-	measure plain ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml"
-	measure tap "$tap" --format text --no-color -i "$work/inventory.ini" "$work/playbook.yml"
+	if ((run % 2)); then
+		plain
+		tapped
+	else
+		tapped
+		plain
+	fi
 done
 
 awk '
