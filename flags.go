@@ -17,7 +17,7 @@ func coreFlags() []cli.Flag {
 		&cli.StringFlag{Name: "events-file", Usage: "write the raw event stream to `PATH` (replayable)", EnvVars: []string{"ANSIBLE_TAP_EVENTS_FILE"}},
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)", EnvVars: []string{"ANSIBLE_TAP_NO_COLOR"}},
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
-		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
+		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
 	}
 }
 
