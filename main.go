@@ -222,6 +222,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if err != nil {
 		log.Error().Err(err).Msg("finishing outputs")
 	}
+	logResources(log)
 	return summary.ExitCode, nil
 }
 

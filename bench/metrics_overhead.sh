@@ -6,13 +6,13 @@
 # metrics/internal/otlpsink) and prints each wall time, the medians and
 # their ratio (goal: <= 1.02), and peak memory from /usr/bin/time -v:
 # the run's (the largest process of the tree, usually ansible-playbook's
-# Python) and ansible-tap's own, measured by replaying the run's recorded
-# events with the same outputs on (no child process then).
+# Python), and ansible-tap's own in the live runs (getrusage of
+# ansible-tap's process alone, from its --log-level debug line).
 #
-# Usage: bench/metrics_overhead.sh [PAIRS]   (default 3; env HOSTS, TASKS, FORKS)
+# Usage: bench/metrics_overhead.sh [PAIRS]   (default 6; env HOSTS, TASKS, FORKS)
 set -eu
 cd "$(dirname "$0")/.."
-PAIRS=${1:-3}
+PAIRS=${1:-6}
 HOSTS=${HOSTS:-50}
 TASKS=${TASKS:-20}
 FORKS=${FORKS:-10}
@@ -74,11 +74,12 @@ export ANSIBLE_FORKS="$FORKS" ANSIBLE_HOST_KEY_CHECKING=False
 measure() {
 	name=$1
 	shift
-	/usr/bin/time -v -o "$work/time.txt" ./ansible-tap "$@" >/dev/null 2>"$work/$name.stderr" || true
-	awk -F': ' '
+	/usr/bin/time -v -o "$work/time.txt" ./ansible-tap --log-level debug --no-color "$@" >/dev/null 2>"$work/$name.stderr" || true
+	own=$(sed -n 's/.*max_rss=\([0-9]*\).*/\1/p' "$work/$name.stderr" | tail -n 1)
+	awk -F': ' -v own="${own:-0}" '
 		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
 		/Maximum resident set size/ { kb = $2 }
-		END { printf "%.3f %d\n", s, kb }' "$work/time.txt" >>"$work/$name"
+		END { printf "%.3f %d %d\n", s, kb, own }' "$work/time.txt" >>"$work/$name"
 }
 with_metrics="--prom-file $work/textfile/ansible.prom --otlp-endpoint $endpoint"
 
@@ -96,13 +97,6 @@ while [ "$i" -le "$PAIRS" ]; do
 	i=$((i + 1))
 done
 
-# ansible-tap's own peak memory: replay the run's events with and without the outputs.
-./ansible-tap --events-file "$work/events.jsonl" -i "$work/inventory.ini" "$work/bench.yml" >/dev/null 2>&1 || true
-: >"$work/replay-base"
-: >"$work/replay-metrics"
-measure replay-base replay "$work/events.jsonl"
-measure replay-metrics $with_metrics replay "$work/events.jsonl"
-
 median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 maxof() { cut -d' ' -f"$2" "$1" | sort -n | tail -n 1; }
 base=$(median "$work/base" 1)
@@ -113,5 +107,5 @@ sink_pid=
 echo "median wall time: without ${base}s, with ${with}s"
 awk -v a="$with" -v b="$base" 'BEGIN { printf "ratio (with/without): %.4f (goal <= 1.02)\n", a / b }'
 echo "max RSS of the run (largest process of the tree): without $(maxof "$work/base" 2) KiB, with $(maxof "$work/metrics" 2) KiB"
-echo "max RSS of ansible-tap itself (replay of the run's events): without $(maxof "$work/replay-base" 2) KiB, with $(maxof "$work/replay-metrics" 2) KiB"
+echo "max RSS of ansible-tap itself (its own process, live runs): without $(maxof "$work/base" 3) KiB, with $(maxof "$work/metrics" 3) KiB"
 sed 's/^otlpsink: /OTLP receiver: /' "$work/sink.err"
