@@ -345,3 +345,50 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
 	}
 }
+
+// A real task that returns 64 MiB of stdout: the event line that carries it
+// is decoded whole, and the run goes on to its recap.
+func TestHugeResultFromARealRun(t *testing.T) {
+	skipWithoutAnsible(t)
+	var stdoutLen int
+	var after bool
+	rec := &recorder{onEvent: func(ev *Event) {
+		if ev.Kind != RunnerOK || ev.Task == nil {
+			return
+		}
+		switch ev.Task.Name {
+		case "print 64 MiB":
+			var r struct {
+				Stdout string `json:"stdout"`
+			}
+			if err := json.Unmarshal(ev.Result.Raw, &r); err != nil {
+				t.Errorf("the huge result does not decode: %v", err)
+			}
+			stdoutLen = len(r.Stdout)
+			if strings.Trim(r.Stdout, "x") != "" {
+				t.Errorf("the huge stdout holds something else than x")
+			}
+		case "after the huge result":
+			after = true
+		}
+	}}
+	s, err := Run(context.Background(), Options{
+		Command: "ansible-playbook",
+		Args:    []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "huge.yml")},
+		Stdout:  io.Discard,
+		Stderr:  io.Discard,
+		Handler: rec,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdoutLen != 64<<20 {
+		t.Errorf("stdout of %d bytes, want %d", stdoutLen, 64<<20)
+	}
+	if !after || !s.Complete || s.ExitCode != 0 {
+		t.Errorf("after the huge result: next task seen %v, Complete %v, ExitCode %d", after, s.Complete, s.ExitCode)
+	}
+	if s.Recap("web1") != s.Reported["web1"] {
+		t.Errorf("derived recap %+v, Ansible's %+v", s.Recap("web1"), s.Reported["web1"])
+	}
+}
