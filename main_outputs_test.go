@@ -206,10 +206,10 @@ func TestReplayWritesReports(t *testing.T) {
 // a failed run: the textfile and the JUnit report say so.
 func TestMissingAnsiblePlaybookStillReports(t *testing.T) {
 	dir := t.TempDir()
-	prom, junit := filepath.Join(dir, "ansible.prom"), filepath.Join(dir, "junit.xml")
+	prom, junit, summary := filepath.Join(dir, "ansible.prom"), filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"ansible-tap", "--ansible-playbook", "/nonexistent/ansible-playbook", "--prom-file", prom,
-		"--junit-file", junit, "-i", "inventory", "site.yml"}, nil, &stdout, &stderr)
+		"--junit-file", junit, "--summary-file", summary, "-i", "inventory", "site.yml"}, nil, &stdout, &stderr)
 	if code != exitNotFound {
 		t.Fatalf("exit %d, want %d", code, exitNotFound)
 	}
@@ -224,6 +224,9 @@ func TestMissingAnsiblePlaybookStillReports(t *testing.T) {
 	}
 	if !strings.Contains(readFile(t, junit), "127") {
 		t.Errorf("the JUnit report does not tell the run failed:\n%s", readFile(t, junit))
+	}
+	if md := readFile(t, summary); !strings.Contains(md, "ansible-playbook `site.yml`: failed") || !strings.Contains(md, "**Exit code:** 127") {
+		t.Errorf("the summary does not tell which run failed:\n%s", md)
 	}
 }
 

@@ -31,8 +31,14 @@ func (m *Markdown) writeHeader(b *strings.Builder, s *runner.Summary) {
 	playbook := ""
 	if s.Playbook != nil && s.Playbook.Path != "" {
 		playbook = relPath(m.opts.BaseDir, s.Playbook.Path)
+	} else if m.opts.Playbook != "" {
+		playbook = relPath(m.opts.BaseDir, m.opts.Playbook)
 	}
-	fmt.Fprintf(b, "## %s ansible-playbook %s: %s\n\n", outcomeIcons[outcome], inline(playbook), outcome)
+	title := "ansible-playbook"
+	if playbook != "" {
+		title += " " + inline(playbook)
+	}
+	fmt.Fprintf(b, "## %s %s: %s\n\n", outcomeIcons[outcome], title, outcome)
 	t := s.Totals()
 	facts := []string{
 		"**Outcome:** " + outcome,
