@@ -225,7 +225,7 @@ func TestMissingAnsiblePlaybookStillReports(t *testing.T) {
 	if !strings.Contains(readFile(t, junit), "127") {
 		t.Errorf("the JUnit report does not tell the run failed:\n%s", readFile(t, junit))
 	}
-	if md := readFile(t, summary); !strings.Contains(md, "ansible-playbook `site.yml`: failed") || !strings.Contains(md, "**Exit code:** 127") {
+	if md := readFile(t, summary); !strings.Contains(md, "ansible-playbook site.yml: failed") || !strings.Contains(md, "**Exit code:** 127") {
 		t.Errorf("the summary does not tell which run failed:\n%s", md)
 	}
 }
