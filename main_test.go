@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/urfave/cli/v2"
+
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 )
 
 func TestSplitArgs(t *testing.T) {
@@ -152,8 +153,6 @@ func TestJSONLStdoutStaysPure(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/cli/help.golden")
-
 // The --help text is part of the interface: a change to it shows up here.
 func TestHelpGolden(t *testing.T) {
 	for _, name := range []string{"ANSIBLE_TAP_FORMAT", "SLACK_WEBHOOK_URL", "ANSIBLE_TAP_WEBHOOK_URL", "GITHUB_STEP_SUMMARY"} {
@@ -163,18 +162,5 @@ func TestHelpGolden(t *testing.T) {
 	if code := run([]string{"ansible-tap", "--help"}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("--help exit %d: %s", code, stderr.String())
 	}
-	golden := filepath.Join("testdata", "cli", "help.golden")
-	if *update {
-		if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test . -update)", err)
-	}
-	if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
-		t.Errorf("--help differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "cli", "help.golden"), stdout.Bytes())
 }

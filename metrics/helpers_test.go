@@ -3,7 +3,6 @@ package metrics
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -16,10 +15,12 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-var update = flag.Bool("update", false, "re-record the event streams and rewrite the golden files")
+// update is -update: the golden tests record their streams again first.
+var update = golden.Update
 
 // needAnsible skips a test when ansible-playbook is not installed.
 func needAnsible(t *testing.T) {

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,19 +32,7 @@ func TestPromGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("textfile differs from %s (rerun with -update to accept):\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.golden), got)
 			cmd := exec.Command(promtool, "check", "metrics")
 			cmd.Stdin = strings.NewReader(string(got))
 			out, err := cmd.CombinedOutput()

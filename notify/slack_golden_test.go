@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,24 +13,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden Slack messages from the recorded streams")
 
 // TestSlackGolden replays every recorded stream of ../testdata/streams into
 // the Slack notifier and compares what Slack receives, message by message,
 // with testdata/golden/NAME.slack.json. The alerts of a replay arrive at
 // once, so they form one message; every run posts its summary.
 func TestSlackGolden(t *testing.T) {
-	streams, err := filepath.Glob(filepath.Join("..", "testdata", "streams", "*.jsonl"))
-	if err != nil || len(streams) == 0 {
-		t.Fatalf("no recorded streams: %v", err)
-	}
-	for _, stream := range streams {
+	for _, stream := range golden.Streams(t, 1) {
 		name := strings.TrimSuffix(filepath.Base(stream), ".jsonl")
 		t.Run(name, func(t *testing.T) {
 			var mu sync.Mutex
@@ -61,23 +54,7 @@ func TestSlackGolden(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			golden := filepath.Join("testdata", "golden", name+".slack.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./notify -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("Slack messages differ from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", name+".slack.json"), got.Bytes())
 		})
 	}
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,23 +12,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the recorded streams")
 
 // streams are the event streams recorded from real runs; the command that
 // recorded each is written beside it.
 func streams(t *testing.T) []string {
 	t.Helper()
-	paths, err := filepath.Glob("../testdata/streams/*.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatal("no recorded streams in ../testdata/streams")
-	}
-	return paths
+	return golden.Streams(t, 1)
 }
 
 // replay renders a recorded stream with the renderer of format.
@@ -57,20 +48,7 @@ func TestGolden(t *testing.T) {
 		for _, format := range Formats {
 			t.Run(name+"/"+format, func(t *testing.T) {
 				got := replay(t, stream, format, Options{Now: fixedClock})
-				golden := filepath.Join("testdata", name+"."+format+".golden")
-				if *update {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./render -update)", err)
-				}
-				if diff := cmp.Diff(string(want), string(got)); diff != "" {
-					t.Errorf("%s differs from %s (-want +got):\n%s", format, golden, diff)
-				}
+				golden.Check(t, filepath.Join("testdata", name+"."+format+".golden"), got)
 			})
 		}
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -53,17 +53,7 @@ func TestGolden(t *testing.T) {
 		t.Run(c.golden, func(t *testing.T) {
 			s := replayRecording(t, c.recording)
 			got := c.render(s, recordedDir(t, c.recording))
-			path := filepath.Join("testdata", c.golden)
-			if *update {
-				writeTestFile(t, path, got)
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the report of the recording (run with -update to accept):\n%s", path, got)
-			}
+			golden.Check(t, filepath.Join("testdata", c.golden), got)
 		})
 	}
 }

@@ -18,10 +18,7 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-var (
-	record = flag.Bool("record", false, "run the recordings' playbooks again and rewrite testdata/*.jsonl and *.cmd")
-	update = flag.Bool("update", false, "rewrite the golden files from the recordings")
-)
+var record = flag.Bool("record", false, "run the recordings' playbooks again and rewrite testdata/*.jsonl and *.cmd")
 
 // recording is a real run whose event stream the golden tests replay.
 type recording struct {

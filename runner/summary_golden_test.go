@@ -2,7 +2,6 @@ package runner
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,11 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden summaries from the recorded streams")
+	"github.com/ansible-tap/ansible-tap/internal/golden"
+)
 
 // summaryView is what a Summary says about a run, without the pointers:
 // the form of testdata/golden/NAME.summary.json.
@@ -73,11 +71,7 @@ func (nopHandler) Finish(*Summary) error        { return nil }
 // recap derived from the events beside the stats Ansible reported, each
 // failure with its disposition, each task with its results and duration.
 func TestSummaryGolden(t *testing.T) {
-	streams, err := filepath.Glob(filepath.Join("..", "testdata", "streams", "*.jsonl"))
-	if err != nil || len(streams) == 0 {
-		t.Fatalf("no recorded streams: %v", err)
-	}
-	for _, stream := range streams {
+	for _, stream := range golden.Streams(t, 1) {
 		name := strings.TrimSuffix(filepath.Base(stream), ".jsonl")
 		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(stream)
@@ -94,23 +88,7 @@ func TestSummaryGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", "golden", name+".summary.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./runner -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("summary differs from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", name+".summary.json"), got)
 		})
 	}
 }
