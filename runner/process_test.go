@@ -38,6 +38,19 @@ func testdataPath(t *testing.T, name string) string {
 	return p
 }
 
+// playbookOptions runs testdata/PLAYBOOK on testdata/inventory.ini into h,
+// with Ansible's own output discarded.
+func playbookOptions(t *testing.T, playbook string, h Handler) Options {
+	t.Helper()
+	return Options{
+		Command: "ansible-playbook",
+		Args:    []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, playbook)},
+		Stdout:  io.Discard,
+		Stderr:  io.Discard,
+		Handler: h,
+	}
+}
+
 // logMessages counts the messages of a zerolog JSON log.
 func logMessages(data []byte) map[string]int {
 	counts := map[string]int{}
@@ -263,15 +276,9 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	skipWithoutAnsible(t)
 	var events, text bytes.Buffer
 	rec := &recorder{}
-	s, err := Run(context.Background(), Options{
-		Command:    "ansible-playbook",
-		Args:       []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "ok.yml")},
-		Stdout:     io.Discard,
-		Stderr:     io.Discard,
-		Handler:    rec,
-		EventsFile: &events,
-		Text:       &text,
-	})
+	opts := playbookOptions(t, "ok.yml", rec)
+	opts.EventsFile, opts.Text = &events, &text
+	s, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,15 +330,9 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	skipWithoutAnsible(t)
 	var log bytes.Buffer
 	rec := &recorder{}
-	s, err := Run(context.Background(), Options{
-		Command:    "ansible-playbook",
-		Args:       []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "ok.yml")},
-		Stdout:     io.Discard,
-		Stderr:     io.Discard,
-		Handler:    rec,
-		EventsFile: &failingWriter{n: 100},
-		Log:        zerolog.New(&log),
-	})
+	opts := playbookOptions(t, "ok.yml", rec)
+	opts.EventsFile, opts.Log = &failingWriter{n: 100}, zerolog.New(&log)
+	s, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,13 +373,7 @@ func TestHugeResultFromARealRun(t *testing.T) {
 			after = true
 		}
 	}}
-	s, err := Run(context.Background(), Options{
-		Command: "ansible-playbook",
-		Args:    []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "huge.yml")},
-		Stdout:  io.Discard,
-		Stderr:  io.Discard,
-		Handler: rec,
-	})
+	s, err := Run(context.Background(), playbookOptions(t, "huge.yml", rec))
 	if err != nil {
 		t.Fatal(err)
 	}
