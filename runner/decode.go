@@ -41,7 +41,17 @@ type Decoder struct {
 	// Truncated is true when the stream ended in the middle of a line that
 	// is not a whole event: its writer died while writing.
 	Truncated bool
+	// ExitCode is ansible-playbook's exit code when the stream ends with
+	// the record that ansible-tap adds to an events file; nil otherwise.
+	ExitCode *int
+	// Trailers counts those records: read, never passed on.
+	Trailers int
 }
+
+// RunEndEvent names the record that ansible-tap writes last to an events
+// file: {"_event":"ansible_tap_run_end","_timestamp":…,"exit_code":N}. It is
+// no Ansible event; a replay takes the run's exit code from it.
+const RunEndEvent = "ansible_tap_run_end"
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
@@ -166,6 +176,11 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.passText(line)
 		return nil
 	}
+	if w.Event == RunEndEvent {
+		d.Trailers++
+		d.ExitCode = w.ExitCode
+		return nil
+	}
 	if w.Event == "" {
 		if w.Plays != nil {
 			doc := document{Plays: w.Plays, Stats: w.Stats, CustomStats: w.CustomStats, GlobalCustomStats: w.GlobalCustomStats}
@@ -275,6 +290,8 @@ type wireEvent struct {
 	GlobalCustomStats json.RawMessage            `json:"global_custom_stats"`
 
 	Plays []docPlay `json:"plays"` // a stock JSON document on one line
+
+	ExitCode *int `json:"exit_code"` // RunEndEvent
 }
 
 type wireDuration struct {

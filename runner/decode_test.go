@@ -415,3 +415,42 @@ func TestStockStreamsDecodeLikeTap(t *testing.T) {
 		})
 	}
 }
+
+// An events file ends with ansible-tap's record of the exit code: a replay
+// exits with it, also for runs that Ansible ended before any event, and the
+// record reaches no handler and no text.
+func TestReplayTakesTheRecordedExitCode(t *testing.T) {
+	tests := []struct {
+		name   string
+		stream string
+		want   int
+	}{
+		{"a syntax error: no events", `{"_event":"ansible_tap_run_end","_timestamp":"2026-01-02T03:04:05Z","exit_code":4}`, 4},
+		{"a bad option: text only", "ERROR! no such option\n" + `{"_event":"ansible_tap_run_end","exit_code":5}`, 5},
+		{"a complete run", lines(evStart, evStats, `{"_event":"ansible_tap_run_end","exit_code":0}`), 0},
+		{"killed after a cut line", evStart + "\n" + `{"_event":"v2_runner_on_o` + "\n" + `{"_event":"ansible_tap_run_end","exit_code":137}`, 137},
+		{"no record: implied", lines(evStart, evStats), 0},
+		{"no record, cut: implied", lines(evStart), 99},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var text bytes.Buffer
+			rec := &recorder{}
+			s, err := Replay(strings.NewReader(tt.stream), rec, &text, zerolog.Nop())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.ExitCode != tt.want {
+				t.Errorf("ExitCode %d, want %d", s.ExitCode, tt.want)
+			}
+			for i, raw := range rec.raws {
+				if strings.Contains(string(raw), RunEndEvent) {
+					t.Errorf("the run-end record reached a handler as %s", rec.events[i].Kind)
+				}
+			}
+			if strings.Contains(text.String(), RunEndEvent) {
+				t.Errorf("the run-end record was passed on as text: %q", text.String())
+			}
+		})
+	}
+}

@@ -85,7 +85,7 @@ func FuzzDecoder(f *testing.F) {
 			}
 			i++
 		}
-		accounted := len(got) + d.Unknown
+		accounted := len(got) + d.Unknown + d.Trailers
 		switch {
 		case fromDocument && accounted > len(in):
 			t.Fatalf("%d lines accounted for, more than the %d read", accounted, len(in))

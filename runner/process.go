@@ -95,8 +95,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 
 	summary := NewSummary()
 	var src io.Reader = pr
+	var recording *bestEffortWriter
 	if opts.EventsFile != nil {
-		src = io.TeeReader(pr, &bestEffortWriter{w: opts.EventsFile, log: opts.Log})
+		recording = &bestEffortWriter{w: opts.EventsFile, log: opts.Log}
+		src = io.TeeReader(pr, recording)
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
@@ -140,6 +142,12 @@ wait:
 	}
 
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
+	if recording != nil {
+		if recording.midLine {
+			recording.Write([]byte("\n")) // the child died in the middle of a line
+		}
+		recording.Write(runEndRecord(summary.ExitCode, time.Now()))
+	}
 	// The stream has ended (streamed was received): summary is ours again.
 	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
 	if opts.Handler != nil {
@@ -213,16 +221,27 @@ func foregroundOfTerminal() bool {
 	return pgrp == unix.Getpgrp()
 }
 
+// runEndRecord is the last line of an events file: ansible-playbook's exit
+// code, which no Ansible event carries (RunEndEvent).
+func runEndRecord(code int, at time.Time) []byte {
+	return fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"exit_code":%d}`+"\n",
+		RunEndEvent, at.UTC().Format(timestampLayout), code)
+}
+
 // bestEffortWriter copies the event stream to the events file until the
 // first write error, which it logs once: a full disk or a closed file ends
 // the recording, never the run.
 type bestEffortWriter struct {
-	w      io.Writer
-	log    zerolog.Logger
-	failed bool
+	w       io.Writer
+	log     zerolog.Logger
+	failed  bool
+	midLine bool // what was written last does not end a line
 }
 
 func (b *bestEffortWriter) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		b.midLine = p[len(p)-1] != '\n'
+	}
 	if !b.failed {
 		if _, err := b.w.Write(p); err != nil {
 			b.failed = true

@@ -288,8 +288,12 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	if !bytes.HasSuffix(events.Bytes(), []byte("\n")) {
 		t.Errorf("the events file does not end with a newline")
 	}
-	if got := nonEmptyLines(events.Bytes()); !reflect.DeepEqual(got, rec.raws) {
-		t.Errorf("the events file has %d lines, the handler saw %d events; they differ", len(got), len(rec.raws))
+	got := nonEmptyLines(events.Bytes())
+	if len(got) == 0 || !bytes.HasPrefix(got[len(got)-1], []byte(`{"_event":"ansible_tap_run_end"`)) {
+		t.Fatalf("the events file does not end with the run's exit code")
+	}
+	if got = got[:len(got)-1]; !reflect.DeepEqual(got, rec.raws) {
+		t.Errorf("the events file has %d event lines, the handler saw %d events; they differ", len(got), len(rec.raws))
 	}
 	if text.Len() != 0 {
 		t.Errorf("text on the events pipe: %q", text.String())

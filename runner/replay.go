@@ -9,8 +9,10 @@ import (
 // Replay drives h from a recorded stream as a live run would: each event
 // is added to a Summary and passed to h, then h is finished. Lines that are
 // not events go to text. A stream that ends before Ansible's stats, after
-// events or in the middle of a line, is marked interrupted. The returned Summary's ExitCode is what the stream implies:
-// 0, or 2 for failed hosts, 4 for unreachable ones, as ansible-playbook.
+// events or in the middle of a line, is marked interrupted. The returned
+// Summary's ExitCode is the one recorded at the end of an events file, else
+// what the stream implies: 0, or 2 for failed hosts, 4 for unreachable
+// ones, as ansible-playbook, and 99 for an interrupted run.
 func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summary, error) {
 	d := NewDecoder(r)
 	d.Text = text
@@ -19,6 +21,9 @@ func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summar
 	err := Stream(d, s, h)
 	s.Interrupted = !s.Complete && (s.Events > 0 || d.Truncated)
 	s.ExitCode = impliedExitCode(s)
+	if d.ExitCode != nil {
+		s.ExitCode = *d.ExitCode
+	}
 	if ferr := h.Finish(s); err == nil {
 		err = ferr
 	}
