@@ -46,6 +46,9 @@ type outputEnv struct {
 	// Playbook is the playbook named on the command line ("" in a replay):
 	// the name of a run that ends before Ansible reports its playbook.
 	Playbook string
+	// Stop is closed when the user signals ansible-tap again after
+	// ansible-playbook ended: outputs that wait on the network give up.
+	Stop chan struct{}
 }
 
 // outputs are the reports, metric writers and notifiers, in the order their
@@ -157,7 +160,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		}
 	}
 	handlers := []runner.Handler{renderer}
-	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay}
+	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
 	if !replay {
 		env.Playbook = playbookArg(rest)
 	}
@@ -196,16 +199,17 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	defer signal.Stop(signals)
 
 	summary, err := runner.Run(context.Background(), runner.Options{
-		Command:    c.String("ansible-playbook"),
-		Args:       rest,
-		Stdin:      stdin,
-		Stdout:     childOut,
-		Stderr:     stderr,
-		Handler:    fanout,
-		EventsFile: events,
-		Text:       stderr,
-		Signals:    signals,
-		Log:        log,
+		Command:     c.String("ansible-playbook"),
+		Args:        rest,
+		Stdin:       stdin,
+		Stdout:      childOut,
+		Stderr:      stderr,
+		Handler:     fanout,
+		EventsFile:  events,
+		Text:        stderr,
+		Signals:     signals,
+		StopWaiting: env.Stop,
+		Log:         log,
 	})
 	if errors.Is(err, runner.ErrStart) {
 		// Reports and metrics still tell CI and monitoring that the run

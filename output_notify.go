@@ -53,7 +53,7 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if !c.IsSet("slack-on-success") {
 		onSuccess = envSwitch("SLACK_NOTIFY_SUCCESS", log)
 	}
-	group := &notify.Group{Timeout: timeout, Log: log}
+	group := &notify.Group{Timeout: timeout, Stop: env.Stop, Log: log}
 	var handlers []runner.Handler
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{

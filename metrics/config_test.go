@@ -92,7 +92,7 @@ func TestPushCredentials(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "x", Help: "x"})
 	reg.MustRegister(g)
-	err := pushRun(rawURL, "play/books/site.yml", reg, 5*time.Second)
+	err := pushRun(rawURL, "play/books/site.yml", reg, 5*time.Second, nil)
 	if err == nil {
 		t.Fatal("a failed push returned no error")
 	}

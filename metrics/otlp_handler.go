@@ -39,6 +39,8 @@ type OTLPOptions struct {
 	Playbook string
 	// Timeout bounds each export and the flush at the end; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Stop, when closed, abandons the flush at the end before the timeout.
+	Stop <-chan struct{}
 	// Log receives diagnostics, export errors among them.
 	Log zerolog.Logger
 }
@@ -147,7 +149,7 @@ func (o *OTLP) Finish(s *runner.Summary) error {
 			errs = append(errs, fmt.Errorf("OTLP metrics: %w", err))
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.opts.Timeout)
+	ctx, cancel := contextUntil(o.opts.Timeout, o.opts.Stop)
 	defer cancel()
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -25,6 +25,8 @@ type PromOptions struct {
 	Playbook string
 	// Timeout bounds the push; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Stop, when closed, abandons the push before the timeout.
+	Stop <-chan struct{}
 	// Log receives diagnostics.
 	Log zerolog.Logger
 }
@@ -71,7 +73,7 @@ func (p *Prom) Finish(s *runner.Summary) error {
 		if err != nil {
 			return fmt.Errorf("prometheus metrics: %w", err)
 		}
-		if err := pushRun(p.opts.PushURL, PlaybookLabel(playbookPath(s), p.opts.Playbook), reg, p.opts.Timeout); err != nil {
+		if err := pushRun(p.opts.PushURL, PlaybookLabel(playbookPath(s), p.opts.Playbook), reg, p.opts.Timeout, p.opts.Stop); err != nil {
 			errs = append(errs, err)
 		} else {
 			p.opts.Log.Debug().Str("pushgateway", redactURL(p.opts.PushURL)).Msg("metrics pushed")

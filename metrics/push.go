@@ -18,7 +18,7 @@ const PushJob = "ansible"
 // pushRun replaces the playbook's group on the Pushgateway at rawURL with the
 // metrics of reg. Credentials in the URL are sent as basic auth and never
 // appear in the returned error.
-func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Duration) error {
+func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Duration, stop <-chan struct{}) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return fmt.Errorf("pushgateway: invalid URL")
@@ -33,7 +33,7 @@ func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Dura
 		pass, _ := user.Password()
 		p = p.BasicAuth(user.Username(), pass)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := contextUntil(timeout, stop)
 	defer cancel()
 	// Push (PUT) replaces the group: the series describe the last run only.
 	if err := p.PushContext(ctx); err != nil {
@@ -65,4 +65,19 @@ func validateHTTPURL(rawURL string) error {
 		return fmt.Errorf("not an absolute http:// or https:// URL (the value is not shown: it may hold credentials)")
 	}
 	return nil
+}
+
+// contextUntil is a context that ends after timeout, or when stop is closed.
+func contextUntil(timeout time.Duration, stop <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	if stop != nil {
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	return ctx, cancel
 }

@@ -19,6 +19,9 @@ type Group struct {
 	Timeout time.Duration
 	// Log receives the one-line report of each destination.
 	Log zerolog.Logger
+	// Stop, when closed, ends the wait before the deadline: what is left
+	// is abandoned and reported.
+	Stop <-chan struct{}
 
 	mu       sync.Mutex
 	members  int
@@ -58,7 +61,7 @@ func (g *Group) finish(s *Sender) []Report {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reports[i] = s.Wait(deadline)
+			reports[i] = s.WaitOrStop(deadline, g.Stop)
 		}()
 	}
 	wg.Wait()

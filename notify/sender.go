@@ -151,6 +151,11 @@ func (s *Sender) Close() {
 // Then it abandons what is left, aborting requests in flight, and returns
 // the counts.
 func (s *Sender) Wait(deadline time.Time) Report {
+	return s.WaitOrStop(deadline, nil)
+}
+
+// WaitOrStop is Wait that also gives up when stop is closed.
+func (s *Sender) WaitOrStop(deadline time.Time, stop <-chan struct{}) Report {
 	s.Close()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -161,6 +166,9 @@ func (s *Sender) Wait(deadline time.Time) Report {
 	case <-timer.C:
 		s.cancel()
 		<-done // every wait and request honours the cancelled context
+	case <-stop:
+		s.cancel()
+		<-done
 	}
 	s.cancel()
 	return s.report()

@@ -185,3 +185,24 @@ func TestSenderDeliversConcurrently(t *testing.T) {
 		t.Errorf("report %+v: want all %d delivered by concurrent workers", r, workers)
 	}
 }
+
+// Closing the group's Stop ends the wait at once, long before the deadline:
+// a user who signals ansible-tap again does not wait for a hanging endpoint.
+func TestGroupStopEndsTheWait(t *testing.T) {
+	e := newEndpoint(t, nil, nil)
+	e.behave = e.hang
+	s := newTestSender(e.URL, nil, 1, 8)
+	s.opts.RequestTimeout = time.Hour
+	for i := 0; i < 2; i++ {
+		s.Send(&Message{ID: newID(), Kind: "test", Body: []byte(`{}`)})
+	}
+	waitClosed(t, e.first)
+	stop := make(chan struct{})
+	g := &Group{Timeout: time.Hour, Stop: stop, Log: zerolog.Nop()}
+	g.join()
+	close(stop)
+	reports := g.finish(s) // with the hour-long deadline alone, this would outlast the test's timeout
+	if len(reports) != 1 || reports[0].Abandoned != 2 || reports[0].Delivered != 0 {
+		t.Errorf("reports %+v, want the 2 messages abandoned", reports)
+	}
+}

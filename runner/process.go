@@ -34,6 +34,10 @@ type Options struct {
 	Text io.Writer
 	// Signals are forwarded to the child, each kind once.
 	Signals <-chan os.Signal
+	// StopWaiting, when set, is closed when a signal arrives after
+	// ansible-playbook has exited, while the handlers finish: the user wants
+	// ansible-tap to stop waiting for the network now.
+	StopWaiting chan struct{}
 	// Log receives ansible-tap's own diagnostics.
 	Log zerolog.Logger
 }
@@ -151,11 +155,27 @@ wait:
 	// The stream has ended (streamed was received): summary is ours again.
 	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
 	if opts.Handler != nil {
-		if err := opts.Handler.Finish(summary); err != nil {
+		finished := make(chan struct{})
+		if opts.StopWaiting != nil {
+			go stopOnSignal(opts.Signals, opts.StopWaiting, finished, opts.Log)
+		}
+		err := opts.Handler.Finish(summary)
+		close(finished)
+		if err != nil {
 			return summary, err
 		}
 	}
 	return summary, nil
+}
+
+// stopOnSignal closes stop when a signal arrives before finished is closed.
+func stopOnSignal(signals <-chan os.Signal, stop, finished chan struct{}, log zerolog.Logger) {
+	select {
+	case sig := <-signals:
+		log.Warn().Str("signal", sig.String()).Msg("ansible-playbook has ended; not waiting for notifications and metrics any longer")
+		close(stop)
+	case <-finished:
+	}
 }
 
 func exitCode(ps *os.ProcessState, waitErr error) int {

@@ -391,3 +391,42 @@ func TestHugeResultFromARealRun(t *testing.T) {
 		t.Errorf("derived recap %+v, Ansible's %+v", s.Recap("web1"), s.Reported["web1"])
 	}
 }
+
+// stopCheck is a handler whose Finish signals ansible-tap, as a user would
+// press Ctrl-C again while the outputs finish, and waits for StopWaiting.
+type stopCheck struct {
+	signals chan os.Signal
+	stop    chan struct{}
+	stopped bool
+}
+
+func (h *stopCheck) Event(*Event, *Summary) error { return nil }
+
+func (h *stopCheck) Finish(*Summary) error {
+	h.signals <- syscall.SIGINT
+	select {
+	case <-h.stop:
+		h.stopped = true
+	case <-time.After(time.Minute):
+	}
+	return nil
+}
+
+// A signal that arrives after ansible-playbook ended, while the outputs
+// finish, closes StopWaiting: it is not forwarded to a child that is gone.
+func TestSignalWhileFinishingStopsWaiting(t *testing.T) {
+	skipWithoutAnsible(t)
+	h := &stopCheck{signals: make(chan os.Signal, 1), stop: make(chan struct{})}
+	opts := playbookOptions(t, "ok.yml", h)
+	opts.Signals, opts.StopWaiting = h.signals, h.stop
+	s, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.stopped {
+		t.Error("StopWaiting was not closed by the signal")
+	}
+	if s.ExitCode != 0 || !s.Complete {
+		t.Errorf("ExitCode %d, Complete %v: the late signal changed the run", s.ExitCode, s.Complete)
+	}
+}
