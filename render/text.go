@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/runner"
@@ -23,33 +24,96 @@ const slowestShown = 5
 // banners, a line per host result, loop items, retries, handlers, diffs,
 // the recap, then the total duration and the slowest tasks.
 type Text struct {
-	w      io.Writer
-	c      *palette
-	live   bool
-	status bool // a status line is on screen
+	w    io.Writer
+	c    *palette
+	live bool
+	now  func() time.Time
+
+	mu     sync.Mutex // the events and the status line's clock both write
+	status bool       // a status line is on screen
 	buf    bytes.Buffer
 	// taskShown is the task whose banner was printed last.
 	taskShown *runner.Task
+	// The status line's content, kept for the clock to redraw it.
+	statusTask string
+	statusDone int
+	firstEvent time.Time // the wall-clock time of the first event
+	stopClock  chan struct{}
+	clockDone  chan struct{}
 }
 
-// NewText returns a text renderer writing to w.
+// statusRefresh is how often the live status line's elapsed time moves on
+// while no event comes (a long task).
+const statusRefresh = time.Second
+
+// NewText returns a text renderer writing to w. With opts.Live it redraws
+// the status line every second until Finish.
 func NewText(w io.Writer, opts Options) *Text {
-	return &Text{w: w, c: newPalette(opts.Color), live: opts.Live}
+	t := &Text{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	if t.live {
+		t.stopClock, t.clockDone = make(chan struct{}), make(chan struct{})
+		go t.clock()
+	}
+	return t
+}
+
+// clock redraws the status line, so that its elapsed time moves on during
+// a long task.
+func (t *Text) clock() {
+	defer close(t.clockDone)
+	tick := time.NewTicker(statusRefresh)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.stopClock:
+			return
+		case <-tick.C:
+			t.refresh()
+		}
+	}
+}
+
+// refresh redraws the status line, if one is on screen, with the time now.
+func (t *Text) refresh() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.status {
+		return
+	}
+	t.buf.Reset()
+	t.clearStatus()
+	t.drawStatus()
+	t.flush()
 }
 
 // Event prints the lines for ev.
 func (t *Text) Event(ev *runner.Event, s *runner.Summary) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.firstEvent.IsZero() {
+		t.firstEvent = t.now()
+	}
 	t.buf.Reset()
 	t.clearStatus()
 	t.render(ev, s)
 	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats {
-		t.statusLine(s)
+		t.statusTask, t.statusDone = taskName(s.CurrentTask.Task), s.CurrentTask.Done()
+		t.drawStatus()
 	}
 	return t.flush()
 }
 
 // Finish prints the recap when Ansible did not, then the duration and the slowest tasks.
 func (t *Text) Finish(s *runner.Summary) error {
+	if t.live {
+		close(t.stopClock)
+		<-t.clockDone
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.buf.Reset()
 	t.clearStatus()
 	if len(s.Hosts) == 0 && !s.Interrupted {
@@ -258,10 +322,11 @@ func (t *Text) count(name string, n int, c interface{ Sprintf(string, ...any) st
 	return c.Sprintf("%s", s)
 }
 
-// statusLine shows the running task and how many hosts are done with it.
-func (t *Text) statusLine(s *runner.Summary) {
-	tr := s.CurrentTask
-	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", taskName(tr.Task), tr.Done(), formatDuration(s.Duration())))
+// drawStatus shows the running task, how many hosts are done with it, and
+// the time since the run's first event.
+func (t *Text) drawStatus() {
+	elapsed := t.now().Sub(t.firstEvent)
+	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, formatDuration(elapsed)))
 	t.status = true
 }
 

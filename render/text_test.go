@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,4 +80,54 @@ func TestTextInterruptedRunPrintsRecapSoFar(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out.String())
 		}
 	}
+}
+
+// During a long task no event comes: the status line's clock moves on.
+func TestTextStatusLineClockMovesOn(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Unix(5000, 0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	var out syncBuffer
+	h := NewText(&out, Options{Live: true, Now: clock})
+	evs := liveEvents()
+	s := runner.NewSummary()
+	for _, ev := range evs[:2] { // the play and the task start; no result yet
+		s.Add(ev)
+		h.Event(ev, s)
+	}
+	mu.Lock()
+	now = now.Add(65 * time.Second)
+	mu.Unlock()
+	h.refresh()
+	if got := out.String(); !strings.HasSuffix(got, "\r\x1b[K… install — 0 host(s) done, 1m05s") {
+		t.Errorf("the status line was not redrawn with the time now:\n%q", got)
+	}
+	s.ExitCode = 0
+	h.Finish(s)
+	if got := out.String(); strings.HasSuffix(got, "1m05s") {
+		t.Errorf("Finish left the status line on screen:\n%q", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the status line's clock may write to
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
