@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -59,9 +60,10 @@ type failureLog struct {
 }
 
 func (f *failureLog) log(l zerolog.Logger, name string, m *Message, reason string) {
+	kind := failureKind(reason)
 	f.mu.Lock()
-	first := !f.seen[reason]
-	f.seen[reason] = true
+	first := !f.seen[kind]
+	f.seen[kind] = true
 	f.mu.Unlock()
 	ev := l.Debug()
 	if first {
@@ -69,3 +71,12 @@ func (f *failureLog) log(l zerolog.Logger, name string, m *Message, reason strin
 	}
 	ev.Str("notifier", name).Str("kind", m.Kind).Str("delivery", m.ID).Str("reason", reason).Msg("notification not delivered")
 }
+
+// failureKind is a failure's reason without port numbers, so that failures
+// that differ only by a local port ("read tcp 127.0.0.1:41234->…: connection
+// reset by peer") are one kind, logged once; "HTTP 404" and "HTTP 500" stay two.
+func failureKind(reason string) string {
+	return portNumber.ReplaceAllString(reason, ":#")
+}
+
+var portNumber = regexp.MustCompile(`:[0-9]+`)

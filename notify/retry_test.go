@@ -48,3 +48,17 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestFailureKind(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"read tcp 127.0.0.1:41234->127.0.0.1:8080: read: connection reset by peer", "read tcp 127.0.0.1:50000->127.0.0.1:8080: read: connection reset by peer"},
+		{`Post "https://hooks.example/[redacted]": dial tcp 10.0.0.1:443: connect: connection refused`, `Post "https://hooks.example/[redacted]": dial tcp 10.0.0.1:443: connect: connection refused`},
+	} {
+		if failureKind(tc.a) != failureKind(tc.b) {
+			t.Errorf("%q and %q are two kinds", tc.a, tc.b)
+		}
+	}
+	if failureKind("HTTP 404") == failureKind("HTTP 500") {
+		t.Error("HTTP 404 and HTTP 500 are one kind")
+	}
+}
