@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -98,11 +99,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
 
 	summary := NewSummary()
-	var src io.Reader = pr
+	counted := &watchedReader{r: pr}
+	var src io.Reader = counted
 	var recording *bestEffortWriter
 	if opts.EventsFile != nil {
 		recording = &bestEffortWriter{w: opts.EventsFile, log: opts.Log}
-		src = io.TeeReader(pr, recording)
+		src = io.TeeReader(counted, recording)
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
@@ -131,15 +133,10 @@ wait:
 			break wait
 		}
 	}
-	// The child is gone; its workers may hold the pipe a moment longer.
-	var streamErr error
-	select {
-	case streamErr = <-streamed:
-	case <-time.After(5 * time.Second):
-		opts.Log.Warn().Msg("the event stream stayed open after ansible-playbook exited; closing it")
-		pr.Close()
-		streamErr = <-streamed
-	}
+	// The child is gone. What it wrote is read to the end, however long
+	// that takes; but a pipe that a leftover process holds open, with
+	// nothing coming, is closed after streamIdle.
+	streamErr := awaitStream(streamed, counted, pr, opts.Log)
 	pr.Close()
 	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
 		opts.Log.Warn().Err(streamErr).Msg("reading the event stream")
@@ -239,6 +236,51 @@ func foregroundOfTerminal() bool {
 		return false
 	}
 	return pgrp == unix.Getpgrp()
+}
+
+// streamIdle is how long a read of the event stream may wait for data after
+// ansible-playbook exited before the pipe is closed: a leftover process may
+// hold it open with nothing to say.
+const streamIdle = 5 * time.Second
+
+// awaitStream waits for the stream's end after the child exited. The rest
+// of the stream is read however long decoding it takes; the pipe is closed
+// only once a read has waited streamIdle for data.
+func awaitStream(streamed <-chan error, r *watchedReader, pipe *os.File, log zerolog.Logger) error {
+	tick := time.NewTicker(streamIdle / 10)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-streamed:
+			return err
+		case now := <-tick.C:
+			if since := r.waitingSince(); !since.IsZero() && now.Sub(since) >= streamIdle {
+				log.Warn().Msg("the event stream stayed open, idle, after ansible-playbook exited; closing it")
+				pipe.Close()
+				return <-streamed
+			}
+		}
+	}
+}
+
+// watchedReader tells since when a read has been waiting for data.
+type watchedReader struct {
+	r     io.Reader
+	since atomic.Int64 // Unix nanoseconds at which the pending Read began; 0 when none
+}
+
+func (w *watchedReader) Read(p []byte) (int, error) {
+	w.since.Store(time.Now().UnixNano())
+	defer w.since.Store(0)
+	return w.r.Read(p)
+}
+
+// waitingSince is when the pending Read began; zero when no Read is pending.
+func (w *watchedReader) waitingSince() time.Time {
+	if ns := w.since.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
 }
 
 // runEndRecord is the last line of an events file: ansible-playbook's exit
