@@ -121,7 +121,8 @@ func TestOutputsOfALiveRun(t *testing.T) {
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 
 	prom, junit, summary := filepath.Join(dir, "ansible.prom"), filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md")
-	var stdout, stderr bytes.Buffer
+	// The renderer and the child both write to stdout, from two goroutines.
+	var stdout, stderr lockedBuffer
 	code := run([]string{"ansible-tap", "-i", "testdata/inventory/local.ini", "--prom-file", prom, "--prom-label", "env=ci",
 		"testdata/playbooks/fatal.yml", "--junit-file=" + junit, "--summary-file", summary, "--webhook", srv.URL,
 		"--no-color"}, strings.NewReader(""), &stdout, &stderr)
@@ -252,4 +253,23 @@ func TestEnvSwitch(t *testing.T) {
 			t.Errorf("SLACK_NOTIFY_SUCCESS=%q: %v, want %v", tc.value, got, tc.want)
 		}
 	}
+}
+
+// lockedBuffer is a buffer that ansible-tap and its child may write to at
+// once, as they do to a terminal.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
