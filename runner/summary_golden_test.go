@@ -66,13 +66,26 @@ type nopHandler struct{}
 func (nopHandler) Event(*Event, *Summary) error { return nil }
 func (nopHandler) Finish(*Summary) error        { return nil }
 
-// TestSummaryGolden replays every recorded stream of ../testdata/streams
-// and compares the Summary with testdata/golden/NAME.summary.json: the
-// recap derived from the events beside the stats Ansible reported, each
-// failure with its disposition, each task with its results and duration.
+// TestSummaryGolden replays every recorded stream of ../testdata/streams,
+// and every recording of the stock ansible.posix.jsonl and ansible.posix.json
+// callbacks in ../testdata/stock, and compares the Summary with
+// testdata/golden/NAME.summary.json: the recap derived from the events
+// beside the stats Ansible reported, each failure with its disposition, each
+// task with its results and duration. The stock recordings show what their
+// callbacks cannot say: their ignored and rescued failures count as fatal in
+// the derived recap, while Ansible's stats stay right.
 func TestSummaryGolden(t *testing.T) {
-	for _, stream := range golden.Streams(t, 1) {
+	jsonl, _ := filepath.Glob(filepath.Join("..", "testdata", "stock", "*.jsonl"))
+	document, _ := filepath.Glob(filepath.Join("..", "testdata", "stock", "*.json"))
+	stock := append(jsonl, document...)
+	if len(jsonl) == 0 || len(document) == 0 {
+		t.Fatal("no stock recordings in ../testdata/stock")
+	}
+	for _, stream := range append(golden.Streams(t, 1), stock...) {
 		name := strings.TrimSuffix(filepath.Base(stream), ".jsonl")
+		if filepath.Base(filepath.Dir(stream)) == "stock" {
+			name = "stock_" + strings.ReplaceAll(filepath.Base(stream), ".", "_")
+		}
 		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(stream)
 			if err != nil {
@@ -82,6 +95,9 @@ func TestSummaryGolden(t *testing.T) {
 			s, err := Replay(f, nopHandler{}, io.Discard, zerolog.Nop())
 			if err != nil {
 				t.Fatal(err)
+			}
+			if strings.HasPrefix(name, "stock_") && (!s.Complete || len(s.Reported) == 0 || len(s.Tasks) == 0) {
+				t.Errorf("the stock recording read as Complete %v with %d hosts' stats and %d tasks", s.Complete, len(s.Reported), len(s.Tasks))
 			}
 			got, err := json.MarshalIndent(viewOf(s), "", "  ")
 			if err != nil {
