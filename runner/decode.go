@@ -44,13 +44,16 @@ type Decoder struct {
 	// ExitCode is ansible-playbook's exit code when the stream ends with
 	// the record that ansible-tap adds to an events file; nil otherwise.
 	ExitCode *int
+	// Interrupted is what that record says of the run; nil without it.
+	Interrupted *bool
 	// Trailers counts those records: read, never passed on.
 	Trailers int
 }
 
 // RunEndEvent names the record that ansible-tap writes last to an events
-// file: {"_event":"ansible_tap_run_end","_timestamp":…,"exit_code":N}. It is
-// no Ansible event; a replay takes the run's exit code from it.
+// file: {"_event":"ansible_tap_run_end","_timestamp":…,"exit_code":N,
+// "interrupted":B}. It is no Ansible event; a replay takes the run's exit
+// code, and whether it was interrupted, from it.
 const RunEndEvent = "ansible_tap_run_end"
 
 // NewDecoder returns a Decoder reading from r.
@@ -178,7 +181,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	}
 	if w.Event == RunEndEvent {
 		d.Trailers++
-		d.ExitCode = w.ExitCode
+		d.ExitCode, d.Interrupted = w.ExitCode, w.Interrupted
 		return nil
 	}
 	if w.Event == "" {
@@ -291,7 +294,8 @@ type wireEvent struct {
 
 	Plays []docPlay `json:"plays"` // a stock JSON document on one line
 
-	ExitCode *int `json:"exit_code"` // RunEndEvent
+	ExitCode    *int  `json:"exit_code"`   // RunEndEvent
+	Interrupted *bool `json:"interrupted"` // RunEndEvent
 }
 
 type wireDuration struct {

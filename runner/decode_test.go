@@ -454,3 +454,23 @@ func TestReplayTakesTheRecordedExitCode(t *testing.T) {
 		})
 	}
 }
+
+// A run killed by a signal before any event is interrupted in its replay
+// too: the run-end record says so.
+func TestReplayTakesTheRecordedInterruption(t *testing.T) {
+	for _, tc := range []struct {
+		record string
+		want   bool
+	}{
+		{`{"_event":"ansible_tap_run_end","exit_code":143,"interrupted":true}`, true},
+		{`{"_event":"ansible_tap_run_end","exit_code":4,"interrupted":false}`, false},
+	} {
+		s, err := Replay(strings.NewReader(tc.record+"\n"), &recorder{}, io.Discard, zerolog.Nop())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Interrupted != tc.want || s.Outcome() != map[bool]string{true: "interrupted", false: "failed"}[tc.want] {
+			t.Errorf("%s: Interrupted %v, outcome %s", tc.record, s.Interrupted, s.Outcome())
+		}
+	}
+}

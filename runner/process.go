@@ -47,6 +47,10 @@ type Options struct {
 // signal, as shells report it.
 const exitCodeSignalBase = 128
 
+// ExitNotStarted is the exit code of a run whose ansible-playbook could not
+// be started, as a shell reports a command it cannot run.
+const ExitNotStarted = 127
+
 // ErrStart wraps the failure to start ansible-playbook.
 var ErrStart = errors.New("cannot start ansible-playbook")
 
@@ -93,6 +97,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := <-started; err != nil {
 		pr.Close()
 		pw.Close()
+		if opts.EventsFile != nil {
+			(&bestEffortWriter{w: opts.EventsFile, log: opts.Log}).Write(runEndRecord(ExitNotStarted, false, time.Now()))
+		}
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	pw.Close()
@@ -118,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		err := Stream(dec, summary, h)
 		// However the stream failed, keep reading the pipe until the child
 		// closes it: a callback blocked on a full pipe would hang the run.
-		io.Copy(io.Discard, pr)
+		io.Copy(io.Discard, counted)
 		streamed <- err
 	}()
 
@@ -133,10 +140,22 @@ wait:
 			break wait
 		}
 	}
+	exitedAt := time.Now()
+	// A signal that is already pending is the one that ended the child (a
+	// whole process group signalled at once): it is not a request to stop
+	// waiting for the outputs.
+	for pending := true; pending; {
+		select {
+		case sig := <-opts.Signals:
+			opts.Log.Debug().Str("signal", sig.String()).Msg("signal arrived as ansible-playbook exited")
+		default:
+			pending = false
+		}
+	}
 	// The child is gone. What it wrote is read to the end, however long
 	// that takes; but a pipe that a leftover process holds open, with
 	// nothing coming, is closed after streamIdle.
-	streamErr := awaitStream(streamed, counted, pr, opts.Log)
+	streamErr := awaitStream(streamed, counted, pr, exitedAt, opts.Log)
 	pr.Close()
 	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
 		opts.Log.Warn().Err(streamErr).Msg("reading the event stream")
@@ -147,7 +166,7 @@ wait:
 		if recording.midLine {
 			recording.Write([]byte("\n")) // the child died in the middle of a line
 		}
-		recording.Write(runEndRecord(summary.ExitCode, time.Now()))
+		recording.Write(runEndRecord(summary.ExitCode, summary.Interrupted, time.Now()))
 	}
 	// The stream has ended (streamed was received): summary is ours again.
 	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
@@ -245,8 +264,8 @@ const streamIdle = 5 * time.Second
 
 // awaitStream waits for the stream's end after the child exited. The rest
 // of the stream is read however long decoding it takes; the pipe is closed
-// only once a read has waited streamIdle for data.
-func awaitStream(streamed <-chan error, r *watchedReader, pipe *os.File, log zerolog.Logger) error {
+// only once a read has waited streamIdle for data, counted from the exit.
+func awaitStream(streamed <-chan error, r *watchedReader, pipe *os.File, exitedAt time.Time, log zerolog.Logger) error {
 	tick := time.NewTicker(streamIdle / 10)
 	defer tick.Stop()
 	for {
@@ -254,7 +273,14 @@ func awaitStream(streamed <-chan error, r *watchedReader, pipe *os.File, log zer
 		case err := <-streamed:
 			return err
 		case now := <-tick.C:
-			if since := r.waitingSince(); !since.IsZero() && now.Sub(since) >= streamIdle {
+			since := r.waitingSince()
+			if since.IsZero() {
+				continue // decoding, not waiting
+			}
+			if since.Before(exitedAt) {
+				since = exitedAt
+			}
+			if now.Sub(since) >= streamIdle {
 				log.Warn().Msg("the event stream stayed open, idle, after ansible-playbook exited; closing it")
 				pipe.Close()
 				return <-streamed
@@ -284,10 +310,11 @@ func (w *watchedReader) waitingSince() time.Time {
 }
 
 // runEndRecord is the last line of an events file: ansible-playbook's exit
-// code, which no Ansible event carries (RunEndEvent).
-func runEndRecord(code int, at time.Time) []byte {
-	return fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"exit_code":%d}`+"\n",
-		RunEndEvent, at.UTC().Format(timestampLayout), code)
+// code and whether the run was interrupted, which no Ansible event carries
+// (RunEndEvent).
+func runEndRecord(code int, interrupted bool, at time.Time) []byte {
+	return fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"exit_code":%d,"interrupted":%t}`+"\n",
+		RunEndEvent, at.UTC().Format(timestampLayout), code, interrupted)
 }
 
 // bestEffortWriter copies the event stream to the events file until the

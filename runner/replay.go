@@ -24,6 +24,9 @@ func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summar
 	if d.ExitCode != nil {
 		s.ExitCode = *d.ExitCode
 	}
+	if d.Interrupted != nil {
+		s.Interrupted = *d.Interrupted
+	}
 	if ferr := h.Finish(s); err == nil {
 		err = ferr
 	}
