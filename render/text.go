@@ -37,6 +37,10 @@ type Text struct {
 	// The status line's content, kept for the clock to redraw it.
 	statusTask string
 	statusDone int
+	// ticking is true while hosts run a task that prompts nobody: only
+	// then may the clock redraw the line, which would wipe a prompt of
+	// Ansible's (pause, vars_prompt, --step) from the terminal.
+	ticking    bool
 	firstEvent time.Time // the wall-clock time of the first event
 	stopClock  chan struct{}
 	clockDone  chan struct{}
@@ -80,7 +84,7 @@ func (t *Text) clock() {
 func (t *Text) refresh() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.status {
+	if !t.status || !t.ticking {
 		return
 	}
 	t.buf.Reset()
@@ -99,9 +103,11 @@ func (t *Text) Event(ev *runner.Event, s *runner.Summary) error {
 	t.buf.Reset()
 	t.clearStatus()
 	t.render(ev, s)
-	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats {
+	t.ticking = false
+	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats && !prompts(s.CurrentTask.Task) {
 		t.statusTask, t.statusDone = taskName(s.CurrentTask.Task), s.CurrentTask.Done()
 		t.drawStatus()
+		t.ticking = s.Busy()
 	}
 	return t.flush()
 }
@@ -344,6 +350,19 @@ func (t *Text) flush() error {
 	}
 	_, err := t.w.Write(t.buf.Bytes())
 	return err
+}
+
+// prompts reports whether task may ask the user something on the terminal:
+// no status line is drawn over it.
+func prompts(task *runner.Task) bool {
+	if task == nil {
+		return false
+	}
+	switch task.Action {
+	case "pause", "ansible.builtin.pause", "ansible.legacy.pause":
+		return true
+	}
+	return false
 }
 
 func taskName(task *runner.Task) string {

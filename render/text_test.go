@@ -95,7 +95,8 @@ func TestTextStatusLineClockMovesOn(t *testing.T) {
 	h := NewText(&out, Options{Live: true, Now: clock})
 	evs := liveEvents()
 	s := runner.NewSummary()
-	for _, ev := range evs[:2] { // the play and the task start; no result yet
+	start := &runner.Event{Kind: runner.RunnerStart, Time: evs[1].Time, Play: evs[1].Play, Task: evs[1].Task, Host: "a"}
+	for _, ev := range []*runner.Event{evs[0], evs[1], start} { // host a runs the task; no result yet
 		s.Add(ev)
 		h.Event(ev, s)
 	}
@@ -130,4 +131,46 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// The clock never redraws over a prompt of Ansible's: not during a pause
+// task, and not between tasks (vars_prompt, --step), when no host runs.
+func TestTextStatusClockLeavesPromptsAlone(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	play := &runner.Play{ID: "p", Name: "web"}
+	pause := &runner.Task{ID: "t1", Name: "confirm", Action: "ansible.builtin.pause"}
+	work := &runner.Task{ID: "t2", Name: "work", Action: "command"}
+	tests := []struct {
+		name   string
+		events []*runner.Event
+	}{
+		{"a pause task runs", []*runner.Event{
+			{Kind: runner.PlayStart, Time: t0, Play: play},
+			{Kind: runner.TaskStart, Time: t0, Play: play, Task: pause},
+			{Kind: runner.RunnerStart, Time: t0, Play: play, Task: pause, Host: "a"},
+		}},
+		{"between tasks", []*runner.Event{
+			{Kind: runner.PlayStart, Time: t0, Play: play},
+			{Kind: runner.TaskStart, Time: t0, Play: play, Task: work},
+			{Kind: runner.RunnerStart, Time: t0, Play: play, Task: work, Host: "a"},
+			{Kind: runner.RunnerOK, Time: t0, Play: play, Task: work, Host: "a", Result: &runner.Result{}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out syncBuffer
+			h := NewText(&out, Options{Live: true})
+			s := runner.NewSummary()
+			for _, ev := range tt.events {
+				s.Add(ev)
+				h.Event(ev, s)
+			}
+			before := out.String()
+			h.refresh()
+			if after := out.String(); after != before {
+				t.Errorf("the clock wrote over a possible prompt: %q", after[len(before):])
+			}
+			h.Finish(s)
+		})
+	}
 }

@@ -336,6 +336,10 @@ type HostTask struct {
 	Start time.Time
 }
 
+// Busy reports whether some host has started a task and has no result for
+// it yet: Ansible is at work, not waiting between tasks or plays.
+func (s *Summary) Busy() bool { return len(s.hostStart) > 0 }
+
 // Running lists the hosts that started a task and have no result for it
 // yet, the earliest first: after an interrupted run, the work cut off.
 func (s *Summary) Running() []HostTask {
