@@ -27,9 +27,9 @@ var version = "dev"
 
 // Exit codes of ansible-tap itself; every other code is ansible-playbook's.
 const (
-	exitUsage    = 5   // as ansible-playbook's own option errors
-	exitNotFound = 127 // ansible-playbook could not be started
-	exitInternal = 250 // as ansible-playbook's unexpected errors
+	exitUsage    = 5                     // as ansible-playbook's own option errors
+	exitNotFound = runner.ExitNotStarted // ansible-playbook could not be started
+	exitInternal = 250                   // as ansible-playbook's unexpected errors
 )
 
 // output is a group of flags and the handlers they turn on.
@@ -214,7 +214,9 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if errors.Is(err, runner.ErrStart) {
 		// Reports and metrics still tell CI and monitoring that the run
 		// failed: a job whose ansible-playbook went missing must not look
-		// like one that did not run.
+		// like one that did not run. A signal while they finish is no
+		// longer ours to forward: it ends ansible-tap as usual.
+		signal.Stop(signals)
 		failed := runner.NewSummary()
 		failed.ExitCode = exitNotFound
 		fanout.Finish(failed)

@@ -223,8 +223,8 @@ func TestMissingAnsiblePlaybookStillReports(t *testing.T) {
 			t.Errorf("%s lacks %s:\n%s", prom, want, text)
 		}
 	}
-	if !strings.Contains(readFile(t, junit), "127") {
-		t.Errorf("the JUnit report does not tell the run failed:\n%s", readFile(t, junit))
+	if x := readFile(t, junit); !strings.Contains(x, `<error message="ansible-playbook exited with code 127 without a failed task; see its output" type="exit-code">`) {
+		t.Errorf("the JUnit report does not tell the run failed:\n%s", x)
 	}
 	if md := readFile(t, summary); !strings.Contains(md, "ansible-playbook site.yml: failed") || !strings.Contains(md, "**Exit code:** 127") {
 		t.Errorf("the summary does not tell which run failed:\n%s", md)

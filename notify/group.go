@@ -11,7 +11,7 @@ import (
 const DefaultTimeout = 10 * time.Second
 
 // Group shares one shutdown deadline between the notifiers of a run. The
-// handlers are finished one after the other; each hands its sender over,
+// handlers may finish in any order, or at once; each hands its sender over,
 // and the last one waits for all of them at once, at most Timeout, so two
 // notifiers never wait twice the deadline and none starves the other.
 type Group struct {
