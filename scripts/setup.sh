@@ -28,13 +28,19 @@ fi
 export PATH="/usr/local/go/bin:$PATH"
 if ! command -v go >/dev/null; then
 	want=go$(sed -n 's/^go //p' "$(dirname "$0")/../go.mod")
-	arch=$(dpkg --print-architecture)
+	case $(dpkg --print-architecture) in
+	armhf) arch=armv6l ;;
+	i386) arch=386 ;;
+	ppc64el) arch=ppc64le ;;
+	*) arch=$(dpkg --print-architecture) ;; # amd64, arm64, s390x, riscv64
+	esac
 	echo "installing Go $want for linux-$arch into /usr/local/go" >&2
 	$sudo apt-get update
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y golang-go ca-certificates
 	dir=$(cd /tmp && GO111MODULE=on GOFLAGS=-mod=mod /usr/bin/go mod download -json "golang.org/toolchain@v0.0.1-$want.linux-$arch" |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -n "$dir" ] || { echo "could not download Go $want" >&2; exit 1; }
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || true
+	[ -n "$dir" ] || { echo "could not download Go $want for linux-$arch through the module proxy" >&2; exit 1; }
+	$sudo rm -rf /usr/local/go # no go in it, or command -v would have found it
 	$sudo cp -r "$dir" /usr/local/go
 	$sudo chmod -R u+w /usr/local/go
 	$sudo chmod +x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/*
