@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/notify"
 )
 
@@ -122,7 +123,7 @@ func TestOutputsOfALiveRun(t *testing.T) {
 
 	prom, junit, summary := filepath.Join(dir, "ansible.prom"), filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md")
 	// The renderer and the child both write to stdout, from two goroutines.
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testio.Buffer
 	code := run([]string{"ansible-tap", "-i", "testdata/inventory/local.ini", "--prom-file", prom, "--prom-label", "env=ci",
 		"testdata/playbooks/fatal.yml", "--junit-file=" + junit, "--summary-file", summary, "--webhook", srv.URL,
 		"--no-color"}, strings.NewReader(""), &stdout, &stderr)
@@ -253,23 +254,4 @@ func TestEnvSwitch(t *testing.T) {
 			t.Errorf("SLACK_NOTIFY_SUCCESS=%q: %v, want %v", tc.value, got, tc.want)
 		}
 	}
-}
-
-// lockedBuffer is a buffer that ansible-tap and its child may write to at
-// once, as they do to a terminal.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

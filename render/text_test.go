@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -91,7 +92,7 @@ func TestTextStatusLineClockMovesOn(t *testing.T) {
 		defer mu.Unlock()
 		return now
 	}
-	var out syncBuffer
+	var out testio.Buffer
 	h := NewText(&out, Options{Live: true, Now: clock})
 	evs := liveEvents()
 	s := runner.NewSummary()
@@ -112,25 +113,6 @@ func TestTextStatusLineClockMovesOn(t *testing.T) {
 	if got := out.String(); strings.HasSuffix(got, "1m05s") {
 		t.Errorf("Finish left the status line on screen:\n%q", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that the status line's clock may write to
-// while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // The clock never redraws over a prompt of Ansible's: not during a pause
@@ -158,7 +140,7 @@ func TestTextStatusClockLeavesPromptsAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out syncBuffer
+			var out testio.Buffer
 			h := NewText(&out, Options{Live: true})
 			s := runner.NewSummary()
 			for _, ev := range tt.events {

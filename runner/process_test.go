@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 func skipWithoutAnsible(t *testing.T) {
@@ -155,7 +157,7 @@ func TestSignalsForwardedOnce(t *testing.T) {
 
 func TestChildKilled(t *testing.T) {
 	skipWithoutAnsible(t)
-	var log syncBuffer
+	var log testio.Buffer
 	rec := &recorder{}
 	var procs []procStat
 	reapOrphans(t, &procs)

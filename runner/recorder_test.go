@@ -46,24 +46,6 @@ func (r *recorder) kinds() []Kind {
 	return out
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
-}
-
 // nonEmptyLines splits data into lines as the decoder does: without the
 // newline and one trailing carriage return, empty lines dropped.
 func nonEmptyLines(data []byte) [][]byte {
