@@ -106,12 +106,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
 
 	summary := NewSummary()
-	counted := &watchedReader{r: pr}
-	var src io.Reader = counted
+	watched := &watchedReader{r: pr}
+	var src io.Reader = watched
 	var recording *bestEffortWriter
 	if opts.EventsFile != nil {
 		recording = &bestEffortWriter{w: opts.EventsFile, log: opts.Log}
-		src = io.TeeReader(counted, recording)
+		src = io.TeeReader(watched, recording)
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
@@ -125,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		err := Stream(dec, summary, h)
 		// However the stream failed, keep reading the pipe until the child
 		// closes it: a callback blocked on a full pipe would hang the run.
-		io.Copy(io.Discard, counted)
+		io.Copy(io.Discard, watched)
 		streamed <- err
 	}()
 
@@ -155,21 +155,21 @@ wait:
 	// The child is gone. What it wrote is read to the end, however long
 	// that takes; but a pipe that a leftover process holds open, with
 	// nothing coming, is closed after streamIdle.
-	streamErr := awaitStream(streamed, counted, pr, exitedAt, opts.Log)
+	streamErr := awaitStream(streamed, watched, pr, exitedAt, opts.Log)
 	pr.Close()
 	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
 		opts.Log.Warn().Err(streamErr).Msg("reading the event stream")
 	}
 
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
+	// The stream has ended (streamed was received): summary is ours again.
+	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
 	if recording != nil {
 		if recording.midLine {
 			recording.Write([]byte("\n")) // the child died in the middle of a line
 		}
 		recording.Write(runEndRecord(summary.ExitCode, summary.Interrupted, time.Now()))
 	}
-	// The stream has ended (streamed was received): summary is ours again.
-	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
 	if opts.Handler != nil {
 		finished := make(chan struct{})
 		if opts.StopWaiting != nil {

@@ -172,13 +172,15 @@ func TestChildKilled(t *testing.T) {
 		t.Logf("killing pid %d at %s", pid, time.Now().Format("15:04:05.000"))
 		killed <- syscall.Kill(pid, syscall.SIGKILL)
 	}()
+	var events bytes.Buffer
 	s, err := Run(context.Background(), Options{
-		Command: "ansible-playbook",
-		Args:    []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml")},
-		Stdout:  io.Discard,
-		Stderr:  io.Discard,
-		Handler: rec,
-		Log:     zerolog.New(&log).Level(zerolog.DebugLevel),
+		Command:    "ansible-playbook",
+		Args:       []string{"-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml")},
+		Stdout:     io.Discard,
+		Stderr:     io.Discard,
+		Handler:    rec,
+		EventsFile: &events,
+		Log:        zerolog.New(&log).Level(zerolog.DebugLevel),
 	})
 	t.Logf("Run returned at %s", time.Now().Format("15:04:05.000"))
 	if kerr := <-killed; kerr != nil {
@@ -198,6 +200,18 @@ func TestChildKilled(t *testing.T) {
 	}
 	if !slices.Contains(rec.kinds(), RunnerStart) {
 		t.Errorf("events before the kill were lost: %v", rec.kinds())
+	}
+	// The events file closes with the run's end as it was: its replay reads
+	// the same exit code and the same interruption.
+	replayed, err := Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replayed.ExitCode != 137 || !replayed.Interrupted {
+		t.Errorf("replayed ExitCode %d, Interrupted %v; want 137 and interrupted", replayed.ExitCode, replayed.Interrupted)
+	}
+	if !bytes.Contains(events.Bytes(), []byte(`"exit_code":137,"interrupted":true}`)) {
+		t.Errorf("the events file does not record an interrupted run:\n%s", events.Bytes()[max(0, events.Len()-300):])
 	}
 }
 
