@@ -43,9 +43,6 @@ type outputEnv struct {
 	Log    zerolog.Logger
 	Stderr io.Writer
 	Replay bool // the events come from a recording, not a live run
-	// Playbook is the playbook named on the command line ("" in a replay):
-	// the name of a run that ends before Ansible reports its playbook.
-	Playbook string
 	// Stop is closed when the user signals ansible-tap again after
 	// ansible-playbook ended: outputs that wait on the network give up.
 	Stop chan struct{}
@@ -161,9 +158,6 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	handlers := []runner.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
-	if !replay {
-		env.Playbook = playbookArg(rest)
-	}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
 		if err != nil {
@@ -212,15 +206,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		Log:         log,
 	})
 	if errors.Is(err, runner.ErrStart) {
-		// Reports and metrics still tell CI and monitoring that the run
-		// failed: a job whose ansible-playbook went missing must not look
-		// like one that did not run. A signal while they finish is no
-		// longer ours to forward: it ends ansible-tap as usual.
-		signal.Stop(signals)
-		failed := runner.NewSummary()
-		failed.ExitCode = exitNotFound
-		fanout.Finish(failed)
-		return exitNotFound, err
+		return exitNotFound, err // the outputs are finished: they say so too
 	}
 	if summary == nil {
 		return exitInternal, err

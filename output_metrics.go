@@ -53,7 +53,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if file != "" || pushURL != "" {
 		handlers = append(handlers, metrics.NewProm(metrics.PromOptions{
 			File: file, PushURL: pushURL, Labels: labels, PerHost: c.Bool("prom-per-host"),
-			Timeout: timeout, Stop: env.Stop, Playbook: env.Playbook, Log: log,
+			Timeout: timeout, Stop: env.Stop, Log: log,
 		}))
 	}
 	if p := c.String("otlp-protocol"); p != "" && p != metrics.ProtocolHTTP && p != metrics.ProtocolGRPC {
@@ -66,7 +66,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		}
 	}
 	otlp, err := metrics.NewOTLP(metrics.OTLPOptions{
-		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Timeout: timeout, Stop: env.Stop, Playbook: env.Playbook, Log: log,
+		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Timeout: timeout, Stop: env.Stop, Log: log,
 	})
 	if err != nil {
 		return nil, usagef("OTLP: %v", err)

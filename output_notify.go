@@ -57,13 +57,13 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	var handlers []runner.Handler
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
-			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess, Playbook: env.Playbook,
+			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess,
 			Group: group, Log: log,
 		}))
 	}
 	if webhookURL != "" {
 		handlers = append(handlers, notify.NewWebhook(notify.WebhookOptions{
-			URL: webhookURL, Events: events, Redact: c.StringSlice("redact"), Group: group, Playbook: env.Playbook, Log: log,
+			URL: webhookURL, Events: events, Redact: c.StringSlice("redact"), Group: group, Log: log,
 			Token:  firstEnv("ANSIBLE_TAP_WEBHOOK_TOKEN", "ANSIBLE_WEBHOOK_TOKEN"),
 			Secret: firstEnv("ANSIBLE_TAP_WEBHOOK_SECRET"),
 		}))

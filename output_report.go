@@ -60,7 +60,7 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	}
 	if summaryPath != "" {
 		handlers = append(handlers, report.NewMarkdown(report.MarkdownOptions{
-			Path: summaryPath, Slowest: slowest, Replay: env.Replay, BaseDir: base, Playbook: env.Playbook, Log: log,
+			Path: summaryPath, Slowest: slowest, Replay: env.Replay, BaseDir: base, Log: log,
 			// GitHub collects the step summary from this file: add to it, never replace it.
 			Append: stepSummary != "" && samePath(summaryPath, stepSummary),
 		}))

@@ -17,9 +17,6 @@ type SlackOptions struct {
 	URL string
 	// Channel overrides the webhook's channel, where Slack allows it.
 	Channel string
-	// Playbook names the run when Ansible stopped before it reported its
-	// playbook (a syntax error, an ansible-playbook that did not start).
-	Playbook string
 	// OnSuccess posts the summary of a run that did not fail; by default
 	// only failed and interrupted runs post one.
 	OnSuccess bool
@@ -108,9 +105,6 @@ func (s *Slack) Finish(sum *runner.Summary) error {
 	if s.playbook == "" && sum.Playbook != nil {
 		s.playbook = filepath.Base(sum.Playbook.Path)
 		s.dir = filepath.Dir(sum.Playbook.Path)
-	}
-	if s.playbook == "" && s.opts.Playbook != "" {
-		s.playbook = filepath.Base(s.opts.Playbook)
 	}
 	s.alerts.flushNow()
 	if outcome := sum.Outcome(); s.opts.OnSuccess || outcome == "failed" || outcome == "interrupted" {

@@ -49,9 +49,6 @@ type WebhookOptions struct {
 	Secret string
 	// Redact adds key words to DefaultRedactKeys.
 	Redact []string
-	// Playbook names the run when Ansible stopped before it reported its
-	// playbook (a syntax error, an ansible-playbook that did not start).
-	Playbook string
 	// Group shares the shutdown deadline with other notifiers; nil means
 	// a group of its own with DefaultTimeout.
 	Group *Group
@@ -77,8 +74,6 @@ type Webhook struct {
 	group      *Group
 	seq        int64
 	name       string
-	// playbookArg is the playbook named on the command line.
-	playbookArg string
 }
 
 // NewWebhook returns a Webhook ready to receive events.
@@ -97,11 +92,10 @@ func NewWebhook(opts WebhookOptions) *Webhook {
 	}
 	token, secret := opts.Token, opts.Secret
 	w := &Webhook{
-		events:      opts.Events,
-		playbookID:  newID(),
-		playbookArg: opts.Playbook,
-		redactor:    NewRedactor(opts.Redact...),
-		group:       opts.Group,
+		events:     opts.Events,
+		playbookID: newID(),
+		redactor:   NewRedactor(opts.Redact...),
+		group:      opts.Group,
 	}
 	w.sender = NewSender(SenderOptions{
 		Name: "webhook", URL: opts.URL, Secrets: []string{token, secret}, Workers: opts.Workers, QueueSize: opts.QueueSize,
@@ -171,9 +165,6 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 func (w *Webhook) Finish(s *runner.Summary) error {
 	if w.name == "" && s.Playbook != nil {
 		w.name = filepath.Base(s.Playbook.Path)
-	}
-	if w.name == "" && w.playbookArg != "" {
-		w.name = filepath.Base(w.playbookArg)
 	}
 	d := summaryData(s)
 	w.send(EventPlaybookEnd, time.Now(), func() any { return d })

@@ -21,9 +21,6 @@ type MarkdownOptions struct {
 	Replay bool
 	// BaseDir, when set, makes the playbook path under it relative to it.
 	BaseDir string
-	// Playbook names the run when Ansible stopped before it reported its
-	// playbook (a syntax error, an ansible-playbook that did not start).
-	Playbook string
 	// Log receives the writer's diagnostics.
 	Log zerolog.Logger
 }

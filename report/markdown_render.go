@@ -31,8 +31,6 @@ func (m *Markdown) writeHeader(b *strings.Builder, s *runner.Summary) {
 	playbook := ""
 	if s.Playbook != nil && s.Playbook.Path != "" {
 		playbook = relPath(m.opts.BaseDir, s.Playbook.Path)
-	} else if m.opts.Playbook != "" {
-		playbook = relPath(m.opts.BaseDir, m.opts.Playbook)
 	}
 	title := "ansible-playbook"
 	if playbook != "" {

@@ -57,16 +57,22 @@ var ErrStart = errors.New("cannot start ansible-playbook")
 // Run starts ansible-playbook with the callback, streams its events into a
 // Summary and the handler, and returns when the child has exited and every
 // handler has finished. Summary.ExitCode is the child's exit code.
+//
+// When ansible-playbook cannot be started, the error wraps ErrStart and the
+// handler is still finished, with a Summary whose ExitCode is
+// ExitNotStarted: reports and metrics tell CI and monitoring that the run
+// failed, and a job whose ansible-playbook went missing does not look like
+// one that did not run.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	pluginDir, err := installCallback()
 	if err != nil {
-		return nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err)
+		return notStarted(opts, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err))
 	}
 	defer os.RemoveAll(pluginDir)
 
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrStart, err)
+		return notStarted(opts, fmt.Errorf("%w: %v", ErrStart, err))
 	}
 	env := opts.Env
 	if env == nil {
@@ -97,10 +103,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := <-started; err != nil {
 		pr.Close()
 		pw.Close()
-		if opts.EventsFile != nil {
-			(&bestEffortWriter{w: opts.EventsFile, log: opts.Log}).Write(runEndRecord(ExitNotStarted, false, time.Now()))
-		}
-		return nil, fmt.Errorf("%w: %v", ErrStart, err)
+		return notStarted(opts, fmt.Errorf("%w: %v", ErrStart, err))
 	}
 	pw.Close()
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
@@ -164,24 +167,44 @@ wait:
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
 	// The stream has ended (streamed was received): summary is ours again.
 	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
+	if summary.Playbook == nil {
+		summary.Playbook = namedPlaybook(opts.Args)
+	}
 	if recording != nil {
 		if recording.midLine {
 			recording.Write([]byte("\n")) // the child died in the middle of a line
 		}
 		recording.Write(runEndRecord(summary.ExitCode, summary.Interrupted, time.Now()))
 	}
-	if opts.Handler != nil {
-		finished := make(chan struct{})
-		if opts.StopWaiting != nil {
-			go stopOnSignal(opts.Signals, opts.StopWaiting, finished, opts.Log)
-		}
-		err := opts.Handler.Finish(summary)
-		close(finished)
-		if err != nil {
-			return summary, err
-		}
+	return summary, finish(opts, summary)
+}
+
+// notStarted finishes the run of an ansible-playbook that could not be
+// started, and returns its Summary with err.
+func notStarted(opts Options, err error) (*Summary, error) {
+	summary := NewSummary()
+	summary.ExitCode = ExitNotStarted
+	summary.Playbook = namedPlaybook(opts.Args)
+	if opts.EventsFile != nil {
+		(&bestEffortWriter{w: opts.EventsFile, log: opts.Log}).Write(runEndRecord(summary.ExitCode, false, time.Now()))
 	}
-	return summary, nil
+	if ferr := finish(opts, summary); ferr != nil {
+		opts.Log.Error().Err(ferr).Msg("finishing outputs")
+	}
+	return summary, err
+}
+
+// finish finishes the handler; a signal meanwhile closes StopWaiting.
+func finish(opts Options, summary *Summary) error {
+	if opts.Handler == nil {
+		return nil
+	}
+	finished := make(chan struct{})
+	defer close(finished)
+	if opts.StopWaiting != nil {
+		go stopOnSignal(opts.Signals, opts.StopWaiting, finished, opts.Log)
+	}
+	return opts.Handler.Finish(summary)
 }
 
 // stopOnSignal closes stop when a signal arrives before finished is closed.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -444,5 +445,30 @@ func TestSignalWhileFinishingStopsWaiting(t *testing.T) {
 	}
 	if s.ExitCode != 0 || !s.Complete {
 		t.Errorf("ExitCode %d, Complete %v: the late signal changed the run", s.ExitCode, s.Complete)
+	}
+}
+
+// An ansible-playbook that cannot be started still finishes the handlers,
+// with the exit code a shell reports and the playbook named on the line,
+// and its events file says so.
+func TestNotStartedFinishesTheHandlers(t *testing.T) {
+	rec := &recorder{}
+	var events bytes.Buffer
+	s, err := Run(context.Background(), Options{
+		Command: "/nonexistent/ansible-playbook", Args: []string{"-i", "inventory", "site.yml"},
+		Handler: rec, EventsFile: &events, Log: zerolog.Nop(),
+	})
+	if !errors.Is(err, ErrStart) {
+		t.Fatalf("err = %v, want ErrStart", err)
+	}
+	if rec.finished != 1 || rec.final != s || s.ExitCode != ExitNotStarted {
+		t.Fatalf("Finish ran %d times; ExitCode %d", rec.finished, s.ExitCode)
+	}
+	if want, _ := filepath.Abs("site.yml"); s.Playbook == nil || s.Playbook.Path != want {
+		t.Errorf("Playbook %+v, want %s", s.Playbook, want)
+	}
+	replayed, _ := Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
+	if replayed.ExitCode != ExitNotStarted {
+		t.Errorf("the events file replays with exit code %d", replayed.ExitCode)
 	}
 }

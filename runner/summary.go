@@ -8,6 +8,8 @@ import (
 // Summary is what is known about a run so far. Add updates it with each
 // event, in stream order; handlers read it after the update.
 type Summary struct {
+	// Playbook is what Ansible reported at the start, else the playbook
+	// named in ansible-playbook's arguments; nil when neither is known.
 	Playbook *Playbook
 	Start    time.Time // the first event
 	End      time.Time // the latest event

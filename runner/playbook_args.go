@@ -1,6 +1,9 @@
-package main
+package runner
 
-import "strings"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // playbookValueOptions are ansible-playbook's options that take a value
 // (ansible-core 2.14, `ansible-playbook --help`): the argument after one of
@@ -16,10 +19,24 @@ var playbookValueOptions = map[string]bool{
 	"--sftp-extra-args": true, "--ssh-common-args": true, "--ssh-extra-args": true,
 }
 
+// namedPlaybook is the playbook named in ansible-playbook's arguments, as
+// Ansible would report it (an absolute path), or nil when there is none. A
+// run's Summary carries it when Ansible stops before it reports the playbook
+// itself (a syntax error, a bad option, an ansible-playbook that does not
+// start), so that no output files such a run under an unknown playbook.
+func namedPlaybook(args []string) *Playbook {
+	path := playbookArg(args)
+	if path == "" {
+		return nil
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return &Playbook{Path: path}
+}
+
 // playbookArg is the first playbook named in ansible-playbook's arguments,
-// or "" when there is none. Metrics and reports name a run by it when
-// Ansible stops before it reports the playbook itself (a syntax error, a
-// bad option), so that such a run is not filed under an unknown playbook.
+// or "" when there is none.
 func playbookArg(args []string) string {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
