@@ -61,7 +61,7 @@ var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
 // Colour must change nothing but the escape codes: tables stay aligned.
 func TestColorOnlyAddsEscapes(t *testing.T) {
 	for _, stream := range streams(t) {
-		for _, format := range []string{"text", "table"} {
+		for _, format := range []string{"compact", "table"} {
 			plain := replay(t, stream, format, Options{})
 			colored := replay(t, stream, format, Options{Color: true})
 			if len(plain) > 0 && !bytes.Contains(colored, []byte("\x1b[")) {

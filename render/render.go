@@ -1,6 +1,6 @@
 // Package render turns the events of a run into output for people and
-// programs: text like ansible-playbook's, tables, and JSON lines. Each
-// renderer is a runner.Handler.
+// programs: compact lines like ansible-playbook's, tables, and JSON lines.
+// Each renderer is a runner.Handler.
 package render
 
 import (
@@ -11,25 +11,26 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-// Formats lists the output formats, the default first.
-var Formats = []string{"text", "table", "jsonl"}
+// Formats lists the output formats that New renders.
+var Formats = []string{"compact", "table", "jsonl"}
 
 // Options tune a renderer.
 type Options struct {
 	// Color turns on ANSI colours.
 	Color bool
-	// Live shows a status line with the running task (text on a terminal only).
+	// Live shows a status line with the running task (compact on a terminal only).
 	Live bool
 	// Now is the clock for records that no event dates (jsonl run_end of a
 	// run without events); nil means time.Now.
 	Now func() time.Time
 }
 
-// New returns the renderer for format, writing to w.
+// New returns the renderer for format, writing to w. "text", the old name
+// of the compact format, is accepted as another spelling of it.
 func New(format string, w io.Writer, opts Options) (runner.Handler, error) {
 	switch format {
-	case "text", "":
-		return NewText(w, opts), nil
+	case "compact", "text", "":
+		return NewCompact(w, opts), nil
 	case "table":
 		return NewTable(w, opts), nil
 	case "jsonl":
@@ -39,5 +40,5 @@ func New(format string, w io.Writer, opts Options) (runner.Handler, error) {
 		}
 		return j, nil
 	}
-	return nil, fmt.Errorf("--format: unknown format %q (want text, table or jsonl)", format)
+	return nil, fmt.Errorf("--format: unknown format %q (want ansible, compact, table or jsonl)", format)
 }

@@ -35,9 +35,9 @@ func liveEvents() []*runner.Event {
 	}
 }
 
-func TestTextLiveStatusLine(t *testing.T) {
+func TestCompactLiveStatusLine(t *testing.T) {
 	var out bytes.Buffer
-	feed(NewText(&out, Options{Live: true}), liveEvents()...)
+	feed(NewCompact(&out, Options{Live: true}), liveEvents()...)
 	got := out.String()
 	if !strings.Contains(got, "install — 2 host(s) done") {
 		t.Errorf("no status line with the running task and hosts done:\n%q", got)
@@ -52,9 +52,9 @@ func TestTextLiveStatusLine(t *testing.T) {
 	}
 }
 
-func TestTextNotLiveHasNoStatusLine(t *testing.T) {
+func TestCompactNotLiveHasNoStatusLine(t *testing.T) {
 	var out bytes.Buffer
-	feed(NewText(&out, Options{}), liveEvents()...)
+	feed(NewCompact(&out, Options{}), liveEvents()...)
 	if strings.Contains(out.String(), "\r") || strings.Contains(out.String(), "host(s) done") {
 		t.Errorf("status line without Live:\n%q", out.String())
 	}
@@ -65,9 +65,9 @@ func TestTextNotLiveHasNoStatusLine(t *testing.T) {
 	}
 }
 
-func TestTextInterruptedRunPrintsRecapSoFar(t *testing.T) {
+func TestCompactInterruptedRunPrintsRecapSoFar(t *testing.T) {
 	var out bytes.Buffer
-	h := NewText(&out, Options{})
+	h := NewCompact(&out, Options{})
 	evs := liveEvents()
 	s := runner.NewSummary()
 	for _, ev := range evs[:3] { // the stream ends before the stats
@@ -84,7 +84,7 @@ func TestTextInterruptedRunPrintsRecapSoFar(t *testing.T) {
 }
 
 // During a long task no event comes: the status line's clock moves on.
-func TestTextStatusLineClockMovesOn(t *testing.T) {
+func TestCompactStatusLineClockMovesOn(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Unix(5000, 0)
 	clock := func() time.Time {
@@ -93,7 +93,7 @@ func TestTextStatusLineClockMovesOn(t *testing.T) {
 		return now
 	}
 	var out testio.Buffer
-	h := NewText(&out, Options{Live: true, Now: clock})
+	h := NewCompact(&out, Options{Live: true, Now: clock})
 	evs := liveEvents()
 	s := runner.NewSummary()
 	start := &runner.Event{Kind: runner.RunnerStart, Time: evs[1].Time, Play: evs[1].Play, Task: evs[1].Task, Host: "a"}
@@ -117,7 +117,7 @@ func TestTextStatusLineClockMovesOn(t *testing.T) {
 
 // The clock never redraws over a prompt of Ansible's: not during a pause
 // task, and not between tasks (vars_prompt, --step), when no host runs.
-func TestTextStatusClockLeavesPromptsAlone(t *testing.T) {
+func TestCompactStatusClockLeavesPromptsAlone(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	play := &runner.Play{ID: "p", Name: "web"}
 	pause := &runner.Task{ID: "t1", Name: "confirm", Action: "ansible.builtin.pause"}
@@ -141,7 +141,7 @@ func TestTextStatusClockLeavesPromptsAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out testio.Buffer
-			h := NewText(&out, Options{Live: true})
+			h := NewCompact(&out, Options{Live: true})
 			s := runner.NewSummary()
 			for _, ev := range tt.events {
 				s.Add(ev)
@@ -154,5 +154,23 @@ func TestTextStatusClockLeavesPromptsAlone(t *testing.T) {
 			}
 			h.Finish(s)
 		})
+	}
+}
+
+// "text", the compact format's old name, still names it; unknown formats
+// are refused with the list of formats.
+func TestNewFormatNames(t *testing.T) {
+	for _, format := range []string{"compact", "text", ""} {
+		h, err := New(format, &bytes.Buffer{}, Options{})
+		if err != nil {
+			t.Fatalf("New(%q): %v", format, err)
+		}
+		if _, ok := h.(*Compact); !ok {
+			t.Errorf("New(%q) = %T, want *Compact", format, h)
+		}
+	}
+	_, err := New("yaml", &bytes.Buffer{}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "want ansible, compact, table or jsonl") {
+		t.Errorf("New(yaml): error %v, want the list of formats", err)
 	}
 }

@@ -20,10 +20,10 @@ const bannerWidth = 80
 // slowestShown is how many of the slowest tasks follow the recap.
 const slowestShown = 5
 
-// Text renders a run the way an ansible-playbook user expects to read it:
-// banners, a line per host result, loop items, retries, handlers, diffs,
-// the recap, then the total duration and the slowest tasks.
-type Text struct {
+// Compact renders a run the way an ansible-playbook user expects to read
+// it, one line a result: banners, a line per host result, loop items,
+// retries, handlers, diffs, the recap, then the run's tail (see WriteRunTail).
+type Compact struct {
 	w    io.Writer
 	c    *palette
 	live bool
@@ -50,10 +50,10 @@ type Text struct {
 // while no event comes (a long task).
 const statusRefresh = time.Second
 
-// NewText returns a text renderer writing to w. With opts.Live it redraws
-// the status line every second until Finish.
-func NewText(w io.Writer, opts Options) *Text {
-	t := &Text{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now}
+// NewCompact returns a compact renderer writing to w. With opts.Live it
+// redraws the status line every second until Finish.
+func NewCompact(w io.Writer, opts Options) *Compact {
+	t := &Compact{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -66,7 +66,7 @@ func NewText(w io.Writer, opts Options) *Text {
 
 // clock redraws the status line, so that its elapsed time moves on during
 // a long task.
-func (t *Text) clock() {
+func (t *Compact) clock() {
 	defer close(t.clockDone)
 	tick := time.NewTicker(statusRefresh)
 	defer tick.Stop()
@@ -81,7 +81,7 @@ func (t *Text) clock() {
 }
 
 // refresh redraws the status line, if one is on screen, with the time now.
-func (t *Text) refresh() {
+func (t *Compact) refresh() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.status || !t.ticking {
@@ -94,7 +94,7 @@ func (t *Text) refresh() {
 }
 
 // Event prints the lines for ev.
-func (t *Text) Event(ev *runner.Event, s *runner.Summary) error {
+func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.firstEvent.IsZero() {
@@ -113,7 +113,7 @@ func (t *Text) Event(ev *runner.Event, s *runner.Summary) error {
 }
 
 // Finish prints the recap when Ansible did not, then the duration and the slowest tasks.
-func (t *Text) Finish(s *runner.Summary) error {
+func (t *Compact) Finish(s *runner.Summary) error {
 	if t.live {
 		close(t.stopClock)
 		<-t.clockDone
@@ -144,7 +144,7 @@ func (t *Text) Finish(s *runner.Summary) error {
 	return t.flush()
 }
 
-func (t *Text) render(ev *runner.Event, s *runner.Summary) {
+func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 	b := &t.buf
 	switch ev.Kind {
 	case runner.PlayStart:
@@ -183,7 +183,7 @@ func (t *Text) render(ev *runner.Event, s *runner.Summary) {
 	}
 }
 
-func (t *Text) banner(msg string) {
+func (t *Compact) banner(msg string) {
 	stars := bannerWidth - len(msg) - 1
 	if stars < 3 {
 		stars = 3
@@ -191,14 +191,14 @@ func (t *Text) banner(msg string) {
 	fmt.Fprintf(&t.buf, "\n%s %s\n", t.c.banner.Sprint(msg), strings.Repeat("*", stars))
 }
 
-func (t *Text) taskBanner(kind string, task *runner.Task) {
+func (t *Compact) taskBanner(kind string, task *runner.Task) {
 	t.banner(kind + " [" + taskName(task) + "]")
 	t.taskShown = task
 }
 
 // ensureBanner repeats a task's banner when results of another task came
 // in between, as with strategy free.
-func (t *Text) ensureBanner(task *runner.Task) {
+func (t *Compact) ensureBanner(task *runner.Task) {
 	if task == nil || task == t.taskShown {
 		return
 	}
@@ -209,7 +209,7 @@ func (t *Text) ensureBanner(task *runner.Task) {
 	t.taskBanner(kind, task)
 }
 
-func (t *Text) result(ev *runner.Event) {
+func (t *Compact) result(ev *runner.Event) {
 	b := &t.buf
 	host := hostLabel(ev)
 	switch ev.Kind {
@@ -252,7 +252,7 @@ func (t *Text) result(ev *runner.Event) {
 	}
 }
 
-func (t *Text) item(ev *runner.Event) {
+func (t *Compact) item(ev *runner.Event) {
 	host := hostLabel(ev)
 	switch ev.Kind {
 	case runner.ItemOK:
@@ -272,7 +272,7 @@ func (t *Text) item(ev *runner.Event) {
 	}
 }
 
-func (t *Text) diff(text string) {
+func (t *Compact) diff(text string) {
 	if text == "" {
 		return
 	}
@@ -299,7 +299,7 @@ func (t *Text) diff(text string) {
 }
 
 // recap prints the PLAY RECAP with Ansible's layout.
-func (t *Text) recap(s *runner.Summary) {
+func (t *Compact) recap(s *runner.Summary) {
 	t.banner("PLAY RECAP")
 	for _, h := range s.RecapHosts() {
 		c := s.Recap(h)
@@ -320,7 +320,7 @@ func (t *Text) recap(s *runner.Summary) {
 	t.buf.WriteByte('\n')
 }
 
-func (t *Text) count(name string, n int, c interface{ Sprintf(string, ...any) string }) string {
+func (t *Compact) count(name string, n int, c interface{ Sprintf(string, ...any) string }) string {
 	s := fmt.Sprintf("%s=%-4d", name, n)
 	if n == 0 {
 		return s
@@ -330,21 +330,21 @@ func (t *Text) count(name string, n int, c interface{ Sprintf(string, ...any) st
 
 // drawStatus shows the running task, how many hosts are done with it, and
 // the time since the run's first event.
-func (t *Text) drawStatus() {
+func (t *Compact) drawStatus() {
 	elapsed := t.now().Sub(t.firstEvent)
 	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, formatDuration(elapsed)))
 	t.status = true
 }
 
 // clearStatus erases the status line before anything else is printed.
-func (t *Text) clearStatus() {
+func (t *Compact) clearStatus() {
 	if t.status {
 		t.buf.WriteString("\r\x1b[K")
 		t.status = false
 	}
 }
 
-func (t *Text) flush() error {
+func (t *Compact) flush() error {
 	if t.buf.Len() == 0 {
 		return nil
 	}
