@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fatih/color"
+
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -105,7 +107,7 @@ func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
 	t.render(ev, s)
 	t.ticking = false
 	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats && !prompts(s.CurrentTask.Task) {
-		t.statusTask, t.statusDone = taskName(s.CurrentTask.Task), s.CurrentTask.Done()
+		t.statusTask, t.statusDone = clean(taskName(s.CurrentTask.Task)), s.CurrentTask.Done()
 		t.drawStatus()
 		t.ticking = s.Busy()
 	}
@@ -134,9 +136,9 @@ func (t *Compact) Finish(s *runner.Summary) error {
 	if len(slow) > 0 {
 		t.buf.WriteString("Slowest tasks:\n")
 		for _, tr := range slow {
-			fmt.Fprintf(&t.buf, "  %8s  %s", formatDuration(tr.Duration()), tr.Task.Name)
+			fmt.Fprintf(&t.buf, "  %8s  %s", formatDuration(tr.Duration()), clean(tr.Task.Name))
 			if tr.Task.Path != "" {
-				t.buf.WriteString(t.c.dim.Sprintf(" (%s)", tr.Task.Path))
+				t.buf.WriteString(t.c.dim.Sprintf(" (%s)", clean(tr.Task.Path)))
 			}
 			t.buf.WriteByte('\n')
 		}
@@ -145,7 +147,6 @@ func (t *Compact) Finish(s *runner.Summary) error {
 }
 
 func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
-	b := &t.buf
 	switch ev.Kind {
 	case runner.PlayStart:
 		name := ev.Play.Name
@@ -163,19 +164,19 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 	case runner.RunnerRetry:
 		t.ensureBanner(ev.Task)
 		left := ev.Result.Retries - ev.Result.Attempts
-		fmt.Fprintf(b, "%s\n", t.c.failed.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
+		t.line(t.c.failed, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
 	case runner.AsyncPoll:
-		fmt.Fprintf(b, "ASYNC POLL on %s: %s\n", ev.Host, asyncInfo(ev.Result))
+		t.line(nil, fmt.Sprintf("ASYNC POLL on %s: %s", ev.Host, asyncInfo(ev.Result)))
 	case runner.AsyncOK:
-		fmt.Fprintf(b, "%s\n", t.c.ok.Sprintf("ASYNC OK on %s: %s", ev.Host, asyncInfo(ev.Result)))
+		t.line(t.c.ok, fmt.Sprintf("ASYNC OK on %s: %s", ev.Host, asyncInfo(ev.Result)))
 	case runner.AsyncFailed:
-		fmt.Fprintf(b, "%s\n", t.c.failed.Sprintf("ASYNC FAILED on %s: %s", ev.Host, asyncInfo(ev.Result)))
+		t.line(t.c.failed, fmt.Sprintf("ASYNC FAILED on %s: %s", ev.Host, asyncInfo(ev.Result)))
 	case runner.FileDiff:
-		t.diff(ev.DiffText)
+		t.diff(clean(ev.DiffText))
 	case runner.Include:
-		fmt.Fprintf(b, "included: %s for %s\n", ev.IncludedFile, strings.Join(ev.IncludeHosts, ", "))
+		t.line(nil, fmt.Sprintf("included: %s for %s", ev.IncludedFile, strings.Join(ev.IncludeHosts, ", ")))
 	case runner.NoHostsMatched:
-		fmt.Fprintf(b, "%s\n", t.c.skipped.Sprint("skipping: no hosts matched"))
+		t.line(t.c.skipped, "skipping: no hosts matched")
 	case runner.NoHostsRemaining:
 		t.banner("NO MORE HOSTS LEFT")
 	case runner.PlaybookStats:
@@ -183,7 +184,10 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 	}
 }
 
+// banner prints a PLAY, TASK or RECAP banner; msg may hold names from
+// the playbook, so it is cleaned of control characters.
 func (t *Compact) banner(msg string) {
+	msg = clean(msg)
 	stars := bannerWidth - len(msg) - 1
 	if stars < 3 {
 		stars = 3
@@ -209,8 +213,18 @@ func (t *Compact) ensureBanner(task *runner.Task) {
 	t.taskBanner(kind, task)
 }
 
+// line prints one line of text from a run, cleaned of control
+// characters, in colour c (nil: none).
+func (t *Compact) line(c *color.Color, text string) {
+	text = clean(text)
+	if c != nil {
+		text = c.Sprint(text)
+	}
+	t.buf.WriteString(text)
+	t.buf.WriteByte('\n')
+}
+
 func (t *Compact) result(ev *runner.Event) {
-	b := &t.buf
 	host := hostLabel(ev)
 	switch ev.Kind {
 	case runner.RunnerOK:
@@ -229,25 +243,21 @@ func (t *Compact) result(ev *runner.Event) {
 		if out := okOutput(ev); out != "" {
 			line += " => " + out
 		}
-		fmt.Fprintln(b, c.Sprint(line))
+		t.line(c, line)
 	case runner.RunnerSkipped:
-		fmt.Fprintln(b, t.c.skipped.Sprintf("skipping: [%s]", host))
+		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s]", host))
 	case runner.RunnerFailed:
-		msg := failureMessage(ev)
+		t.line(t.c.failed, fmt.Sprintf("fatal: [%s]: FAILED! => %s", host, failureMessage(ev)))
 		switch ev.Disposition {
 		case runner.Rescued:
-			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
-			fmt.Fprintln(b, t.c.rescued.Sprint("...rescued"))
+			t.line(t.c.rescued, "...rescued")
 		case runner.Ignored:
-			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
-			fmt.Fprintln(b, t.c.ignored.Sprint("...ignoring"))
-		default:
-			fmt.Fprintln(b, t.c.failed.Sprintf("fatal: [%s]: FAILED! => %s", host, msg))
+			t.line(t.c.ignored, "...ignoring")
 		}
 	case runner.RunnerUnreach:
-		fmt.Fprintln(b, t.c.unreachable.Sprintf("fatal: [%s]: UNREACHABLE! => %s", host, failureMessage(ev)))
+		t.line(t.c.unreachable, fmt.Sprintf("fatal: [%s]: UNREACHABLE! => %s", host, failureMessage(ev)))
 		if ev.IgnoreUnreachable {
-			fmt.Fprintln(b, t.c.ignored.Sprint("...ignoring"))
+			t.line(t.c.ignored, "...ignoring")
 		}
 	}
 }
@@ -264,11 +274,11 @@ func (t *Compact) item(ev *runner.Event) {
 		if out := okOutput(ev); out != "" {
 			line += " => " + out
 		}
-		fmt.Fprintln(&t.buf, c.Sprint(line))
+		t.line(c, line)
 	case runner.ItemSkipped:
-		fmt.Fprintln(&t.buf, t.c.skipped.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
+		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
 	case runner.ItemFailed:
-		fmt.Fprintln(&t.buf, t.c.failed.Sprintf("failed: [%s] (item=%s) => %s", host, ev.Item, failureMessage(ev)))
+		t.line(t.c.failed, fmt.Sprintf("failed: [%s] (item=%s) => %s", host, ev.Item, failureMessage(ev)))
 	}
 }
 
@@ -311,7 +321,7 @@ func (t *Compact) recap(s *runner.Summary) {
 			hc = t.c.changed
 		}
 		fmt.Fprintf(&t.buf, "%s : %s %s %s %s %s %s %s\n",
-			hc.Sprintf("%-26s", h),
+			hc.Sprintf("%-26s", clean(h)),
 			t.count("ok", c.OK, t.c.ok), t.count("changed", c.Changed, t.c.changed),
 			t.count("unreachable", c.Unreachable, t.c.unreachable), t.count("failed", c.Failures, t.c.failed),
 			t.count("skipped", c.Skipped, t.c.skipped), t.count("rescued", c.Rescued, t.c.rescued),

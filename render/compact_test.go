@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -172,5 +173,52 @@ func TestNewFormatNames(t *testing.T) {
 	_, err := New("yaml", &bytes.Buffer{}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "want ansible, compact, table or jsonl") {
 		t.Errorf("New(yaml): error %v, want the list of formats", err)
+	}
+}
+
+// renderLines decodes event lines as the callback writes them and renders
+// their events compact, without the run's end.
+func renderLines(t *testing.T, lines ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	h := NewCompact(&out, Options{})
+	d := runner.NewDecoder(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+	s := runner.NewSummary()
+	for {
+		ev, err := d.Next()
+		if err == io.EOF {
+			return out.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Add(ev)
+		if err := h.Event(ev, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// resultLine is the callback's line for a result of host h for a task
+// with action; extra holds further fields of the event, each with a
+// leading comma.
+func resultLine(kind runner.Kind, action, result, extra string) string {
+	return `{"_event":"v2_` + string(kind) + `","task":{"name":"a task","id":"t1","action":"` + action +
+		`"},"host":"h","hosts":{"h":` + result + `}` + extra + `}`
+}
+
+// Control characters from remote output reach the terminal escaped: a \r
+// in an unreachable host's message overwrote its line.
+func TestCompactEscapesControlCharacters(t *testing.T) {
+	got := renderLines(t,
+		resultLine(runner.RunnerUnreach, "ping", `{"unreachable":true,"changed":false,`+
+			`"msg":"Failed to connect to the host via ssh: reset\r\nby peer\rgone \u001b]0;title\u0007"}`, ""),
+		resultLine(runner.ItemOK, "command", `{"changed":true,"item":"a\u001b[2Jb","_ansible_item_label":"a\u001b[2Jb"}`, `,"loop":true`),
+	)
+	want := "\nTASK [a task] ******************************************************************\n" +
+		"fatal: [h]: UNREACHABLE! => Failed to connect to the host via ssh: reset\nby peer\\rgone \\x1b]0;title\\x07\n" +
+		"changed: [h] => (item=a\\x1b[2Jb)\n"
+	if got != want {
+		t.Errorf("got:\n%q\nwant:\n%q", got, want)
 	}
 }
