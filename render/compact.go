@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -401,43 +400,6 @@ func failureMessage(ev *runner.Event) string {
 		return "(no message)"
 	}
 	return msg
-}
-
-// okOutput is what an ok result shows after "=>": the message of debug
-// tasks, nothing for others.
-func okOutput(ev *runner.Event) string {
-	if ev.NoLog || ev.Result == nil || ev.Task == nil {
-		return ""
-	}
-	switch strings.TrimPrefix(ev.Task.Action, "ansible.builtin.") {
-	case "debug":
-	default:
-		return ""
-	}
-	if ev.Result.Msg != "" {
-		return ev.Result.Msg
-	}
-	// debug var=NAME returns {NAME: value}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(ev.Result.Raw, &fields) != nil {
-		return ""
-	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		switch k {
-		case "changed", "failed", "skipped", "item", "ansible_loop_var", "action":
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		var v bytes.Buffer
-		json.Compact(&v, fields[k])
-		parts = append(parts, k+": "+v.String())
-	}
-	return strings.Join(parts, ", ")
 }
 
 func asyncInfo(r *runner.Result) string {

@@ -222,3 +222,46 @@ func TestCompactEscapesControlCharacters(t *testing.T) {
 		t.Errorf("got:\n%q\nwant:\n%q", got, want)
 	}
 }
+
+// The results of debug and assert speak after " => ", one line each, as
+// ansible-playbook shows them (there pretty-printed JSON).
+func TestCompactOKOutput(t *testing.T) {
+	tests := []struct {
+		name, line, want string
+	}{
+		{"debug msg", resultLine(runner.RunnerOK, "ansible.builtin.debug", `{"msg":"hello","changed":false}`, ""),
+			"ok: [h] => hello"},
+		{"debug msg list", resultLine(runner.RunnerOK, "debug", `{"msg":[1,2],"changed":false}`, ""),
+			"ok: [h] => [1, 2]"},
+		{"debug var string", resultLine(runner.RunnerOK, "debug", `{"s":"hello","changed":false}`, ""),
+			`ok: [h] => s: "hello"`},
+		{"debug var list", resultLine(runner.RunnerOK, "debug", `{"l":["a",1,{"b":"c"}],"changed":false}`, ""),
+			`ok: [h] => l: ["a", 1, {"b": "c"}]`},
+		{"debug var dict, keys sorted", resultLine(runner.RunnerOK, "debug", `{"d":{"z":"q","x":1,"y":[2,3]},"changed":false}`, ""),
+			`ok: [h] => d: {"x": 1, "y": [2, 3], "z": "q"}`},
+		{"debug var multi-line string", resultLine(runner.RunnerOK, "debug", `{"out":"a\nb <&>","changed":false}`, ""),
+			`ok: [h] => out: "a\nb <&>"`},
+		{"debug var undefined", resultLine(runner.RunnerOK, "debug", `{"nope":"VARIABLE IS NOT DEFINED!","changed":false}`, ""),
+			`ok: [h] => nope: "VARIABLE IS NOT DEFINED!"`},
+		{"debug var in a loop", resultLine(runner.ItemOK, "debug",
+			`{"x":3,"changed":false,"f":1,"i":0,"ansible_loop_var":"f","ansible_index_var":"i","_ansible_item_label":1}`, `,"loop":true`),
+			"ok: [h] => (item=1) => x: 3"},
+		{"assert", resultLine(runner.RunnerOK, "ansible.builtin.assert", `{"changed":false,"msg":"All assertions passed"}`, ""),
+			"ok: [h] => All assertions passed"},
+		{"assert success_msg in a loop", resultLine(runner.ItemOK, "assert",
+			`{"changed":false,"msg":"fine","item":2,"ansible_loop_var":"item"}`, `,"loop":true`),
+			"ok: [h] => (item=2) => fine"},
+		{"other modules keep quiet", resultLine(runner.RunnerOK, "command", `{"changed":true,"msg":"","stdout":"x","rc":0}`, ""),
+			"changed: [h]"},
+		{"no_log", resultLine(runner.RunnerOK, "debug", `{"censored":"the output has been hidden","changed":false}`, `,"no_log":true`),
+			"ok: [h]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := renderLines(t, tt.line)
+			if !strings.HasSuffix(got, "*\n"+tt.want+"\n") {
+				t.Errorf("got:\n%s\nwant its result line:\n%s", got, tt.want)
+			}
+		})
+	}
+}

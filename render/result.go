@@ -1,9 +1,15 @@
 package render
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // clean makes text from a result safe for a terminal: remote output must
@@ -39,4 +45,134 @@ func clean(s string) string {
 // unsafeRune reports whether r is a control character that clean escapes.
 func unsafeRune(r rune) bool {
 	return (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0)
+}
+
+// fields are the return values of a result, by key.
+type fields map[string]json.RawMessage
+
+// resultFields reads the return values of r; nil when it holds none.
+func resultFields(r *runner.Result) fields {
+	var f fields
+	if r != nil {
+		_ = json.Unmarshal(r.Raw, &f) // a result that is not an object holds nothing to show
+	}
+	return f
+}
+
+// isAction reports whether task runs one of the builtin actions names,
+// however it is spelled: debug, ansible.builtin.debug, ansible.legacy.debug.
+func isAction(task *runner.Task, names ...string) bool {
+	if task == nil {
+		return false
+	}
+	action := strings.TrimPrefix(strings.TrimPrefix(task.Action, "ansible.builtin."), "ansible.legacy.")
+	for _, name := range names {
+		if action == name {
+			return true
+		}
+	}
+	return false
+}
+
+// okOutput is what an ok result shows after " => ", as ansible-playbook
+// shows it for the actions that always speak: the msg of debug and assert,
+// and debug's var=NAME as "NAME: value". Other results show nothing.
+func okOutput(ev *runner.Event) string {
+	if ev.NoLog || !isAction(ev.Task, "debug", "assert") {
+		return ""
+	}
+	f := resultFields(ev.Result)
+	if msg, ok := f["msg"]; ok {
+		return valueText(msg)
+	}
+	if isAction(ev.Task, "assert") {
+		return ""
+	}
+	return debugVars(f)
+}
+
+// debugHidden are the keys of a debug result that are not its variable:
+// what Ansible's callbacks hide from it, and the loop's own variables.
+var debugHidden = map[string]bool{
+	"changed": true, "failed": true, "skipped": true, "invocation": true, "skip_reason": true,
+	"warnings": true, "deprecations": true, "action": true,
+	"item": true, "ansible_loop_var": true, "ansible_index_var": true, "ansible_loop": true,
+}
+
+// debugVars shows the variables of a debug var=NAME result as
+// "NAME: value", the value as one line of JSON.
+func debugVars(f fields) string {
+	hidden := func(k string) bool {
+		return debugHidden[k] || strings.HasPrefix(k, "_ansible_") ||
+			k == stringField(f, "ansible_loop_var") || k == stringField(f, "ansible_index_var")
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		if !hidden(k) {
+			parts = append(parts, k+": "+jsonText(f[k]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stringField is the string value of key, "" when it is missing or not a string.
+func stringField(f fields, key string) string {
+	var s string
+	if json.Unmarshal(f[key], &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// valueText shows a JSON value: a string as it is, anything else as jsonText.
+func valueText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return jsonText(raw)
+}
+
+// jsonText shows a JSON value on one line as Ansible's callbacks dump a
+// result: sorted keys, a space after each colon and comma.
+func jsonText(raw json.RawMessage) string {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return string(raw)
+	}
+	var b bytes.Buffer
+	writeJSON(&b, v)
+	return b.String()
+}
+
+func writeJSON(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range slices.Sorted(maps.Keys(v)) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSON(b, k)
+			b.WriteString(": ")
+			writeJSON(b, v[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSON(b, e)
+		}
+		b.WriteByte(']')
+	default: // strings, json.Number, bool and nil
+		e := json.NewEncoder(b)
+		e.SetEscapeHTML(false)
+		_ = e.Encode(v)         // these always encode
+		b.Truncate(b.Len() - 1) // Encode's newline
+	}
 }
