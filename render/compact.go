@@ -223,6 +223,19 @@ func (t *Compact) line(c *color.Color, text string) {
 	t.buf.WriteByte('\n')
 }
 
+// failure prints the line of a failed or unreachable result, its
+// headline after " => ", and the details under it.
+func (t *Compact) failure(c *color.Color, prefix string, ev *runner.Event) {
+	f := describeFailure(ev)
+	if f.head != "" {
+		prefix += " => " + f.head
+	}
+	t.line(c, prefix)
+	for _, d := range f.details {
+		t.line(c, d)
+	}
+}
+
 func (t *Compact) result(ev *runner.Event) {
 	host := hostLabel(ev)
 	switch ev.Kind {
@@ -246,7 +259,7 @@ func (t *Compact) result(ev *runner.Event) {
 	case runner.RunnerSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s]", host))
 	case runner.RunnerFailed:
-		t.line(t.c.failed, fmt.Sprintf("fatal: [%s]: FAILED! => %s", host, failureMessage(ev)))
+		t.failure(t.c.failed, fmt.Sprintf("fatal: [%s]: FAILED!", host), ev)
 		switch ev.Disposition {
 		case runner.Rescued:
 			t.line(t.c.rescued, "...rescued")
@@ -254,7 +267,7 @@ func (t *Compact) result(ev *runner.Event) {
 			t.line(t.c.ignored, "...ignoring")
 		}
 	case runner.RunnerUnreach:
-		t.line(t.c.unreachable, fmt.Sprintf("fatal: [%s]: UNREACHABLE! => %s", host, failureMessage(ev)))
+		t.failure(t.c.unreachable, fmt.Sprintf("fatal: [%s]: UNREACHABLE!", host), ev)
 		if ev.IgnoreUnreachable {
 			t.line(t.c.ignored, "...ignoring")
 		}
@@ -277,7 +290,7 @@ func (t *Compact) item(ev *runner.Event) {
 	case runner.ItemSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
 	case runner.ItemFailed:
-		t.line(t.c.failed, fmt.Sprintf("failed: [%s] (item=%s) => %s", host, ev.Item, failureMessage(ev)))
+		t.failure(t.c.failed, fmt.Sprintf("failed: [%s] (item=%s)", host, ev.Item), ev)
 	}
 }
 
@@ -386,20 +399,6 @@ func hostLabel(ev *runner.Event) string {
 		return ev.Host + " -> " + ev.DelegatedTo
 	}
 	return ev.Host
-}
-
-func failureMessage(ev *runner.Event) string {
-	if ev.NoLog {
-		return "(output hidden: no_log: true)"
-	}
-	if ev.Result == nil {
-		return ""
-	}
-	msg := ev.Result.Message()
-	if msg == "" {
-		return "(no message)"
-	}
-	return msg
 }
 
 func asyncInfo(r *runner.Result) string {

@@ -216,7 +216,7 @@ func TestCompactEscapesControlCharacters(t *testing.T) {
 		resultLine(runner.ItemOK, "command", `{"changed":true,"item":"a\u001b[2Jb","_ansible_item_label":"a\u001b[2Jb"}`, `,"loop":true`),
 	)
 	want := "\nTASK [a task] ******************************************************************\n" +
-		"fatal: [h]: UNREACHABLE! => Failed to connect to the host via ssh: reset\nby peer\\rgone \\x1b]0;title\\x07\n" +
+		"fatal: [h]: UNREACHABLE! => Failed to connect to the host via ssh: reset\n  by peer\\rgone \\x1b]0;title\\x07\n" +
 		"changed: [h] => (item=a\\x1b[2Jb)\n"
 	if got != want {
 		t.Errorf("got:\n%q\nwant:\n%q", got, want)
@@ -261,6 +261,84 @@ func TestCompactOKOutput(t *testing.T) {
 			got := renderLines(t, tt.line)
 			if !strings.HasSuffix(got, "*\n"+tt.want+"\n") {
 				t.Errorf("got:\n%s\nwant its result line:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// A failure shows what its result has to say: msg, a non-zero rc, the
+// first lines of stdout and stderr, a failed assertion; a result with none
+// of them its return values, never "(no message)".
+func TestCompactFailureDetails(t *testing.T) {
+	long := strings.Repeat("x", 250)
+	tests := []struct {
+		name, line, want string
+	}{
+		{"rc, stdout and stderr", resultLine(runner.RunnerFailed, "shell",
+			`{"changed":true,"stdout":"out1\nout2","stderr":"err","rc":3,"cmd":"echo out1; echo out2; echo err >&2; exit 3",`+
+				`"msg":"non-zero return code","invocation":{"module_args":{"_raw_params":"exit 3"}},"stdout_lines":["out1","out2"],"stderr_lines":["err"]}`, ""),
+			"fatal: [h]: FAILED! => non-zero return code (rc=3)\n" +
+				"  stdout: out1\n" +
+				"          out2\n" +
+				"  stderr: err\n"},
+		{"stderr only, no msg", resultLine(runner.RunnerFailed, "command", `{"rc":2,"stderr":"ls: cannot access '/nope'\r\n","stdout":""}`, ""),
+			"fatal: [h]: FAILED! => non-zero return code (rc=2)\n" +
+				"  stderr: ls: cannot access '/nope'\n"},
+		{"long output is cut", resultLine(runner.RunnerFailed, "command",
+			`{"rc":1,"msg":"","stdout":"1\n2\n3\n4\n5\n6\n7\n`+long+`"}`, ""),
+			"fatal: [h]: FAILED! => non-zero return code (rc=1)\n" +
+				"  stdout: 1\n" +
+				"          2\n" +
+				"          3\n" +
+				"          4\n" +
+				"          … 4 more lines\n"},
+		{"a long line is cut, the headline is not", resultLine(runner.RunnerFailed, "command", `{"msg":"`+long+`","stderr":"y`+long+`"}`, ""),
+			"fatal: [h]: FAILED! => " + long + "\n" +
+				"  stderr: y" + strings.Repeat("x", 198) + "…\n"},
+		{"stderr that the msg already says", resultLine(runner.RunnerFailed, "ansible.builtin.git", `{"msg":"fatal: not a repo","stderr":"fatal: not a repo\n","rc":128}`, ""),
+			"fatal: [h]: FAILED! => fatal: not a repo (rc=128)\n"},
+		{"multi-line msg", resultLine(runner.RunnerFailed, "fail", `{"msg":"line1\nline2","changed":false}`, ""),
+			"fatal: [h]: FAILED! => line1\n" +
+				"  line2\n"},
+		{"module failure", resultLine(runner.RunnerFailed, "ping",
+			`{"module_stdout":"","module_stderr":"Traceback (most recent call last):\n  File \"x.py\"\nKeyError: 'a'\n",`+
+				`"msg":"MODULE FAILURE\nSee stdout/stderr for the exact error","rc":1,"exception":"Traceback:\nKeyError: 'a'\n"}`, ""),
+			"fatal: [h]: FAILED! => MODULE FAILURE (rc=1)\n" +
+				"  See stdout/stderr for the exact error\n" +
+				"  exception: KeyError: 'a'\n" +
+				"  module_stderr: Traceback (most recent call last):\n" +
+				"                   File \"x.py\"\n" +
+				"                 KeyError: 'a'\n"},
+		{"failed assert", resultLine(runner.RunnerFailed, "ansible.builtin.assert",
+			`{"evaluated_to":false,"assertion":"1 == 2","msg":"Assertion failed","changed":false}`, ""),
+			"fatal: [h]: FAILED! => Assertion failed\n" +
+				"  assertion: 1 == 2\n" +
+				"  evaluated_to: false\n"},
+		{"output but no msg", resultLine(runner.RunnerFailed, "command",
+			`{"changed":true,"stdout":"a","stderr":"","rc":0,"msg":"","failed_when_result":true}`, ""),
+			"fatal: [h]: FAILED!\n" +
+				"  stdout: a\n"},
+		{"nothing to say but return values", resultLine(runner.RunnerFailed, "command",
+			`{"changed":true,"stdout":"","stderr":"","rc":0,"cmd":["true"],"msg":"","invocation":{"module_args":{}},"failed_when_result":true,"_ansible_no_log":false}`, ""),
+			`fatal: [h]: FAILED! => {"changed": true, "cmd": ["true"], "failed_when_result": true, "msg": "", "rc": 0, "stderr": "", "stdout": ""}` + "\n"},
+		{"an empty result", resultLine(runner.RunnerFailed, "command", `{}`, ""),
+			"fatal: [h]: FAILED! => (no message)\n"},
+		{"no_log", resultLine(runner.RunnerFailed, "command", `{"censored":"the output has been hidden due to the fact that 'no_log: true' was specified for this result","changed":true}`, `,"no_log":true`),
+			"fatal: [h]: FAILED! => (output hidden: no_log: true)\n"},
+		{"item", resultLine(runner.ItemFailed, "command",
+			`{"changed":true,"stdout":"","stderr":"boom","rc":1,"msg":"non-zero return code","item":2,"ansible_loop_var":"item"}`, `,"loop":true`),
+			"failed: [h] (item=2) => non-zero return code (rc=1)\n" +
+				"  stderr: boom\n"},
+		{"unreachable", resultLine(runner.RunnerUnreach, "ping",
+			`{"unreachable":true,"msg":"Data could not be sent to remote host \"10.0.0.9\". Make sure this host can be reached over ssh: \r\nssh: connect to host 10.0.0.9 port 22: No route to host\r\n","changed":false}`, ""),
+			"fatal: [h]: UNREACHABLE! => Data could not be sent to remote host \"10.0.0.9\". Make sure this host can be reached over ssh: \n" +
+				"  ssh: connect to host 10.0.0.9 port 22: No route to host\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := renderLines(t, tt.line)
+			if !strings.HasSuffix(got, "*\n"+tt.want) {
+				t.Errorf("got:\n%s\nwant its result lines:\n%s", got, tt.want)
 			}
 		})
 	}

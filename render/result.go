@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -175,4 +176,140 @@ func writeJSON(b *bytes.Buffer, v any) {
 		_ = e.Encode(v)         // these always encode
 		b.Truncate(b.Len() - 1) // Encode's newline
 	}
+}
+
+// failure is what a failed or unreachable result has to say: a headline
+// for its line and detail lines under it.
+type failure struct {
+	head    string
+	details []string
+}
+
+// The details of a failure show the first lines of each output, each
+// line cut to a width that stays readable. The headline is never cut.
+const (
+	detailLines = 5
+	detailWidth = 200
+)
+
+// detailFields are the outputs a failure shows under its line, in order,
+// labelled with their key: the failed assertion, the exception's last
+// line, and the command's or module's own output.
+var detailFields = []string{"assertion", "evaluated_to", "exception", "stdout", "stderr", "module_stdout", "module_stderr"}
+
+// describeFailure says what a failed or unreachable result holds: its
+// msg, its return code when not zero, its outputs. A result with none of
+// them is shown as the compact JSON of its public return values.
+func describeFailure(ev *runner.Event) failure {
+	if ev.NoLog {
+		return failure{head: "(output hidden: no_log: true)"}
+	}
+	f := publicFields(resultFields(ev.Result))
+	var d failure
+	msg := ""
+	if raw, ok := f["msg"]; ok {
+		msg = valueText(raw)
+		lines := textLines(msg)
+		d.head = lines[0]
+		d.addLines("  ", "  ", lines[1:])
+	}
+	if rc := nonZeroRC(f); rc != "" {
+		if d.head == "" {
+			d.head = "non-zero return code"
+		}
+		d.head += " (rc=" + rc + ")"
+	}
+	d.outputs(f, msg)
+	if d.head == "" && len(d.details) == 0 {
+		d.head = fallbackText(f)
+	}
+	return d
+}
+
+// outputs adds the detailFields of a result to the details, but for
+// empty ones and those that only repeat its msg.
+func (d *failure) outputs(f fields, msg string) {
+	for _, key := range detailFields {
+		raw, ok := f[key]
+		if !ok {
+			continue
+		}
+		text := valueText(raw)
+		if key == "exception" {
+			lines := textLines(text)
+			text = lines[len(lines)-1]
+		}
+		if t := strings.TrimSpace(text); t != "" && t != strings.TrimSpace(msg) {
+			d.block(key, text)
+		}
+	}
+}
+
+// block adds a labelled output to the details: "  label: " before its
+// first line, the next lines aligned under it.
+func (d *failure) block(label, text string) {
+	d.addLines("  "+label+": ", strings.Repeat(" ", len(label)+4), textLines(text))
+}
+
+// addLines adds up to detailLines lines, the first after prefix, the
+// others after indent, and says how many more there are.
+func (d *failure) addLines(prefix, indent string, lines []string) {
+	for i, l := range lines {
+		if i == detailLines-1 && len(lines) > detailLines {
+			d.details = append(d.details, fmt.Sprintf("%s… %d more lines", indent, len(lines)-i))
+			return
+		}
+		d.details = append(d.details, prefix+cut(l))
+		prefix = indent
+	}
+}
+
+// textLines splits text into lines, without the blank end that outputs
+// usually have; CRLF line ends count as line ends.
+func textLines(text string) []string {
+	text = strings.TrimRight(strings.ReplaceAll(text, "\r\n", "\n"), " \t\r\n")
+	return strings.Split(text, "\n")
+}
+
+// cut shortens a line to detailWidth characters.
+func cut(line string) string {
+	if utf8.RuneCountInString(line) <= detailWidth {
+		return line
+	}
+	return string([]rune(line)[:detailWidth-1]) + "…"
+}
+
+// nonZeroRC is the result's return code when it is set and not zero.
+func nonZeroRC(f fields) string {
+	var rc json.Number
+	if json.Unmarshal(f["rc"], &rc) != nil || rc == "" {
+		return ""
+	}
+	if n, err := strconv.ParseFloat(string(rc), 64); err == nil && n == 0 {
+		return ""
+	}
+	return string(rc)
+}
+
+// publicFields are the return values of a result without Ansible's
+// internal ones (_ansible_*).
+func publicFields(f fields) fields {
+	out := make(fields, len(f))
+	for k, v := range f {
+		if !strings.HasPrefix(k, "_ansible_") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// fallbackText shows a failure without msg or output: the compact JSON
+// of its return values without the module's invocation.
+func fallbackText(f fields) string {
+	delete(f, "invocation")
+	if len(f) == 0 {
+		return "(no message)"
+	}
+	raw, _ := json.Marshal(f) // RawMessages from a decoded object always marshal
+	return jsonText(raw)
 }
