@@ -9,6 +9,8 @@ import (
 // palette colours output the way ansible-playbook does, or not at all.
 type palette struct {
 	ok, changed, failed, skipped, unreachable, ignored, rescued, banner, diffAdd, diffDel, diffHunk, dim *color.Color
+	// warn and deprecate colour the warnings and deprecations of modules.
+	warn, deprecate *color.Color
 }
 
 func newPalette(enabled bool) *palette {
@@ -34,6 +36,8 @@ func newPalette(enabled bool) *palette {
 		diffDel:     mk(color.FgRed),
 		diffHunk:    mk(color.FgCyan),
 		dim:         mk(color.Faint),
+		warn:        mk(color.FgHiMagenta),
+		deprecate:   mk(color.FgMagenta),
 	}
 }
 

@@ -35,6 +35,9 @@ type Compact struct {
 	buf    bytes.Buffer
 	// taskShown is the task whose banner was printed last.
 	taskShown *runner.Task
+	// warned holds the warnings printed: like ansible-playbook, each is
+	// printed once a run.
+	warned map[string]bool
 	// The status line's content, kept for the clock to redraw it.
 	statusTask string
 	statusDone int
@@ -54,7 +57,7 @@ const statusRefresh = time.Second
 // NewCompact returns a compact renderer writing to w. With opts.Live it
 // redraws the status line every second until Finish.
 func NewCompact(w io.Writer, opts Options) *Compact {
-	t := &Compact{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now}
+	t := &Compact{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now, warned: make(map[string]bool)}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -157,9 +160,11 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
 		t.ensureBanner(ev.Task)
 		t.result(ev)
+		t.warnings(ev)
 	case runner.ItemOK, runner.ItemFailed, runner.ItemSkipped:
 		t.ensureBanner(ev.Task)
 		t.item(ev)
+		t.warnings(ev)
 	case runner.RunnerRetry:
 		t.ensureBanner(ev.Task)
 		left := ev.Result.Retries - ev.Result.Attempts
@@ -271,6 +276,22 @@ func (t *Compact) result(ev *runner.Event) {
 		if ev.IgnoreUnreachable {
 			t.line(t.c.ignored, "...ignoring")
 		}
+	}
+}
+
+// warnings prints the warnings and deprecations of a result that were not
+// printed before.
+func (t *Compact) warnings(ev *runner.Event) {
+	for _, w := range resultWarnings(ev) {
+		if t.warned[w.text] {
+			continue
+		}
+		t.warned[w.text] = true
+		c := t.c.warn
+		if w.deprecation {
+			c = t.c.deprecate
+		}
+		t.line(c, w.text)
 	}
 }
 

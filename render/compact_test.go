@@ -343,3 +343,44 @@ func TestCompactFailureDetails(t *testing.T) {
 		})
 	}
 }
+
+// Module warnings and deprecations follow the result's line, each once a
+// run, as ansible-playbook prints them (which the compact output replaces).
+func TestCompactWarnings(t *testing.T) {
+	const warns = `"warnings":["something looks odd"],"deprecations":[` +
+		`{"msg":"the warny module is old","version":"2.99","collection_name":"ansible.builtin"},` +
+		`{"msg":"dated thing!","date":"2030-01-01","collection_name":"community.general"},{"msg":"no when"}]`
+	const want = "[WARNING]: something looks odd\n" +
+		"[DEPRECATION WARNING]: the warny module is old. This feature will be removed from ansible-core in version 2.99.\n" +
+		"[DEPRECATION WARNING]: dated thing! This feature will be removed from community.general in a release after 2030-01-01.\n" +
+		"[DEPRECATION WARNING]: no when. This feature will be removed in a future release.\n"
+	tests := []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"ok", []string{resultLine(runner.RunnerOK, "warny",
+			`{"changed":false,"out":"x","invocation":{"module_args":{"fail":false}},`+warns+`}`, "")},
+			"ok: [h]\n" + want},
+		{"failed", []string{resultLine(runner.RunnerFailed, "warny",
+			`{"msg":"warny failed","invocation":{"module_args":{"fail":true}},`+warns+`,"changed":false}`, `,"ignore_errors":true`)},
+			"fatal: [h]: FAILED! => warny failed\n...ignoring\n" + want},
+		{"once a run", []string{
+			resultLine(runner.ItemOK, "warny", `{"changed":false,"item":1,`+warns+`}`, `,"loop":true`),
+			resultLine(runner.ItemOK, "warny", `{"changed":false,"item":2,`+warns+`}`, `,"loop":true`),
+			resultLine(runner.RunnerOK, "warny", `{"changed":false,"results":[],`+warns+`}`, `,"loop":true`),
+		}, "ok: [h] => (item=1)\n" + want + "ok: [h] => (item=2)\n"},
+		{"a single warning string", []string{resultLine(runner.RunnerOK, "x", `{"changed":false,"warnings":"just one"}`, "")},
+			"ok: [h]\n[WARNING]: just one\n"},
+		{"no_log", []string{resultLine(runner.RunnerOK, "warny", `{"censored":"hidden","changed":false,`+warns+`}`, `,"no_log":true`)},
+			"ok: [h]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := renderLines(t, tt.lines...)
+			if !strings.HasSuffix(got, "*\n"+tt.want) {
+				t.Errorf("got:\n%s\nwant its result lines:\n%s", got, tt.want)
+			}
+		})
+	}
+}

@@ -313,3 +313,73 @@ func fallbackText(f fields) string {
 	raw, _ := json.Marshal(f) // RawMessages from a decoded object always marshal
 	return jsonText(raw)
 }
+
+// warning is a warning or deprecation that a module returned.
+type warning struct {
+	text        string
+	deprecation bool
+}
+
+// resultWarnings are the warnings and deprecations of a result, worded
+// as ansible-playbook words them, but for its help on turning them off:
+// with ansible-tap's output that setting does not hide them.
+func resultWarnings(ev *runner.Event) []warning {
+	if ev.NoLog {
+		return nil
+	}
+	f := resultFields(ev.Result)
+	var out []warning
+	for _, w := range listOf(f["warnings"]) {
+		out = append(out, warning{text: "[WARNING]: " + valueText(w)})
+	}
+	for _, d := range listOf(f["deprecations"]) {
+		out = append(out, warning{text: "[DEPRECATION WARNING]: " + deprecationText(d), deprecation: true})
+	}
+	return out
+}
+
+// listOf reads a JSON list; a single value is a list of one.
+func listOf(raw json.RawMessage) []json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		return []json.RawMessage{raw}
+	}
+	return list
+}
+
+// deprecationText words a deprecation ({"msg", "version" or "date",
+// "collection_name"}) as Ansible's Display.get_deprecation_message does.
+func deprecationText(raw json.RawMessage) string {
+	var f fields
+	if json.Unmarshal(raw, &f) != nil {
+		return valueText(raw)
+	}
+	msg := strings.TrimSpace(valueText(f["msg"]))
+	if msg != "" && !strings.ContainsAny(msg[len(msg)-1:], "!?.") {
+		msg += "."
+	}
+	from := stringField(f, "collection_name")
+	if from == "ansible.builtin" {
+		from = "ansible-core"
+	}
+	if from != "" {
+		from = "from " + from
+	}
+	parts := []string{msg, "This feature will be removed", from, removalWhen(f)}
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " ")
+}
+
+// removalWhen says when a deprecated feature goes: after a date, in a
+// version, or in a future release.
+func removalWhen(f fields) string {
+	if date := stringField(f, "date"); date != "" {
+		return "in a release after " + date + "."
+	}
+	if v := f["version"]; len(v) > 0 && string(v) != "null" && string(v) != `""` {
+		return "in version " + valueText(v) + "."
+	}
+	return "in a future release."
+}
