@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -170,11 +169,11 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 		left := ev.Result.Retries - ev.Result.Attempts
 		t.line(t.c.failed, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
 	case runner.AsyncPoll:
-		t.line(nil, fmt.Sprintf("ASYNC POLL on %s: %s", ev.Host, asyncInfo(ev.Result)))
+		t.line(nil, asyncLine(ev))
 	case runner.AsyncOK:
-		t.line(t.c.ok, fmt.Sprintf("ASYNC OK on %s: %s", ev.Host, asyncInfo(ev.Result)))
+		t.line(t.c.ok, asyncLine(ev))
 	case runner.AsyncFailed:
-		t.line(t.c.failed, fmt.Sprintf("ASYNC FAILED on %s: %s", ev.Host, asyncInfo(ev.Result)))
+		t.line(t.c.failed, asyncLine(ev))
 	case runner.FileDiff:
 		t.diff(clean(ev.DiffText))
 	case runner.Include:
@@ -420,19 +419,6 @@ func hostLabel(ev *runner.Event) string {
 		return ev.Host + " -> " + ev.DelegatedTo
 	}
 	return ev.Host
-}
-
-func asyncInfo(r *runner.Result) string {
-	if r == nil {
-		return ""
-	}
-	var f struct {
-		JID      string `json:"ansible_job_id"`
-		Started  any    `json:"started"`
-		Finished any    `json:"finished"`
-	}
-	json.Unmarshal(r.Raw, &f)
-	return fmt.Sprintf("jid=%s started=%v finished=%v", f.JID, f.Started, f.Finished)
 }
 
 // formatDuration prints a duration rounded for people: 850ms, 12.3s, 4m05s.

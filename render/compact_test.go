@@ -384,3 +384,34 @@ func TestCompactWarnings(t *testing.T) {
 		})
 	}
 }
+
+// Async lines read as ansible-playbook's; a value the result lacks is left
+// out, never printed as <nil>.
+func TestCompactAsyncLines(t *testing.T) {
+	tests := []struct {
+		name, line, want string
+	}{
+		{"poll", resultLine(runner.AsyncPoll, "shell",
+			`{"started":1,"finished":0,"stdout":"","stderr":"","ansible_job_id":"j63173477501.21181","results_file":"/root/.ansible_async/j63173477501.21181"}`, ""),
+			"ASYNC POLL on h: jid=j63173477501.21181 started=1 finished=0"},
+		{"ok", resultLine(runner.AsyncOK, "shell",
+			`{"started":1,"finished":1,"stdout":"done","ansible_job_id":"j63173477501.21181","changed":true,"rc":0}`, ""),
+			"ASYNC OK on h: jid=j63173477501.21181"},
+		{"failed", resultLine(runner.AsyncFailed, "shell",
+			`{"started":1,"finished":1,"ansible_job_id":"j946718640460.21379","changed":true,"rc":2,"msg":"non-zero return code"}`, ""),
+			"ASYNC FAILED on h: jid=j946718640460.21379"},
+		{"failed, the id in async_result", resultLine(runner.AsyncFailed, "shell",
+			`{"failed":true,"msg":"async task did not complete within the requested time","async_result":{"ansible_job_id":"j1.2","finished":0}}`, ""),
+			"ASYNC FAILED on h: jid=j1.2"},
+		{"poll without values", resultLine(runner.AsyncPoll, "shell", `{}`, ""),
+			"ASYNC POLL on h"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := renderLines(t, tt.line)
+			if !strings.HasSuffix("\n"+got, "\n"+tt.want+"\n") {
+				t.Errorf("got:\n%s\nwant its line:\n%s", got, tt.want)
+			}
+		})
+	}
+}

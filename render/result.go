@@ -383,3 +383,40 @@ func removalWhen(f fields) string {
 	}
 	return "in a future release."
 }
+
+// asyncWords name the async events in their lines.
+var asyncWords = map[runner.Kind]string{runner.AsyncPoll: "POLL", runner.AsyncOK: "OK", runner.AsyncFailed: "FAILED"}
+
+// asyncLine is ansible-playbook's line for an async event: "ASYNC POLL on
+// h: jid=J started=S finished=F", "ASYNC OK on h: jid=J" or "ASYNC FAILED
+// on h: jid=J". A value that the result lacks is left out.
+func asyncLine(ev *runner.Event) string {
+	f := resultFields(ev.Result)
+	var values []string
+	if jid := asyncJID(f); jid != "" {
+		values = append(values, "jid="+jid)
+	}
+	if ev.Kind == runner.AsyncPoll {
+		for _, key := range []string{"started", "finished"} {
+			if v := f[key]; len(v) > 0 && string(v) != "null" {
+				values = append(values, key+"="+valueText(v))
+			}
+		}
+	}
+	line := "ASYNC " + asyncWords[ev.Kind] + " on " + ev.Host
+	if len(values) > 0 {
+		line += ": " + strings.Join(values, " ")
+	}
+	return line
+}
+
+// asyncJID is the async job's id: the result's ansible_job_id, else that
+// of its async_result, as a failed async_status reports it.
+func asyncJID(f fields) string {
+	if jid := stringField(f, "ansible_job_id"); jid != "" {
+		return jid
+	}
+	var inner fields
+	_ = json.Unmarshal(f["async_result"], &inner) // none: no id
+	return stringField(inner, "ansible_job_id")
+}
