@@ -153,9 +153,9 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 		name := ev.Play.Name
 		t.banner("PLAY [" + name + "]")
 	case runner.TaskStart, runner.CleanupTaskStart:
-		t.taskBanner("TASK", ev.Task)
+		t.taskStart("TASK", ev)
 	case runner.HandlerTaskStart:
-		t.taskBanner("RUNNING HANDLER", ev.Task)
+		t.taskStart("RUNNING HANDLER", ev)
 	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
 		t.ensureBanner(ev.Task)
 		t.result(ev)
@@ -169,12 +169,16 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 		left := ev.Result.Retries - ev.Result.Attempts
 		t.line(t.c.failed, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
 	case runner.AsyncPoll:
+		t.ensureBanner(ev.Task)
 		t.line(nil, asyncLine(ev))
 	case runner.AsyncOK:
+		t.ensureBanner(ev.Task)
 		t.line(t.c.ok, asyncLine(ev))
 	case runner.AsyncFailed:
+		t.ensureBanner(ev.Task)
 		t.line(t.c.failed, asyncLine(ev))
 	case runner.FileDiff:
+		t.ensureBanner(ev.Task)
 		t.diff(clean(ev.DiffText))
 	case runner.Include:
 		t.line(nil, fmt.Sprintf("included: %s for %s", ev.IncludedFile, strings.Join(ev.IncludeHosts, ", ")))
@@ -188,8 +192,10 @@ func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
 }
 
 // banner prints a PLAY, TASK or RECAP banner; msg may hold names from
-// the playbook, so it is cleaned of control characters.
+// the playbook, so it is cleaned of control characters. A task's results
+// that follow another banner need their task's banner again.
 func (t *Compact) banner(msg string) {
+	t.taskShown = nil
 	msg = clean(msg)
 	stars := bannerWidth - len(msg) - 1
 	if stars < 3 {
@@ -198,13 +204,35 @@ func (t *Compact) banner(msg string) {
 	fmt.Fprintf(&t.buf, "\n%s %s\n", t.c.banner.Sprint(msg), strings.Repeat("*", stars))
 }
 
+// taskStart prints the banner of a task that starts, unless the play's
+// hosts run free: then the banner waits for the task's first result.
+func (t *Compact) taskStart(kind string, ev *runner.Event) {
+	if !hostsRunFree(ev.Play) {
+		t.taskBanner(kind, ev.Task)
+	}
+}
+
+// hostsRunFree reports whether the play's hosts run their tasks each at
+// its own pace (strategy free or host_pinned).
+func hostsRunFree(play *runner.Play) bool {
+	if play == nil {
+		return false
+	}
+	switch strings.TrimPrefix(strings.TrimPrefix(play.Strategy, "ansible.builtin."), "ansible.legacy.") {
+	case "free", "host_pinned":
+		return true
+	}
+	return false
+}
+
 func (t *Compact) taskBanner(kind string, task *runner.Task) {
 	t.banner(kind + " [" + taskName(task) + "]")
 	t.taskShown = task
 }
 
-// ensureBanner repeats a task's banner when results of another task came
-// in between, as with strategy free.
+// ensureBanner prints a task's banner unless it is the last banner
+// printed: at the task's start, or with its first result when hosts run
+// free, and again when results of another task came in between.
 func (t *Compact) ensureBanner(task *runner.Task) {
 	if task == nil || task == t.taskShown {
 		return

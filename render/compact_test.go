@@ -415,3 +415,59 @@ func TestCompactAsyncLines(t *testing.T) {
 		})
 	}
 }
+
+// Under the free and host_pinned strategies a task's banner waits for its
+// first result, so no banner stands empty; linear plays print it at the
+// task's start.
+func TestCompactBannersOfFreeStrategies(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	first := &runner.Task{ID: "t1", Name: "first"}
+	second := &runner.Task{ID: "t2", Name: "second"}
+	events := func(strategy string) []*runner.Event {
+		play := &runner.Play{ID: "p", Name: "web", Strategy: strategy}
+		ok := func(task *runner.Task, host string) *runner.Event {
+			return &runner.Event{Kind: runner.RunnerOK, Time: t0, Play: play, Task: task, Host: host, Result: &runner.Result{}}
+		}
+		return []*runner.Event{
+			{Kind: runner.PlayStart, Time: t0, Play: play},
+			{Kind: runner.TaskStart, Time: t0, Play: play, Task: first},
+			{Kind: runner.TaskStart, Time: t0, Play: play, Task: first},
+			ok(first, "a"),
+			{Kind: runner.TaskStart, Time: t0, Play: play, Task: second},
+			ok(second, "a"),
+			ok(first, "b"),
+			{Kind: runner.PlayStart, Time: t0, Play: play}, // the next serial batch
+			ok(first, "c"),
+		}
+	}
+	free := "\nPLAY [web] *********************************************************************\n" +
+		"\nTASK [first] *******************************************************************\nok: [a]\n" +
+		"\nTASK [second] ******************************************************************\nok: [a]\n" +
+		"\nTASK [first] *******************************************************************\nok: [b]\n" +
+		"\nPLAY [web] *********************************************************************\n" +
+		"\nTASK [first] *******************************************************************\nok: [c]\n"
+	linear := "\nPLAY [web] *********************************************************************\n" +
+		"\nTASK [first] *******************************************************************\n" +
+		"\nTASK [first] *******************************************************************\nok: [a]\n" +
+		"\nTASK [second] ******************************************************************\nok: [a]\n" +
+		"\nTASK [first] *******************************************************************\nok: [b]\n" +
+		"\nPLAY [web] *********************************************************************\n" +
+		"\nTASK [first] *******************************************************************\nok: [c]\n"
+	for _, tt := range []struct{ strategy, want string }{
+		{"free", free}, {"ansible.builtin.free", free}, {"host_pinned", free}, {"ansible.legacy.host_pinned", free},
+		{"linear", linear}, {"", linear},
+	} {
+		t.Run(tt.strategy, func(t *testing.T) {
+			var out bytes.Buffer
+			h := NewCompact(&out, Options{})
+			s := runner.NewSummary()
+			for _, ev := range events(tt.strategy) {
+				s.Add(ev)
+				h.Event(ev, s)
+			}
+			if got := out.String(); got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
