@@ -128,8 +128,12 @@ func (t *Compact) Finish(s *runner.Summary) error {
 	if len(s.Hosts) == 0 && !s.Interrupted {
 		return t.flush()
 	}
-	if s.Interrupted {
+	switch {
+	case s.Interrupted:
 		fmt.Fprintf(&t.buf, "\n%s\n", t.c.failed.Sprintf("RUN INTERRUPTED: the run ended before Ansible's recap (exit code %d); counts so far:", s.ExitCode))
+		t.recap(s)
+	case !s.Complete: // Ansible stopped with an ERROR!
+		fmt.Fprintf(&t.buf, "\n%s\n", t.c.failed.Sprintf("RUN ABORTED: ansible-playbook exited with code %d before its recap; counts so far:", s.ExitCode))
 		t.recap(s)
 	}
 	fmt.Fprintf(&t.buf, "Duration: %s\n", formatDuration(s.Duration()))

@@ -66,21 +66,39 @@ func TestCompactNotLiveHasNoStatusLine(t *testing.T) {
 	}
 }
 
-func TestCompactInterruptedRunPrintsRecapSoFar(t *testing.T) {
-	var out bytes.Buffer
-	h := NewCompact(&out, Options{})
-	evs := liveEvents()
-	s := runner.NewSummary()
-	for _, ev := range evs[:3] { // the stream ends before the stats
-		s.Add(ev)
-		h.Event(ev, s)
+// A run that ends before Ansible's recap prints the counts so far under a
+// heading that says why: interrupted, or aborted by Ansible with an ERROR!.
+func TestCompactRunEndingBeforeTheRecap(t *testing.T) {
+	tests := []struct {
+		name        string
+		interrupted bool
+		exitCode    int
+		want, never string
+	}{
+		{"interrupted", true, 99, "RUN INTERRUPTED: the run ended before Ansible's recap (exit code 99); counts so far:", "ABORTED"},
+		{"aborted", false, 1, "RUN ABORTED: ansible-playbook exited with code 1 before its recap; counts so far:", "INTERRUPTED"},
 	}
-	s.Interrupted, s.ExitCode = true, 99
-	h.Finish(s)
-	for _, want := range []string{"RUN INTERRUPTED", "exit code 99", "PLAY RECAP", "a                          : ok=1 "} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("missing %q in:\n%s", want, out.String())
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			h := NewCompact(&out, Options{})
+			s := runner.NewSummary()
+			for _, ev := range liveEvents()[:3] { // the stream ends before the stats
+				s.Add(ev)
+				h.Event(ev, s)
+			}
+			s.Interrupted, s.ExitCode = tt.interrupted, tt.exitCode
+			h.Finish(s)
+			got := out.String()
+			for _, want := range []string{"\n" + tt.want + "\n\nPLAY RECAP", "a                          : ok=1 ", "Duration: "} {
+				if !strings.Contains(got, want) {
+					t.Errorf("missing %q in:\n%s", want, got)
+				}
+			}
+			if strings.Contains(got, tt.never) {
+				t.Errorf("%q in:\n%s", tt.never, got)
+			}
+		})
 	}
 }
 
