@@ -17,9 +17,6 @@ import (
 // prints them when it is not on a terminal.
 const bannerWidth = 80
 
-// slowestShown is how many of the slowest tasks follow the recap.
-const slowestShown = 5
-
 // Compact renders a run the way an ansible-playbook user expects to read
 // it, one line a result: banners, a line per host result, loop items,
 // retries, handlers, diffs, the recap, then the run's tail (see WriteRunTail).
@@ -115,7 +112,8 @@ func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
 	return t.flush()
 }
 
-// Finish prints the recap when Ansible did not, then the duration and the slowest tasks.
+// Finish prints the recap when Ansible did not, then the run's tail: the
+// duration, the failed tasks and the slowest tasks.
 func (t *Compact) Finish(s *runner.Summary) error {
 	if t.live {
 		close(t.stopClock)
@@ -136,18 +134,7 @@ func (t *Compact) Finish(s *runner.Summary) error {
 		fmt.Fprintf(&t.buf, "\n%s\n", t.c.failed.Sprintf("RUN ABORTED: ansible-playbook exited with code %d before its recap; counts so far:", s.ExitCode))
 		t.recap(s)
 	}
-	fmt.Fprintf(&t.buf, "Duration: %s\n", formatDuration(s.Duration()))
-	slow := s.Slowest(slowestShown)
-	if len(slow) > 0 {
-		t.buf.WriteString("Slowest tasks:\n")
-		for _, tr := range slow {
-			fmt.Fprintf(&t.buf, "  %8s  %s", formatDuration(tr.Duration()), clean(tr.Task.Name))
-			if tr.Task.Path != "" {
-				t.buf.WriteString(t.c.dim.Sprintf(" (%s)", clean(tr.Task.Path)))
-			}
-			t.buf.WriteByte('\n')
-		}
-	}
+	writeTail(&t.buf, s, t.c)
 	return t.flush()
 }
 
@@ -451,17 +438,4 @@ func hostLabel(ev *runner.Event) string {
 		return ev.Host + " -> " + ev.DelegatedTo
 	}
 	return ev.Host
-}
-
-// formatDuration prints a duration rounded for people: 850ms, 12.3s, 4m05s.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 }

@@ -1,0 +1,106 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// The tail shows the slowest tasks and at most failuresShown failures.
+const (
+	slowestShown  = 5
+	failuresShown = 20
+)
+
+// WriteRunTail writes what ansible-tap adds after a run's recap: the run's
+// duration, the failed tasks (each failure's disposition, host and task),
+// and the slowest tasks. With color it colours them as the compact output
+// does. Text from the run is cleaned of control characters.
+func WriteRunTail(w io.Writer, s *runner.Summary, color bool) error {
+	var b bytes.Buffer
+	writeTail(&b, s, newPalette(color))
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func writeTail(b *bytes.Buffer, s *runner.Summary, c *palette) {
+	fmt.Fprintf(b, "Duration: %s\n", formatDuration(s.Duration()))
+	writeFailures(b, s.Failures, c)
+	writeSlowest(b, s.Slowest(slowestShown), c)
+}
+
+// writeFailures lists failures in columns: what became of each (fatal,
+// ignored, rescued, unreachable), the host, the task.
+func writeFailures(b *bytes.Buffer, failures []runner.Failure, c *palette) {
+	if len(failures) == 0 {
+		return
+	}
+	shown := failures[:min(len(failures), failuresShown)]
+	wordWidth, hostWidth := 0, 0
+	for _, f := range shown {
+		word, _ := failureWord(f, c)
+		wordWidth = max(wordWidth, len(word))
+		hostWidth = max(hostWidth, utf8.RuneCountInString(clean(f.Host)))
+	}
+	b.WriteString("Failed tasks:\n")
+	for _, f := range shown {
+		word, wc := failureWord(f, c)
+		fmt.Fprintf(b, "  %s  %-*s  ", wc.Sprintf("%-*s", wordWidth, word), hostWidth, clean(f.Host))
+		writeTask(b, f.Task, c)
+	}
+	if more := len(failures) - len(shown); more > 0 {
+		fmt.Fprintf(b, "  … %d more\n", more)
+	}
+}
+
+// failureWord names what became of a failure, with its colour.
+func failureWord(f runner.Failure, c *palette) (string, *color.Color) {
+	switch {
+	case f.Unreachable:
+		return "unreachable", c.unreachable
+	case f.Disposition == runner.Ignored:
+		return "ignored", c.ignored
+	case f.Disposition == runner.Rescued:
+		return "rescued", c.rescued
+	}
+	return "fatal", c.failed
+}
+
+func writeSlowest(b *bytes.Buffer, slow []*runner.TaskRun, c *palette) {
+	if len(slow) == 0 {
+		return
+	}
+	b.WriteString("Slowest tasks:\n")
+	for _, tr := range slow {
+		fmt.Fprintf(b, "  %8s  ", formatDuration(tr.Duration()))
+		writeTask(b, tr.Task, c)
+	}
+}
+
+// writeTask ends a line of the tail with a task's name and, dimmed, its path.
+func writeTask(b *bytes.Buffer, task *runner.Task, c *palette) {
+	b.WriteString(clean(taskName(task)))
+	if task != nil && task.Path != "" {
+		b.WriteString(c.dim.Sprintf(" (%s)", clean(task.Path)))
+	}
+	b.WriteByte('\n')
+}
+
+// formatDuration prints a duration rounded for people: 850ms, 12.3s, 4m05s.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}

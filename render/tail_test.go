@@ -1,0 +1,96 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// tailSummary is a finished run with a failure of every disposition, and
+// a host and a task whose names hold control characters.
+func tailSummary(failures int) *runner.Summary {
+	t0 := time.Unix(1000, 0)
+	play := &runner.Play{ID: "p", Name: "web"}
+	deploy := &runner.Task{ID: "t1", Name: "deploy", Path: "site.yml:3"}
+	check := &runner.Task{ID: "t2", Name: "check\x1b[2J", Path: "site.yml:9"}
+	evs := []*runner.Event{
+		{Kind: runner.PlayStart, Time: t0, Play: play},
+		{Kind: runner.TaskStart, Time: t0, Play: play, Task: deploy},
+		{Kind: runner.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web1", Result: &runner.Result{Failed: true}, Disposition: runner.Fatal},
+		{Kind: runner.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web2", Result: &runner.Result{Failed: true}, Disposition: runner.Ignored},
+		{Kind: runner.RunnerUnreach, Time: t0.Add(3 * time.Second), Play: play, Task: deploy, Host: "db\r1", Result: &runner.Result{Unreachable: true}},
+		{Kind: runner.TaskStart, Time: t0.Add(3 * time.Second), Play: play, Task: check},
+		{Kind: runner.RunnerOK, Time: t0.Add(3500 * time.Millisecond), Play: play, Task: check, Host: "web2", Result: &runner.Result{}},
+	}
+	for i := 0; i < failures; i++ {
+		evs = append(evs, &runner.Event{Kind: runner.RunnerFailed, Time: t0.Add(4 * time.Second), Play: play, Task: check,
+			Host: fmt.Sprintf("web%d", i+3), Result: &runner.Result{Failed: true}, Disposition: runner.Rescued})
+	}
+	s := runner.NewSummary()
+	for _, ev := range evs {
+		s.Add(ev)
+	}
+	return s
+}
+
+func TestWriteRunTail(t *testing.T) {
+	var out bytes.Buffer
+	if err := WriteRunTail(&out, tailSummary(1), false); err != nil {
+		t.Fatal(err)
+	}
+	want := "Duration: 4.0s\n" +
+		"Failed tasks:\n" +
+		"  fatal        web1   deploy (site.yml:3)\n" +
+		"  ignored      web2   deploy (site.yml:3)\n" +
+		"  unreachable  db\\r1  deploy (site.yml:3)\n" +
+		"  rescued      web3   check\\x1b[2J (site.yml:9)\n" +
+		"Slowest tasks:\n" +
+		"      3.0s  deploy (site.yml:3)\n" +
+		"      1.0s  check\\x1b[2J (site.yml:9)\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A run with many failures lists the first ones and counts the others.
+func TestWriteRunTailCutsLongFailureLists(t *testing.T) {
+	var out bytes.Buffer
+	WriteRunTail(&out, tailSummary(30), false)
+	got := out.String()
+	if n := strings.Count(got, "  rescued "); n != failuresShown-3 {
+		t.Errorf("%d rescued failures listed, want %d:\n%s", n, failuresShown-3, got)
+	}
+	if !strings.Contains(got, "\n  … 13 more\nSlowest tasks:\n") {
+		t.Errorf("no count of the failures left out:\n%s", got)
+	}
+}
+
+// Colour changes nothing but the escape codes.
+func TestWriteRunTailColor(t *testing.T) {
+	var plain, colored bytes.Buffer
+	WriteRunTail(&plain, tailSummary(1), false)
+	WriteRunTail(&colored, tailSummary(1), true)
+	if !bytes.Contains(colored.Bytes(), []byte("\x1b[31mfatal")) {
+		t.Errorf("no colour with color on:\n%q", colored.String())
+	}
+	if diff := cmp.Diff(plain.String(), string(ansiEscape.ReplaceAll(colored.Bytes(), nil))); diff != "" {
+		t.Errorf("colour changed more than escapes (-plain +stripped):\n%s", diff)
+	}
+}
+
+// A run without failures has no list of them.
+func TestWriteRunTailWithoutFailures(t *testing.T) {
+	s := runner.NewSummary()
+	s.Add(&runner.Event{Kind: runner.RunnerOK, Time: time.Unix(1, 0), Host: "a", Result: &runner.Result{}})
+	var out bytes.Buffer
+	WriteRunTail(&out, s, false)
+	if got := out.String(); got != "Duration: 0s\n" {
+		t.Errorf("got %q", got)
+	}
+}
