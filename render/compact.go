@@ -209,7 +209,7 @@ func hostsRunFree(play *runner.Play) bool {
 	if play == nil {
 		return false
 	}
-	switch strings.TrimPrefix(strings.TrimPrefix(play.Strategy, "ansible.builtin."), "ansible.legacy.") {
+	switch builtinName(play.Strategy) {
 	case "free", "host_pinned":
 		return true
 	}
@@ -415,16 +415,7 @@ func (t *Compact) flush() error {
 
 // prompts reports whether task may ask the user something on the terminal:
 // no status line is drawn over it.
-func prompts(task *runner.Task) bool {
-	if task == nil {
-		return false
-	}
-	switch task.Action {
-	case "pause", "ansible.builtin.pause", "ansible.legacy.pause":
-		return true
-	}
-	return false
-}
+func prompts(task *runner.Task) bool { return isAction(task, "pause") }
 
 func taskName(task *runner.Task) string {
 	if task == nil {

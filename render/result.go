@@ -66,13 +66,13 @@ func isAction(task *runner.Task, names ...string) bool {
 	if task == nil {
 		return false
 	}
-	action := strings.TrimPrefix(strings.TrimPrefix(task.Action, "ansible.builtin."), "ansible.legacy.")
-	for _, name := range names {
-		if action == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(names, builtinName(task.Action))
+}
+
+// builtinName is the short name of a plugin of ansible-core, however it
+// is spelled: "free" for free, ansible.builtin.free or ansible.legacy.free.
+func builtinName(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
 }
 
 // okOutput is what an ok result shows after " => ", as ansible-playbook
