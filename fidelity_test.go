@@ -92,6 +92,18 @@ var fidelityCases = []fidelityCase{
 	{name: "fatal", exit: 2, stats: true,
 		failed: map[string]runner.Disposition{"Fails for good": runner.Fatal},
 		kinds:  []runner.Kind{runner.RunnerFailed}},
+	{name: "import_rescue", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{
+			"An imported task that fails": runner.Rescued, "fails : A role task that fails": runner.Rescued, "Fails first": runner.Rescued,
+		},
+		kinds: []runner.Kind{runner.RunnerFailed}},
+	// A task runs ansible-playbook itself: it must see the user's
+	// environment, so that the nested run prints its own output.
+	{name: "nested", exit: 0, stats: true,
+		kinds: []runner.Kind{runner.RunnerOK}},
+	{name: "delegate", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"Delegated to web1 and failing on web2": runner.Ignored},
+		kinds:  []runner.Kind{runner.RunnerUnreach}},
 }
 
 // fidelityParallel is how many matrix rows run at once.

@@ -41,6 +41,9 @@ type Summary struct {
 	ExitCode int
 	// NoHostsMatched is true when a play's pattern matched no host.
 	NoHostsMatched bool
+	// ConsoleRecorded is true when the stream records what
+	// ansible-playbook printed (an events file's console records).
+	ConsoleRecorded bool
 
 	tasksByID map[string]*TaskRun
 	hostStart map[hostTask]time.Time
@@ -126,6 +129,11 @@ func (s *Summary) Add(ev *Event) {
 		if ev.Time.After(s.End) {
 			s.End = ev.Time
 		}
+	}
+	if ev.Host == "" && (ev.Kind == RunnerStart || ev.Kind.carriesResult()) {
+		// A result that names no host (a record the callback could not
+		// describe) counts for no host: no host "" exists.
+		return
 	}
 	switch ev.Kind {
 	case PlaybookStart:
