@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,13 @@ import (
 type Decoder struct {
 	// Text receives every line that is not an event, with its newline.
 	Text io.Writer
+	// Console receives what ansible-playbook printed, from the console
+	// records of an events file (ConsoleEvent), in stream order; nil
+	// drops them. stream is StreamStdout, StreamStderr or StreamTerminal.
+	Console func(stream string, data []byte)
+	// ConsoleRecorded is true once the stream's run-start record said that
+	// it records what ansible-playbook printed.
+	ConsoleRecorded bool
 	// Log receives diagnostics about skipped lines.
 	Log zerolog.Logger
 
@@ -179,10 +187,23 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.passText(line)
 		return nil
 	}
-	if w.Event == RunEndEvent {
+	switch w.Event {
+	case RunEndEvent:
 		d.Trailers++
 		d.ExitCode, d.Interrupted = w.ExitCode, w.Interrupted
 		return nil
+	case RunStartEvent:
+		d.ConsoleRecorded = w.Console
+		return nil
+	case ConsoleEvent:
+		d.console(&w)
+		return nil
+	case DiagnosticEvent:
+		d.Log.Warn().Str("hook", w.Hook).Str("error", w.Error).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
+		return nil
+	}
+	if w.EncodeError != "" {
+		d.Log.Warn().Str("event", w.Event).Str("error", w.EncodeError).Msg("ansible-tap's callback could not encode a result; the event keeps its identity and status")
 	}
 	if w.Event == "" {
 		if w.Plays != nil {
@@ -201,6 +222,22 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	}
 	ev.Raw = line
 	return ev
+}
+
+// console passes a console record on to Console.
+func (d *Decoder) console(w *wireEvent) {
+	if d.Console == nil {
+		return
+	}
+	data := []byte(w.Data)
+	if w.DataBase64 != "" {
+		var err error
+		if data, err = base64.StdEncoding.DecodeString(w.DataBase64); err != nil {
+			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record that does not decode, skipped")
+			return
+		}
+	}
+	d.Console(w.Stream, data)
 }
 
 func (d *Decoder) passText(line []byte) {
@@ -277,6 +314,7 @@ type wireEvent struct {
 	Include           bool                       `json:"include"`
 	Loop              bool                       `json:"loop"`
 	DelegatedTo       string                     `json:"delegated_to"`
+	DelegatedHost     string                     `json:"delegated_host"`
 	Attempts          int                        `json:"attempts"`
 	Retries           int                        `json:"retries"`
 	Handler           *struct {
@@ -296,6 +334,15 @@ type wireEvent struct {
 
 	ExitCode    *int  `json:"exit_code"`   // RunEndEvent
 	Interrupted *bool `json:"interrupted"` // RunEndEvent
+
+	Console    bool   `json:"console"`     // RunStartEvent
+	Stream     string `json:"stream"`      // ConsoleEvent
+	Data       string `json:"data"`        // ConsoleEvent
+	DataBase64 string `json:"data_base64"` // ConsoleEvent
+
+	Hook        string `json:"hook"`         // DiagnosticEvent
+	Error       string `json:"error"`        // DiagnosticEvent
+	EncodeError string `json:"encode_error"` // an event whose result could not be encoded
 }
 
 type wireDuration struct {
@@ -376,6 +423,7 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 		Loop:              w.Loop,
 		IgnoreUnreachable: w.IgnoreUnreachable,
 		DelegatedTo:       w.DelegatedTo,
+		DelegatedHost:     w.DelegatedHost,
 		DiffText:          w.DiffText,
 		Stats:             w.Stats,
 		CustomStats:       w.CustomStats,

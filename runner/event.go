@@ -113,6 +113,10 @@ type Playbook struct {
 	Check          bool   `json:"check,omitempty"`
 	Diff           bool   `json:"diff,omitempty"`
 	AnsibleVersion string `json:"ansible_version,omitempty"`
+	// Verbosity is the number of -v given to ansible-playbook.
+	Verbosity int `json:"verbosity,omitempty"`
+	// StdoutCallback is the stdout callback Ansible printed with.
+	StdoutCallback string `json:"stdout_callback,omitempty"`
 }
 
 // Play describes one play. With serial, Ansible starts the same play once per batch.
@@ -202,7 +206,8 @@ type Event struct {
 	IsInclude         bool        // an include_* task: counted by its Include event
 	Loop              bool        // the task loops
 	IgnoreUnreachable bool        // RunnerUnreach with ignore_unreachable
-	DelegatedTo       string
+	DelegatedTo       string      // the host a delegated result ran on
+	DelegatedHost     string      // the address Ansible resolved DelegatedTo to, when it names one
 
 	Handler      string   // HandlerNotified: the handler's name
 	IncludedFile string   // Include

@@ -87,6 +87,7 @@ func (f *Fanout) fail(i int, err error) {
 func Stream(d *Decoder, s *Summary, h Handler) error {
 	for {
 		ev, err := d.Next()
+		s.ConsoleRecorded = d.ConsoleRecorded
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil

@@ -27,9 +27,16 @@ type Options struct {
 	// Stdin, Stdout and Stderr are the child's; whatever Ansible prints itself goes there.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// ReplaceStdout makes ansible-tap's silent stdout callback replace the
+	// one the user configured, for formats in which ansible-tap renders
+	// the run itself. Without it, Ansible prints as it always does and the
+	// events come from a notification callback beside its own.
+	ReplaceStdout bool
 	// Handler receives the events; it is finished before Run returns.
 	Handler Handler
-	// EventsFile, when set, receives the raw event stream as read.
+	// EventsFile, when set, receives the raw event stream as read, and
+	// what ansible-playbook printed on Stdout and Stderr (RunStartEvent,
+	// ConsoleEvent, RunEndEvent).
 	EventsFile io.Writer
 	// Text receives lines of the event stream that are not events.
 	Text io.Writer
@@ -51,6 +58,10 @@ const exitCodeSignalBase = 128
 // be started, as a shell reports a command it cannot run.
 const ExitNotStarted = 127
 
+// exitUserInterrupt is ansible-playbook's exit code when the user
+// interrupted it (ansible/cli/__init__.py).
+const exitUserInterrupt = 99
+
 // ErrStart wraps the failure to start ansible-playbook.
 var ErrStart = errors.New("cannot start ansible-playbook")
 
@@ -64,15 +75,15 @@ var ErrStart = errors.New("cannot start ansible-playbook")
 // failed, and a job whose ansible-playbook went missing does not look like
 // one that did not run.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
-	pluginDir, err := installCallback()
+	pluginDir, err := installCallback(opts.ReplaceStdout)
 	if err != nil {
-		return notStarted(opts, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err))
+		return notStarted(opts, nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err))
 	}
 	defer os.RemoveAll(pluginDir)
 
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return notStarted(opts, fmt.Errorf("%w: %v", ErrStart, err))
+		return notStarted(opts, nil, fmt.Errorf("%w: %v", ErrStart, err))
 	}
 	env := opts.Env
 	if env == nil {
@@ -80,8 +91,19 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	const eventsFD = 3 // the first of ExtraFiles
 	cmd := exec.CommandContext(ctx, opts.Command, opts.Args...)
-	cmd.Env = callbackEnv(env, pluginDir, eventsFD)
+	cmd.Env = callbackEnv(env, pluginDir, eventsFD, opts.ReplaceStdout)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
+	var rec *eventsFile
+	var con *console
+	if opts.EventsFile != nil {
+		rec = newEventsFile(opts.EventsFile, opts.Log)
+		if con, err = openConsole(opts.Stdout, opts.Stderr, rec, opts.Log); err != nil {
+			opts.Log.Warn().Err(err).Msg("cannot record ansible-playbook's output; the events file holds its events only")
+		} else {
+			cmd.Stdout, cmd.Stderr = con.stdout, con.stderr
+		}
+		rec.start(con != nil, time.Now())
+	}
 	cmd.ExtraFiles = []*os.File{pw}
 	// If ansible-tap dies, the kernel kills the child (on Linux).
 	cmd.SysProcAttr = childAttrs()
@@ -103,18 +125,22 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := <-started; err != nil {
 		pr.Close()
 		pw.Close()
-		return notStarted(opts, fmt.Errorf("%w: %v", ErrStart, err))
+		if con != nil {
+			con.abandon()
+		}
+		return notStarted(opts, rec, fmt.Errorf("%w: %v", ErrStart, err))
 	}
 	pw.Close()
+	if con != nil {
+		con.started()
+	}
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
 
 	summary := NewSummary()
 	watched := &watchedReader{r: pr}
 	var src io.Reader = watched
-	var recording *bestEffortWriter
-	if opts.EventsFile != nil {
-		recording = &bestEffortWriter{w: opts.EventsFile, log: opts.Log}
-		src = io.TeeReader(watched, recording)
+	if rec != nil {
+		src = io.TeeReader(watched, rec)
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
@@ -158,6 +184,9 @@ wait:
 	// The child is gone. What it wrote is read to the end, however long
 	// that takes; but a pipe that a leftover process holds open, with
 	// nothing coming, is closed after streamIdle.
+	if con != nil {
+		con.wait(exitedAt)
+	}
 	streamErr := awaitStream(streamed, watched, pr, exitedAt, opts.Log)
 	pr.Close()
 	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
@@ -166,27 +195,31 @@ wait:
 
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
 	// The stream has ended (streamed was received): summary is ours again.
-	summary.Interrupted = !summary.Complete && (summary.Events > 0 || signaled(cmd.ProcessState))
+	// A run that Ansible ended with an error before its stats (exit 1, 4,
+	// 250…) was not interrupted: only a signal or the user's Ctrl-C does that.
+	summary.Interrupted = !summary.Complete && (signaled(cmd.ProcessState) || summary.ExitCode == exitUserInterrupt)
 	if summary.Playbook == nil {
 		summary.Playbook = namedPlaybook(opts.Args)
 	}
-	if recording != nil {
-		if recording.midLine {
-			recording.Write([]byte("\n")) // the child died in the middle of a line
-		}
-		recording.Write(runEndRecord(summary.ExitCode, summary.Interrupted, time.Now()))
+	if rec != nil {
+		rec.end(summary.ExitCode, summary.Interrupted, time.Now())
 	}
 	return summary, finish(opts, summary)
 }
 
 // notStarted finishes the run of an ansible-playbook that could not be
-// started, and returns its Summary with err.
-func notStarted(opts Options, err error) (*Summary, error) {
+// started, and returns its Summary with err. rec is the recording begun
+// for the run, if any.
+func notStarted(opts Options, rec *eventsFile, err error) (*Summary, error) {
 	summary := NewSummary()
 	summary.ExitCode = ExitNotStarted
 	summary.Playbook = namedPlaybook(opts.Args)
-	if opts.EventsFile != nil {
-		(&bestEffortWriter{w: opts.EventsFile, log: opts.Log}).Write(runEndRecord(summary.ExitCode, false, time.Now()))
+	if rec == nil && opts.EventsFile != nil {
+		rec = newEventsFile(opts.EventsFile, opts.Log)
+		rec.start(false, time.Now())
+	}
+	if rec != nil {
+		rec.end(summary.ExitCode, false, time.Now())
 	}
 	if ferr := finish(opts, summary); ferr != nil {
 		opts.Log.Error().Err(ferr).Msg("finishing outputs")
@@ -330,35 +363,4 @@ func (w *watchedReader) waitingSince() time.Time {
 		return time.Unix(0, ns)
 	}
 	return time.Time{}
-}
-
-// runEndRecord is the last line of an events file: ansible-playbook's exit
-// code and whether the run was interrupted, which no Ansible event carries
-// (RunEndEvent).
-func runEndRecord(code int, interrupted bool, at time.Time) []byte {
-	return fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"exit_code":%d,"interrupted":%t}`+"\n",
-		RunEndEvent, at.UTC().Format(timestampLayout), code, interrupted)
-}
-
-// bestEffortWriter copies the event stream to the events file until the
-// first write error, which it logs once: a full disk or a closed file ends
-// the recording, never the run.
-type bestEffortWriter struct {
-	w       io.Writer
-	log     zerolog.Logger
-	failed  bool
-	midLine bool // what was written last does not end a line
-}
-
-func (b *bestEffortWriter) Write(p []byte) (int, error) {
-	if len(p) > 0 {
-		b.midLine = p[len(p)-1] != '\n'
-	}
-	if !b.failed {
-		if _, err := b.w.Write(p); err != nil {
-			b.failed = true
-			b.log.Error().Err(err).Msg("writing the events file failed; the recording stops here, the run goes on")
-		}
-	}
-	return len(p), nil
 }

@@ -305,12 +305,32 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	if !bytes.HasSuffix(events.Bytes(), []byte("\n")) {
 		t.Errorf("the events file does not end with a newline")
 	}
-	got := nonEmptyLines(events.Bytes())
-	if len(got) == 0 || !bytes.HasPrefix(got[len(got)-1], []byte(`{"_event":"ansible_tap_run_end"`)) {
+	lines := nonEmptyLines(events.Bytes())
+	if len(lines) < 2 || !bytes.HasPrefix(lines[len(lines)-1], []byte(`{"_event":"ansible_tap_run_end"`)) {
 		t.Fatalf("the events file does not end with the run's exit code")
 	}
-	if got = got[:len(got)-1]; !reflect.DeepEqual(got, rec.raws) {
+	if !bytes.HasPrefix(lines[0], []byte(`{"_event":"ansible_tap_run_start"`)) || !bytes.Contains(lines[0], []byte(`"console":true`)) {
+		t.Fatalf("the events file does not start by saying that it records the console: %s", lines[0])
+	}
+	// Between them: Ansible's events, as decoded, and what it printed.
+	var got [][]byte
+	var console bytes.Buffer
+	d := NewDecoder(bytes.NewReader(events.Bytes()))
+	d.Console = func(_ string, data []byte) { console.Write(data) }
+	for _, line := range lines[1 : len(lines)-1] {
+		if bytes.HasPrefix(line, []byte(`{"_event":"ansible_tap_console"`)) {
+			continue
+		}
+		got = append(got, line)
+	}
+	if !reflect.DeepEqual(got, rec.raws) {
 		t.Errorf("the events file has %d event lines, the handler saw %d events; they differ", len(got), len(rec.raws))
+	}
+	if _, err := ReplayDecoder(d, &recorder{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(console.String(), "PLAY RECAP") {
+		t.Errorf("the events file does not hold what ansible-playbook printed; its console records say:\n%s", console.String())
 	}
 	if text.Len() != 0 {
 		t.Errorf("text on the events pipe: %q", text.String())

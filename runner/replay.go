@@ -17,6 +17,12 @@ func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summar
 	d := NewDecoder(r)
 	d.Text = text
 	d.Log = log
+	return ReplayDecoder(d, h)
+}
+
+// ReplayDecoder is Replay from a Decoder that the caller set up, with its
+// Console, say.
+func ReplayDecoder(d *Decoder, h Handler) (*Summary, error) {
 	s := NewSummary()
 	err := Stream(d, s, h)
 	s.Interrupted = !s.Complete && (s.Events > 0 || d.Truncated)
