@@ -8,17 +8,33 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
+
+	"github.com/ansible-tap/ansible-tap/render"
+	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // coreFlags are the flags of the run itself and of its rendering.
 func coreFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, table or jsonl", EnvVars: []string{"ANSIBLE_TAP_FORMAT"}},
+		&cli.StringFlag{Name: "format", Value: render.DefaultFormat, Usage: "output `FORMAT`: ansible (Ansible's own output, then a summary), compact, table or jsonl", EnvVars: []string{"ANSIBLE_TAP_FORMAT"}},
+		&cli.BoolFlag{Name: "no-summary", Usage: "print nothing after Ansible's output in the ansible format", EnvVars: []string{"ANSIBLE_TAP_NO_SUMMARY"}},
 		&cli.StringFlag{Name: "events-file", Usage: "write the raw event stream to `PATH` (replayable)", EnvVars: []string{"ANSIBLE_TAP_EVENTS_FILE"}},
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)", EnvVars: []string{"ANSIBLE_TAP_NO_COLOR"}},
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
 		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
 	}
+}
+
+// newRenderer returns the handler that prints the run in format.
+func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.Writer) (runner.Handler, error) {
+	opts := render.Options{Color: useColor(c, stdout)}
+	if format == render.DefaultFormat {
+		return render.NewAnsible(render.AnsibleOptions{
+			Options: opts, Stdout: stdout, Stderr: stderr, Replay: replay, NoSummary: c.Bool("no-summary"),
+		}), nil
+	}
+	opts.Live = !replay && isTerminal(stdout)
+	return render.New(format, stdout, opts)
 }
 
 func newLogger(level string, w io.Writer) (zerolog.Logger, error) {

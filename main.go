@@ -131,10 +131,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	replay := len(rest) > 0 && rest[0] == "replay"
 	format := c.String("format")
-	renderer, err := render.New(format, stdout, render.Options{
-		Color: useColor(c, stdout),
-		Live:  !replay && isTerminal(stdout) && format == "text",
-	})
+	renderer, err := newRenderer(c, format, replay, stdout, stderr)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
@@ -171,7 +168,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		if c.IsSet("events-file") {
 			log.Warn().Msg("--events-file has no effect in a replay")
 		}
-		return replayFile(recording, fanout, stderr, log)
+		return replayFile(recording, fanout, format, stdout, stderr, log)
 	}
 
 	var events io.Writer
@@ -193,17 +190,18 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	defer signal.Stop(signals)
 
 	summary, err := runner.Run(context.Background(), runner.Options{
-		Command:     c.String("ansible-playbook"),
-		Args:        rest,
-		Stdin:       stdin,
-		Stdout:      childOut,
-		Stderr:      stderr,
-		Handler:     fanout,
-		EventsFile:  events,
-		Text:        stderr,
-		Signals:     signals,
-		StopWaiting: env.Stop,
-		Log:         log,
+		Command:       c.String("ansible-playbook"),
+		Args:          rest,
+		Stdin:         stdin,
+		Stdout:        childOut,
+		Stderr:        stderr,
+		ReplaceStdout: format != render.DefaultFormat,
+		Handler:       fanout,
+		EventsFile:    events,
+		Text:          stderr,
+		Signals:       signals,
+		StopWaiting:   env.Stop,
+		Log:           log,
 	})
 	if errors.Is(err, runner.ErrStart) {
 		return exitNotFound, err // the outputs are finished: they say so too
@@ -218,9 +216,22 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	return summary.ExitCode, nil
 }
 
-// replayFile drives the handlers from a recorded stream.
-func replayFile(r io.Reader, h runner.Handler, stderr io.Writer, log zerolog.Logger) (int, error) {
-	summary, err := runner.Replay(r, h, stderr, log)
+// replayFile drives the handlers from a recorded stream. In the default
+// format, what ansible-playbook printed is printed again where the
+// recording holds it.
+func replayFile(r io.Reader, h runner.Handler, format string, stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
+	d := runner.NewDecoder(r)
+	d.Text, d.Log = stderr, log
+	if format == render.DefaultFormat {
+		d.Console = func(stream string, data []byte) {
+			if stream == runner.StreamStderr {
+				stderr.Write(data)
+				return
+			}
+			stdout.Write(data)
+		}
+	}
+	summary, err := runner.ReplayDecoder(d, h)
 	if err != nil {
 		log.Error().Err(err).Msg("replay")
 	}

@@ -424,9 +424,15 @@ func taskName(task *runner.Task) string {
 	return task.Name
 }
 
+// hostLabel names a result's host as Ansible does: "web2 -> web1(127.0.0.1)"
+// for a result delegated to web1 at that address.
 func hostLabel(ev *runner.Event) string {
-	if ev.DelegatedTo != "" && ev.DelegatedTo != ev.Host {
-		return ev.Host + " -> " + ev.DelegatedTo
+	if ev.DelegatedTo == "" || ev.DelegatedTo == ev.Host {
+		return ev.Host
 	}
-	return ev.Host
+	label := ev.Host + " -> " + ev.DelegatedTo
+	if ev.DelegatedHost != "" {
+		label += "(" + ev.DelegatedHost + ")"
+	}
+	return label
 }

@@ -33,6 +33,10 @@ type Record struct {
 	TaskAction string `json:"task_action,omitempty"`
 	IsHandler  bool   `json:"is_handler,omitempty"`
 	Host       string `json:"host,omitempty"`
+	// DelegatedTo is the host a delegated result ran on, and DelegatedHost
+	// the address Ansible resolved it to, when it names one.
+	DelegatedTo   string `json:"delegated_to,omitempty"`
+	DelegatedHost string `json:"delegated_host,omitempty"`
 
 	Status      runner.Status      `json:"status,omitempty"`
 	Changed     *bool              `json:"changed,omitempty"`
@@ -119,6 +123,8 @@ func NewRecord(ev *runner.Event, s *runner.Summary) *Record {
 		EventType:     string(ev.Kind),
 		Event:         string(ev.Kind),
 		Host:          ev.Host,
+		DelegatedTo:   ev.DelegatedTo,
+		DelegatedHost: ev.DelegatedHost,
 		Item:          ev.Item,
 		NoLog:         ev.NoLog,
 		Disposition:   ev.Disposition,
