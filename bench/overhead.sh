@@ -2,19 +2,23 @@
 # overhead.sh: what ansible-tap costs over plain ansible-playbook. It builds
 # ./ansible-tap, writes a 4-host x 25-task localhost playbook (4 aliases of
 # localhost, ansible_connection=local) into a temporary directory, then runs
-# plain ansible-playbook and ansible-tap (text output to /dev/null)
+# plain ansible-playbook and ansible-tap (output to /dev/null)
 # alternately RUNS times each, after one warm-up run of each. Wall and CPU time (user+sys of the whole
 # process tree, from /usr/bin/time: ansible-playbook reaps its workers) are
 # printed per run, then the medians and the ratios ansible-tap / plain,
 # both of the medians and the median of the per-pair ratios. Goal: <= 1.02.
 #
-# Usage: bench/overhead.sh        env: RUNS (default 8), TASKS (25), HOSTS (4)
+# Usage: bench/overhead.sh        env: RUNS (default 8), TASKS (25), HOSTS (4),
+#   FORMAT (ansible: the default drop-in output), EVENTS=1 (also --events-file,
+#   which records Ansible's console output through ansible-tap)
 # Run it on a quiet machine: the ratios mean nothing under other load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-8}
 TASKS=${TASKS:-25}
 HOSTS=${HOSTS:-4}
+FORMAT=${FORMAT:-ansible}
+EVENTS=${EVENTS:-}
 
 if [[ ! -x /usr/bin/time ]]; then
 	echo "overhead: /usr/bin/time missing: apt-get install -y time" >&2
@@ -64,12 +68,14 @@ measure() {
 
 tap=$PWD/ansible-tap
 plain() { measure plain ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml"; }
-tapped() { measure tap "$tap" --format text --no-color -i "$work/inventory.ini" "$work/playbook.yml"; }
+tap_args=(--format "$FORMAT" --no-color)
+[[ -z $EVENTS ]] || tap_args+=(--events-file "$work/events.jsonl")
+tapped() { measure tap "$tap" "${tap_args[@]}" -i "$work/inventory.ini" "$work/playbook.yml"; }
 # One unmeasured run of each warms the caches; then the order alternates,
 # so that neither side always runs first.
 run=0
 ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
-"$tap" --no-color -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
+"$tap" "${tap_args[@]}" -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
 for ((run = 1; run <= RUNS; run++)); do
 	if ((run % 2)); then
 		plain
