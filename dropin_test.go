@@ -26,6 +26,9 @@ type dropInCase struct {
 	// unordered compares the lines as a multiset: under the free and
 	// host_pinned strategies the order of results depends on timing.
 	unordered bool
+	// matrix says the run is a row of testdata/matrix.txt, whose fidelity
+	// (fidelityCases) is checked too.
+	matrix bool
 }
 
 const (
@@ -64,16 +67,17 @@ var dropInVariants = []dropInCase{
 // TestDropIn runs each playbook of the matrix, and each variant above, with
 // plain ansible-playbook and with ansible-tap's default output, and
 // compares stdout and stderr line for line; then it replays ansible-tap's
-// events file and compares again. Only times, durations, Ansible's
-// temporary names and async job ids (made of times, process ids and random
-// numbers) are normalised, and async polls are dropped (their number
-// depends on timing).
+// events file and compares again. For the matrix it also checks the
+// fidelity of the events to the run (checkFidelity). Only times,
+// durations, temporary names, task ids and async job ids (made of times,
+// process ids and random numbers) are normalised, and async polls are
+// dropped (their number depends on timing).
 func TestDropIn(t *testing.T) {
 	ansiblePlaybook := requireAnsiblePlaybook(t)
 	tap := buildTap(t)
 	var cases []dropInCase
 	for name, args := range readMatrix(t) {
-		cases = append(cases, dropInCase{name: name, args: args, unordered: name == "free"})
+		cases = append(cases, dropInCase{name: name, args: args, unordered: name == "free", matrix: true})
 	}
 	sort.Slice(cases, func(i, j int) bool { return cases[i].name < cases[j].name })
 	cases = append(cases, dropInVariants...)
@@ -113,6 +117,14 @@ func checkDropIn(t *testing.T, tc dropInCase, ansiblePlaybook, tap string) {
 		t.Errorf("the replay exited %d, ansible-playbook %d", code, plain.code)
 	}
 	compareOutput(t, "the replay", plain, commandOutput{stdout: stdout.String(), stderr: stderr.String()}, tc.unordered)
+
+	if tc.matrix {
+		for _, fc := range fidelityCases {
+			if fc.name == tc.name {
+				checkFidelity(t, fc, plain, events)
+			}
+		}
+	}
 }
 
 // TestDropInSummary checks what ansible-tap appends to Ansible's output:
@@ -205,13 +217,15 @@ var outputNoise = []struct {
 	{regexp.MustCompile(`ansible-local-\w+`), "ansible-local-<n>"},
 	{regexp.MustCompile(`/tmp\w{8}\b`), "/tmp<n>"},
 	{regexp.MustCompile(`\bj\d+\.\d+\b`), "<jid>"},
+	{regexp.MustCompile(`ansible-tap-diff\.\w{8}`), "ansible-tap-diff.<n>"}, // diff.yml's temporary directory
 	{regexp.MustCompile(`\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), "<uuid>"},
 }
 
 var asyncPoll = regexp.MustCompile(`(?m)^ASYNC POLL on .*\n`)
 
 // normalizeOutput replaces what differs from run to run in Ansible's
-// output. Unordered, it keeps the lines that say something of a host, in
+// output. The hosts of one task report in the order they finish, so the
+// lines under each banner are compared in sorted order. Unordered, it keeps the lines that say something of a host, in
 // sorted order: how often a free strategy repeats a task's banner depends
 // on how the hosts' results interleave.
 func normalizeOutput(s string, unordered bool) []string {
@@ -221,7 +235,7 @@ func normalizeOutput(s string, unordered bool) []string {
 	}
 	lines := strings.Split(s, "\n")
 	if !unordered {
-		return lines
+		return sortWithinBanners(lines)
 	}
 	kept := lines[:0]
 	for _, line := range lines {
@@ -295,4 +309,17 @@ func fields(args ...string) []string {
 		out = append(out, strings.Fields(a)...)
 	}
 	return out
+}
+
+// sortWithinBanners sorts the lines between one banner (PLAY, TASK,
+// RUNNING HANDLER, PLAY RECAP…: a line that ends in stars) and the next.
+func sortWithinBanners(lines []string) []string {
+	start := 0
+	for i := 0; i <= len(lines); i++ {
+		if i == len(lines) || strings.HasSuffix(lines[i], "***") {
+			sort.Strings(lines[start:i])
+			start = i + 1
+		}
+	}
+	return lines
 }

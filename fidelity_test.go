@@ -3,17 +3,18 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -109,33 +110,6 @@ var fidelityCases = []fidelityCase{
 // fidelityParallel is how many matrix rows run at once.
 const fidelityParallel = 2
 
-// TestFidelity runs every playbook of the matrix with plain ansible-playbook
-// and with ansible-tap, and checks that ansible-tap exits the same way and
-// derives, from the events alone, the recap counts Ansible reports.
-func TestFidelity(t *testing.T) {
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook is not installed")
-	}
-	matrix := readMatrix(t)
-	slots := make(chan struct{}, fidelityParallel)
-	for _, tc := range fidelityCases {
-		args, ok := matrix[tc.name]
-		if !ok {
-			t.Errorf("%s: not in testdata/matrix.txt", tc.name)
-			continue
-		}
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			checkFidelity(t, tc, args)
-		})
-	}
-}
-
 // TestFidelityCoversMatrix checks that every run of the matrix has its row.
 func TestFidelityCoversMatrix(t *testing.T) {
 	rows := make(map[string]bool)
@@ -152,46 +126,44 @@ func TestFidelityCoversMatrix(t *testing.T) {
 	}
 }
 
-func checkFidelity(t *testing.T, tc fidelityCase, args []string) {
-	plainCode, plainStats := runPlain(t, args)
-	if plainCode != tc.exit {
-		t.Errorf("plain ansible-playbook exited %d, the matrix expects %d", plainCode, tc.exit)
+// checkFidelity checks a matrix row's run through ansible-tap against the
+// same run through plain ansible-playbook: the exit code, the recap counts
+// derived from the events against the recap Ansible printed, the
+// dispositions of the failures, the events the playbook exercises, the
+// jsonl output's stats and run_end, and no no_log secret in any output.
+// events is ansible-tap's events file.
+func checkFidelity(t *testing.T, tc fidelityCase, plain commandOutput, events string) {
+	plainStats := recapOf(plain.stdout)
+	if plain.code != tc.exit {
+		t.Errorf("plain ansible-playbook exited %d, the matrix expects %d", plain.code, tc.exit)
 	}
 	if (plainStats != nil) != tc.stats {
-		t.Errorf("plain ansible-playbook reported stats: %v, the matrix expects %v", plainStats != nil, tc.stats)
+		t.Errorf("plain ansible-playbook printed a recap: %v, the matrix expects %v", plainStats != nil, tc.stats)
 	}
 
-	// The CLI in-process, as a user runs it.
-	cli := runCLI(t, args)
-	if cli.code != plainCode {
-		t.Errorf("ansible-tap exited %d, ansible-playbook %d", cli.code, plainCode)
+	// The events as runner.Replay reads them: the counts derived from them.
+	f, err := os.Open(events)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if cli.endCode == nil {
-		t.Errorf("--format=jsonl: no run_end line with an exit_code last")
-	} else if *cli.endCode != cli.code {
-		t.Errorf("--format=jsonl: run_end exit_code %d, ansible-tap exited %d", *cli.endCode, cli.code)
+	defer f.Close()
+	seen := &eventLog{kinds: make(map[runner.Kind]int)}
+	s, err := runner.Replay(f, seen, io.Discard, zerolog.Nop())
+	if err != nil {
+		t.Fatalf("runner.Replay: %v", err)
 	}
-	if !reflect.DeepEqual(cli.stats, plainStats) {
-		t.Errorf("--format=jsonl: playbook_on_stats\n  %v\nansible-playbook's stats\n  %v", cli.stats, plainStats)
-	}
-	if tc.secret != "" && strings.Contains(cli.output, tc.secret) {
-		t.Errorf("ansible-tap's output shows the no_log secret %q:\n%s", tc.secret, linesWith(cli.output, tc.secret))
-	}
-
-	// The runner in-process: the counts derived from the events.
-	s, seen := runRunner(t, args)
-	if s.ExitCode != plainCode {
-		t.Errorf("runner.Run: exit code %d, ansible-playbook %d", s.ExitCode, plainCode)
+	if s.ExitCode != plain.code {
+		t.Errorf("events file: exit code %d, ansible-playbook %d", s.ExitCode, plain.code)
 	}
 	if s.Interrupted {
-		t.Errorf("runner.Run: the run is marked interrupted")
+		t.Errorf("events file: the run is marked interrupted")
 	}
 	derived := make(map[string]runner.HostCounts, len(s.Counts))
 	for h, c := range s.Counts {
 		derived[h] = *c
 	}
 	if tc.stats {
-		compareCounts(t, "ansible-playbook's stats", plainStats, derived)
+		compareCounts(t, "ansible-playbook's recap", plainStats, derived)
 		compareCounts(t, "summary.Reported", s.Reported, derived)
 	} else if s.Reported != nil {
 		t.Errorf("summary.Reported = %v, but Ansible reports no stats for this run", s.Reported)
@@ -202,6 +174,47 @@ func checkFidelity(t *testing.T, tc fidelityCase, args []string) {
 		}
 	}
 	checkDispositions(t, tc, seen.failed)
+
+	// The jsonl output of the same events.
+	cli := replayJSONL(t, events)
+	if cli.endCode == nil {
+		t.Errorf("--format=jsonl: no run_end line with an exit_code last")
+	} else if *cli.endCode != plain.code {
+		t.Errorf("--format=jsonl: run_end exit_code %d, ansible-playbook exited %d", *cli.endCode, plain.code)
+	}
+	if !reflect.DeepEqual(cli.stats, plainStats) {
+		t.Errorf("--format=jsonl: playbook_on_stats\n  %v\nansible-playbook's recap\n  %v", cli.stats, plainStats)
+	}
+	if tc.secret != "" {
+		var compact bytes.Buffer
+		run([]string{"ansible-tap", "replay", "--format=compact", "--no-color", events}, strings.NewReader(""), &compact, &compact)
+		for what, out := range map[string]string{"jsonl": cli.output, "compact": compact.String()} {
+			if strings.Contains(out, tc.secret) {
+				t.Errorf("the %s output shows the no_log secret %q:\n%s", what, tc.secret, linesWith(out, tc.secret))
+			}
+		}
+	}
+}
+
+// recapLine is a host's line of the PLAY RECAP that the default stdout
+// callback prints.
+var recapLine = regexp.MustCompile(`(?m)^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)`)
+
+// recapOf reads the stats of the PLAY RECAP in ansible-playbook's output;
+// nil when it printed none.
+func recapOf(output string) map[string]runner.HostCounts {
+	var stats map[string]runner.HostCounts
+	for _, m := range recapLine.FindAllStringSubmatch(output, -1) {
+		var n [7]int
+		for i := range n {
+			n[i], _ = strconv.Atoi(m[i+2])
+		}
+		if stats == nil {
+			stats = make(map[string]runner.HostCounts)
+		}
+		stats[m[1]] = runner.HostCounts{OK: n[0], Changed: n[1], Unreachable: n[2], Failures: n[3], Skipped: n[4], Rescued: n[5], Ignored: n[6]}
+	}
+	return stats
 }
 
 // compareCounts reports each host whose derived counts differ from want.
@@ -275,41 +288,7 @@ func readMatrix(t *testing.T) map[string][]string {
 	return m
 }
 
-// runPlain runs ansible-playbook with the stock ansible.posix.json callback
-// and returns its exit code and the stats it printed, nil when it printed none.
-func runPlain(t *testing.T, args []string) (int, map[string]runner.HostCounts) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "ansible-playbook", args...)
-	cmd.Env = append(os.Environ(), "ANSIBLE_STDOUT_CALLBACK=ansible.posix.json", "ANSIBLE_NOCOLOR=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatalf("ansible-playbook: %v", err)
-		}
-		code = ee.ExitCode()
-	}
-	// Without a JSON document (option and parse errors), stdout is empty
-	// or carries the usage text.
-	out := bytes.TrimSpace(stdout.Bytes())
-	if !bytes.HasPrefix(out, []byte("{")) {
-		return code, nil
-	}
-	var doc struct {
-		Stats map[string]runner.HostCounts `json:"stats"`
-	}
-	if err := json.Unmarshal(out, &doc); err != nil {
-		t.Fatalf("ansible-playbook's ansible.posix.json output: %v\n%s\nstderr:\n%s", err, out, stderr.Bytes())
-	}
-	return code, doc.Stats
-}
-
-// cliRun is what the ansible-tap command printed with --format=jsonl.
+// cliRun is what ansible-tap printed with --format=jsonl.
 type cliRun struct {
 	code    int
 	endCode *int                         // run_end's exit_code
@@ -317,12 +296,11 @@ type cliRun struct {
 	output  string                       // stdout and stderr
 }
 
-// runCLI runs ansible-tap in-process with --format=jsonl.
-func runCLI(t *testing.T, args []string) cliRun {
+// replayJSONL replays an events file in-process with --format=jsonl.
+func replayJSONL(t *testing.T, events string) cliRun {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	argv := append([]string{"ansible-tap", "--format=jsonl", "--no-color"}, args...)
-	r := cliRun{code: run(argv, strings.NewReader(""), &stdout, &stderr)}
+	r := cliRun{code: run([]string{"ansible-tap", "replay", "--format=jsonl", "--no-color", events}, strings.NewReader(""), &stdout, &stderr)}
 	r.output = stdout.String() + stderr.String()
 	var last map[string]json.RawMessage
 	for n, line := range bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n")) {
@@ -380,22 +358,6 @@ func (l *eventLog) Event(ev *runner.Event, _ *runner.Summary) error {
 }
 
 func (l *eventLog) Finish(*runner.Summary) error { return nil }
-
-// runRunner runs ansible-playbook through runner.Run and returns the summary.
-func runRunner(t *testing.T, args []string) (*runner.Summary, *eventLog) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	log := &eventLog{kinds: make(map[runner.Kind]int)}
-	s, err := runner.Run(ctx, runner.Options{
-		Command: "ansible-playbook", Args: args,
-		Stdout: io.Discard, Stderr: io.Discard, Text: io.Discard, Handler: log,
-	})
-	if err != nil {
-		t.Fatalf("runner.Run: %v", err)
-	}
-	return s, log
-}
 
 // linesWith returns the lines of text that contain s, for error messages.
 func linesWith(text, s string) string {
