@@ -18,7 +18,7 @@ func coreFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: render.DefaultFormat, Usage: "output `FORMAT`: ansible (Ansible's own output, then a summary), compact, table or jsonl", EnvVars: []string{"ANSIBLE_TAP_FORMAT"}},
 		&cli.BoolFlag{Name: "no-summary", Usage: "print nothing after Ansible's output in the ansible format", EnvVars: []string{"ANSIBLE_TAP_NO_SUMMARY"}},
-		&cli.StringFlag{Name: "events-file", Usage: "write the raw event stream to `PATH` (replayable)", EnvVars: []string{"ANSIBLE_TAP_EVENTS_FILE"}},
+		&cli.StringFlag{Name: "events-file", Usage: "write the event stream and Ansible's console output to `PATH` (replayable)", EnvVars: []string{"ANSIBLE_TAP_EVENTS_FILE"}},
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)", EnvVars: []string{"ANSIBLE_TAP_NO_COLOR"}},
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
 		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
