@@ -1,0 +1,85 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// HTMLOptions says where and how to write the HTML report.
+type HTMLOptions struct {
+	// Path is the file to write; it is replaced atomically.
+	Path string
+	// BaseDir, when set, makes the playbook and task files under it
+	// relative to it.
+	BaseDir string
+	// Version is ansible-tap's version, named in the report's footer.
+	Version string
+	// Log receives the writer's diagnostics.
+	Log zerolog.Logger
+}
+
+// HTML is a runner.Handler that writes a self-contained HTML report of the
+// run when it finishes: the outcome, the recap, a timeline of every task on
+// every host, the failures with their output, the changes with their
+// diffs, the handlers, the task durations and, when it was recorded and
+// passed to Console, what ansible-playbook printed. The page fetches
+// nothing: its style, script and data are in the file.
+type HTML struct {
+	opts    HTMLOptions
+	details *runDetails
+	console consoleLog
+}
+
+// NewHTML returns an HTML report writer.
+func NewHTML(opts HTMLOptions) *HTML {
+	return &HTML{opts: opts, details: newRunDetails()}
+}
+
+// Event keeps what the report shows and the Summary does not: the output
+// of failed results and the file diffs. Results hidden with no_log leave
+// nothing.
+func (h *HTML) Event(ev *runner.Event, s *runner.Summary) error {
+	h.details.add(ev, s)
+	return nil
+}
+
+// Console records a piece of what ansible-playbook printed on stream
+// (runner.StreamStdout, StreamStderr or StreamTerminal), for the report's
+// console section: it fits runner.Decoder.Console. It is safe for
+// concurrent use.
+func (h *HTML) Console(stream string, data []byte) {
+	h.console.add(stream, data)
+}
+
+// Finish writes the report. It is called also for failed and interrupted runs.
+func (h *HTML) Finish(s *runner.Summary) error {
+	data, err := h.Render(s)
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	if err := writeFileAtomic(h.opts.Path, data); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	h.opts.Log.Debug().Str("path", h.opts.Path).Int("bytes", len(data)).Msg("HTML report written")
+	return nil
+}
+
+// Render returns the HTML document of the run, stamped with the time now.
+func (h *HTML) Render(s *runner.Summary) ([]byte, error) {
+	p, err := h.page(s)
+	if err != nil {
+		return nil, err
+	}
+	p.Generated = time.Now().UTC().Format(time.RFC3339)
+	p.Version = h.opts.Version
+	return renderPage(p)
+}
+
+// page describes the run as the report shows it.
+func (h *HTML) page(s *runner.Summary) (*page, error) {
+	return buildPage(s, h.details, h.console.spans(), h.opts.BaseDir)
+}
