@@ -11,8 +11,9 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-// reportOutput is the CI reports: a JUnit XML file and a Markdown summary,
-// the latter appended to $GITHUB_STEP_SUMMARY by default on GitHub Actions.
+// reportOutput is the CI reports: a JUnit XML file, a Markdown summary
+// (appended to $GITHUB_STEP_SUMMARY by default on GitHub Actions) and a
+// self-contained HTML report.
 func reportOutput() output {
 	return output{
 		flags: []cli.Flag{
@@ -21,6 +22,7 @@ func reportOutput() output {
 			&cli.BoolFlag{Name: "junit-fail-on-change", Usage: "report changed tasks as failures in the JUnit report", EnvVars: []string{"ANSIBLE_TAP_JUNIT_FAIL_ON_CHANGE"}},
 			&cli.StringFlag{Name: "summary-file", Usage: "write a Markdown summary of the run to `PATH` (default: append to $GITHUB_STEP_SUMMARY when set; an empty value turns it off)", EnvVars: []string{"ANSIBLE_TAP_SUMMARY_FILE"}},
 			&cli.IntFlag{Name: "summary-slowest", Value: report.DefaultSlowest, Usage: "list the `N` slowest tasks in the Markdown summary (0: none)", EnvVars: []string{"ANSIBLE_TAP_SUMMARY_SLOWEST"}},
+			&cli.StringFlag{Name: "html-file", Usage: "write a self-contained HTML report to `PATH`: recap, timeline, failures, diffs, durations", EnvVars: []string{"ANSIBLE_TAP_HTML_FILE"}},
 		},
 		handlers: reportHandlers,
 	}
@@ -44,6 +46,15 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if junitPath != "" && summaryPath != "" && samePath(junitPath, summaryPath) {
 		return nil, usagef("--summary-file: the same file as --junit-file")
 	}
+	htmlPath := c.String("html-file")
+	if err := checkReportPath(htmlPath); err != nil {
+		return nil, usagef("--html-file: %v", err)
+	}
+	for _, other := range []struct{ flag, path string }{{"--junit-file", junitPath}, {"--summary-file", summaryPath}} {
+		if htmlPath != "" && other.path != "" && samePath(htmlPath, other.path) {
+			return nil, usagef("--html-file: the same file as %s", other.flag)
+		}
+	}
 	slowest := c.Int("summary-slowest")
 	if slowest < 0 {
 		return nil, usagef("--summary-slowest: must be 0 or more, got %d", slowest)
@@ -64,6 +75,9 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 			// GitHub collects the step summary from this file: add to it, never replace it.
 			Append: stepSummary != "" && samePath(summaryPath, stepSummary),
 		}))
+	}
+	if htmlPath != "" {
+		handlers = append(handlers, report.NewHTML(report.HTMLOptions{Path: htmlPath, BaseDir: base, Version: version, Log: log}))
 	}
 	return handlers, nil
 }
