@@ -1,12 +1,13 @@
 // Package notify posts what happens during a run to Slack and to generic
 // HTTP webhooks. Each destination is a runner.Handler; delivery is shared:
-// a bounded queue drained by a pool of workers that retry with back-off, so
+// a queue bounded in bytes drained by a pool of workers that retry with back-off, so
 // event handling never waits on the network, and a deadline at shutdown
 // after which whatever is left is counted and reported in one line. A
 // notifier never changes the exit code and never stops the run.
 package notify
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"sync"
@@ -26,6 +27,18 @@ type Message struct {
 	Body []byte
 	// Build makes the body lazily, off the event path.
 	Build func() ([]byte, error)
+	// Size is what the message holds while it waits, in bytes, when Body
+	// is nil: an estimate by its maker. Otherwise the body's length counts.
+	Size int
+	// Keep marks the summary: a full queue drops older messages, never it.
+	Keep bool
+}
+
+func (m *Message) size() int {
+	if m.Body != nil {
+		return len(m.Body)
+	}
+	return max(m.Size, 1)
 }
 
 // SenderOptions configure a Sender.
@@ -37,11 +50,21 @@ type SenderOptions struct {
 	// Secrets are other credentials (a token, a signing secret) that must
 	// never be logged, even when a receiver echoes them in an error answer.
 	Secrets []string
-	// Workers is the number of concurrent deliveries (default 1).
+	// Workers bounds the concurrent deliveries (default 1). Workers start
+	// as the backlog needs them: one message waiting for each busy worker
+	// starts another, up to this bound.
 	Workers int
-	// QueueSize bounds the messages waiting for a worker (default 256);
-	// a message that finds the queue full is dropped and counted.
-	QueueSize int
+	// QueueBytes bounds the messages waiting for a worker (default
+	// DefaultQueueBytes); a message that does not fit drops the oldest
+	// messages but the summary, and each dropped message is counted.
+	QueueBytes int
+	// BatchMax, above 1, lets a worker that finds several messages waiting
+	// post up to BatchMax of them, at most BatchBytes together, as one JSON
+	// array; a lone message is posted alone.
+	BatchMax, BatchBytes int
+	// Interval is the least time between the starts of two attempts, for
+	// a receiver with a rate limit (0: none).
+	Interval time.Duration
 	// RequestTimeout bounds one HTTP attempt (default 5s).
 	RequestTimeout time.Duration
 	// Retry is the retry policy; its zero value means DefaultRetry.
@@ -55,17 +78,23 @@ type SenderOptions struct {
 	Log zerolog.Logger
 }
 
-// Sender delivers messages to one URL from a bounded queue with a pool of
-// workers. Send never blocks.
+// Sender delivers messages to one URL from a queue bounded in bytes with a
+// pool of workers. Send never blocks.
 type Sender struct {
 	opts   SenderOptions
-	queue  chan *Message
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	closed atomic.Bool
-	sendMu sync.RWMutex // Send holds it to enqueue; Close takes it to close the queue
 	failed failureLog
+
+	mu            sync.Mutex // guards the fields below
+	ready         *sync.Cond // signalled when a message is queued or the queue closes
+	queue         queue
+	closed        bool
+	workers, idle int
+
+	paceMu sync.Mutex
+	nextAt time.Time // the earliest start of the next attempt, with an Interval
 
 	// sleep waits between attempts; tests replace it to observe the waits.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -73,13 +102,13 @@ type Sender struct {
 	sent, delivered, failures, dropped, abandoned atomic.Int64
 }
 
-// NewSender starts the workers of a Sender.
+// NewSender returns a Sender; its workers start with the first messages.
 func NewSender(opts SenderOptions) *Sender {
 	if opts.Workers <= 0 {
 		opts.Workers = 1
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = 256
+	if opts.QueueBytes <= 0 {
+		opts.QueueBytes = DefaultQueueBytes
 	}
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = 5 * time.Second
@@ -93,16 +122,13 @@ func NewSender(opts SenderOptions) *Sender {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Sender{
 		opts:   opts,
-		queue:  make(chan *Message, opts.QueueSize),
+		queue:  queue{max: opts.QueueBytes},
 		ctx:    ctx,
 		cancel: cancel,
 		sleep:  sleepContext,
 		failed: failureLog{seen: make(map[string]bool)},
 	}
-	for i := 0; i < opts.Workers; i++ {
-		s.wg.Add(1)
-		go s.work()
-	}
+	s.ready = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -120,31 +146,37 @@ func newClient(workers int) *http.Client {
 }
 
 // Send queues m without waiting. It reports false, and counts the message
-// as dropped, when the queue is full or the sender is closed.
+// as dropped, when the sender is closed or m cannot fit in the queue; to
+// make room for m, older messages may be dropped (and counted).
 func (s *Sender) Send(m *Message) bool {
-	s.sendMu.RLock()
-	defer s.sendMu.RUnlock()
 	s.sent.Add(1)
-	if s.closed.Load() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
 		s.dropped.Add(1)
 		return false
 	}
-	select {
-	case s.queue <- m:
-		return true
-	default:
-		s.dropped.Add(1)
+	dropped, queued := s.queue.push(m)
+	s.dropped.Add(int64(dropped))
+	if !queued {
 		return false
 	}
+	if len(s.queue.items) > s.idle && s.workers < s.opts.Workers {
+		s.workers++
+		s.wg.Add(1)
+		go s.work()
+	} else {
+		s.ready.Signal()
+	}
+	return true
 }
 
 // Close stops accepting messages; the queued ones are still delivered.
 func (s *Sender) Close() {
-	s.sendMu.Lock()
-	defer s.sendMu.Unlock()
-	if !s.closed.Swap(true) {
-		close(s.queue)
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	s.ready.Broadcast()
 }
 
 // Wait closes the sender and waits for the queue to drain until deadline.
@@ -188,37 +220,87 @@ func (s *Sender) report() Report {
 
 func (s *Sender) work() {
 	defer s.wg.Done()
-	for m := range s.queue {
+	for {
+		batch := s.next()
+		if batch == nil {
+			return
+		}
 		if s.ctx.Err() != nil {
-			s.abandoned.Add(1)
+			s.abandoned.Add(int64(len(batch)))
 			continue
 		}
-		s.deliver(m)
+		s.deliver(batch)
 	}
 }
 
-// deliver posts m until it is delivered, fails for good, or the deadline passes.
-func (s *Sender) deliver(m *Message) {
-	body := m.Body
-	if body == nil && m.Build != nil {
-		var err error
-		if body, err = m.Build(); err != nil {
-			s.failures.Add(1)
-			s.failed.log(s.opts.Log, s.opts.Name, m, "cannot build the payload: "+err.Error())
+// next waits for messages and takes the next one, or a batch of them; it
+// returns nil once the queue is closed and empty.
+func (s *Sender) next() []*Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.queue.items) == 0 && !s.closed {
+		s.idle++
+		s.ready.Wait()
+		s.idle--
+	}
+	if len(s.queue.items) == 0 {
+		return nil
+	}
+	return s.queue.pop(max(s.opts.BatchMax, 1), s.opts.BatchBytes)
+}
+
+// build returns the bodies of the batch's messages, counting and logging
+// those whose body cannot be made.
+func (s *Sender) build(batch []*Message) ([]*Message, [][]byte) {
+	var ok []*Message
+	var bodies [][]byte
+	for _, m := range batch {
+		body := m.Body
+		if body == nil && m.Build != nil {
+			var err error
+			if body, err = m.Build(); err != nil {
+				s.failures.Add(1)
+				s.failed.log(s.opts.Log, s.opts.Name, m, "cannot build the payload: "+err.Error())
+				continue
+			}
+		}
+		ok, bodies = append(ok, m), append(bodies, body)
+	}
+	return ok, bodies
+}
+
+// batchKind is the Kind, and the X-Ansible-Tap-Event header, of a batch.
+const batchKind = "batch"
+
+// deliver posts the batch, one message alone or several as a JSON array
+// under an id of their own, until it is delivered, fails for good, or the
+// deadline passes.
+func (s *Sender) deliver(batch []*Message) {
+	batch, bodies := s.build(batch)
+	if len(batch) == 0 {
+		return
+	}
+	m, body := batch[0], bodies[0]
+	if len(batch) > 1 {
+		m = &Message{ID: newID(), Kind: batchKind}
+		body = append(append([]byte{'['}, bytes.Join(bodies, []byte{','})...), ']')
+	}
+	n := int64(len(batch))
+	for attempt := 1; ; attempt++ {
+		if s.pace() != nil {
+			s.abandoned.Add(n)
 			return
 		}
-	}
-	for attempt := 1; ; attempt++ {
 		out := s.attempt(m, body)
 		switch {
 		case out.ok:
-			s.delivered.Add(1)
+			s.delivered.Add(n)
 			return
 		case s.ctx.Err() != nil:
-			s.abandoned.Add(1)
+			s.abandoned.Add(n)
 			return
 		case !out.retry || attempt >= s.opts.Retry.Attempts:
-			s.failures.Add(1)
+			s.failures.Add(n)
 			s.failed.log(s.opts.Log, s.opts.Name, m, out.reason)
 			return
 		}
@@ -229,10 +311,29 @@ func (s *Sender) deliver(m *Message) {
 		s.opts.Log.Debug().Str("notifier", s.opts.Name).Str("kind", m.Kind).Str("delivery", m.ID).
 			Int("attempt", attempt).Dur("wait", wait).Str("reason", out.reason).Msg("notification will be retried")
 		if s.sleep(s.ctx, wait) != nil {
-			s.abandoned.Add(1)
+			s.abandoned.Add(n)
 			return
 		}
 	}
+}
+
+// pace waits for the next attempt's turn when attempts are spaced by an
+// Interval; it fails when the deadline passes first.
+func (s *Sender) pace() error {
+	if s.opts.Interval <= 0 {
+		return nil
+	}
+	s.paceMu.Lock()
+	at := time.Now()
+	if at.Before(s.nextAt) {
+		at = s.nextAt
+	}
+	s.nextAt = at.Add(s.opts.Interval)
+	s.paceMu.Unlock()
+	if d := time.Until(at); d > 0 {
+		return sleepContext(s.ctx, d)
+	}
+	return s.ctx.Err()
 }
 
 func sleepContext(ctx context.Context, d time.Duration) error {

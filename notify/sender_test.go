@@ -2,8 +2,10 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,9 +26,9 @@ func (w *waits) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func newTestSender(url string, w *waits, workers, queue int) *Sender {
+func newTestSender(url string, w *waits, workers, queueBytes int) *Sender {
 	s := NewSender(SenderOptions{
-		Name: "test", URL: url, Workers: workers, QueueSize: queue, RequestTimeout: 2 * time.Second,
+		Name: "test", URL: url, Workers: workers, QueueBytes: queueBytes, RequestTimeout: 2 * time.Second,
 		Prepare: func(req *http.Request, m *Message, _ []byte) { req.Header.Set(HeaderDelivery, m.ID) },
 		Log:     zerolog.Nop(),
 	})
@@ -73,7 +75,7 @@ func TestSenderRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEndpoint(t, nil, tt.behave)
 			w := &waits{}
-			s := newTestSender(e.URL+"/hook", w, 1, 4)
+			s := newTestSender(e.URL+"/hook", w, 1, 1<<20)
 			if !s.Send(&Message{ID: "delivery-1", Kind: "test", Body: []byte(`{"a":1}`)}) {
 				t.Fatal("Send refused a message on an empty queue")
 			}
@@ -117,7 +119,7 @@ func TestSenderRetries(t *testing.T) {
 func TestSenderDeadlineAbandonsAHangingEndpoint(t *testing.T) {
 	e := newEndpoint(t, nil, nil)
 	e.behave = e.hang
-	s := newTestSender(e.URL, nil, 1, 8)
+	s := newTestSender(e.URL, nil, 1, 1<<20)
 	s.opts.RequestTimeout = time.Hour // only the deadline can end the wait
 	for i := 0; i < 3; i++ {
 		s.Send(&Message{ID: newID(), Kind: "test", Body: []byte(`{}`)})
@@ -132,26 +134,102 @@ func TestSenderDeadlineAbandonsAHangingEndpoint(t *testing.T) {
 	}
 }
 
-func TestSenderDropsWhenTheQueueIsFull(t *testing.T) {
+func TestSenderDropsTheOldestWhenTheQueueIsFull(t *testing.T) {
 	e := newEndpoint(t, nil, nil)
 	e.behave = e.hang
-	s := newTestSender(e.URL, nil, 1, 1)
+	s := newTestSender(e.URL, nil, 1, 6) // three 2-byte bodies
 	if !s.Send(&Message{ID: "in-flight", Kind: "test", Body: []byte(`{}`)}) {
 		t.Fatal("first message refused")
 	}
 	waitClosed(t, e.first) // the worker holds the first message
-	accepted := 0
-	for i := 0; i < 4; i++ {
-		if s.Send(&Message{ID: newID(), Kind: "test", Body: []byte(`{}`)}) {
-			accepted++
+	for _, id := range []string{"a", "summary", "b", "c", "d"} {
+		if !s.Send(&Message{ID: id, Kind: "test", Body: []byte(`{}`), Keep: id == "summary"}) {
+			t.Errorf("message %s refused", id)
 		}
 	}
+	var queued []string
+	for _, m := range s.queue.items {
+		queued = append(queued, m.ID)
+	}
+	if got := strings.Join(queued, " "); got != "summary c d" {
+		t.Errorf("queued %q, want the oldest but the summary dropped: %q", got, "summary c d")
+	}
+	if s.Send(&Message{ID: "huge", Kind: "test", Body: []byte(`{"too":"big"}`)}) {
+		t.Error("a message larger than the queue was accepted")
+	}
 	r := s.Wait(time.Now().Add(50 * time.Millisecond))
-	if accepted != 1 || r.Dropped != 3 || r.Sent != 5 || r.Abandoned != 2 {
-		t.Errorf("accepted %d, report %+v; want 1 queued, 3 dropped, 2 left at the deadline", accepted, r)
+	if r.Dropped != 3 || r.Sent != 7 || r.Abandoned != 4 {
+		t.Errorf("report %+v; want 3 dropped, 4 left at the deadline of 7", r)
+	}
+	if !strings.Contains(r.String(), "3 dropped (queue full)") {
+		t.Errorf("report line %q does not count the dropped messages", r.String())
 	}
 	if s.Send(&Message{ID: "late", Kind: "test", Body: []byte(`{}`)}) {
 		t.Error("a closed sender accepted a message")
+	}
+}
+
+func TestQueuePop(t *testing.T) {
+	tests := []struct {
+		name        string
+		sizes       []int
+		n, maxBytes int
+		want        int
+	}{
+		{"one at a time", []int{5, 5, 5}, 1, 0, 1},
+		{"a batch of what waits", []int{5, 5, 5}, 10, 0, 3},
+		{"at most n", []int{5, 5, 5}, 2, 0, 2},
+		{"at most maxBytes", []int{5, 5, 5}, 10, 12, 2},
+		{"the first even when larger", []int{50, 5}, 10, 12, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := queue{max: 1000}
+			for _, size := range tt.sizes {
+				q.push(&Message{Size: size})
+			}
+			got := q.pop(tt.n, tt.maxBytes)
+			left := 0
+			for _, size := range tt.sizes[len(got):] {
+				left += size
+			}
+			if len(got) != tt.want || len(q.items) != len(tt.sizes)-tt.want || q.bytes != left {
+				t.Errorf("popped %d, %d left holding %d bytes; want %d popped, %d bytes left", len(got), len(q.items), q.bytes, tt.want, left)
+			}
+		})
+	}
+}
+
+func TestSenderBatchesABacklog(t *testing.T) {
+	release := make(chan struct{})
+	e := newEndpoint(t, nil, func(n int, w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if n == 1 {
+			select { // the first request waits until a backlog formed
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+		return false
+	})
+	s := newTestSender(e.URL, nil, 1, 1<<20)
+	s.opts.BatchMax = 3
+	s.Send(&Message{ID: "alone", Kind: "test", Body: []byte(`{"n":0}`)})
+	waitClosed(t, e.first)
+	for i := 1; i <= 4; i++ {
+		s.Send(&Message{ID: newID(), Kind: "test", Build: func() ([]byte, error) { return []byte(fmt.Sprintf(`{"n":%d}`, i)), nil }})
+	}
+	close(release)
+	r := s.Wait(time.Now().Add(20 * time.Second))
+	if r.Delivered != 5 || r.Lost() != 0 {
+		t.Errorf("report %+v, want 5 delivered", r)
+	}
+	var bodies []string
+	for _, req := range e.got() {
+		bodies = append(bodies, req.header.Get(HeaderDelivery)+" "+string(req.body))
+	}
+	if len(bodies) != 3 || bodies[0] != `alone {"n":0}` ||
+		!strings.HasSuffix(bodies[1], ` [{"n":1},{"n":2},{"n":3}]`) || !strings.HasSuffix(bodies[2], ` {"n":4}`) {
+		t.Errorf("requests %q: want the lone message alone, then a batch of 3 under an id of its own, then the last alone", bodies)
 	}
 }
 
@@ -176,7 +254,7 @@ func TestSenderDeliversConcurrently(t *testing.T) {
 		io.WriteString(w, "ok")
 		return true
 	})
-	s := newTestSender(e.URL, nil, workers, 64)
+	s := newTestSender(e.URL, nil, workers, 1<<20)
 	for i := 0; i < workers; i++ {
 		s.Send(&Message{ID: newID(), Kind: "test", Body: []byte(`{}`)})
 	}
@@ -191,7 +269,7 @@ func TestSenderDeliversConcurrently(t *testing.T) {
 func TestGroupStopEndsTheWait(t *testing.T) {
 	e := newEndpoint(t, nil, nil)
 	e.behave = e.hang
-	s := newTestSender(e.URL, nil, 1, 8)
+	s := newTestSender(e.URL, nil, 1, 1<<20)
 	s.opts.RequestTimeout = time.Hour
 	for i := 0; i < 2; i++ {
 		s.Send(&Message{ID: newID(), Kind: "test", Body: []byte(`{}`)})

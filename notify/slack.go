@@ -20,9 +20,15 @@ type SlackOptions struct {
 	// OnSuccess posts the summary of a run that did not fail; by default
 	// only failed and interrupted runs post one.
 	OnSuccess bool
-	// Quiet and MaxDelay coalesce alerts: a batch is posted once no alert
-	// came for Quiet (default 1s), or MaxDelay (default 5s) after its first.
-	Quiet, MaxDelay time.Duration
+	// MaxDelay bounds how long the alerts of a task wait for the task to
+	// end: they are posted then, or MaxDelay after the first of them
+	// (default DefaultAlertMaxWait), whichever comes first.
+	MaxDelay time.Duration
+	// Interval spaces the posts (default 1s, Slack's rate limit for an
+	// incoming webhook).
+	Interval time.Duration
+	// QueueBytes bounds the messages waiting (default DefaultQueueBytes).
+	QueueBytes int
 	// Group shares the shutdown deadline with other notifiers; nil means
 	// a group of its own with DefaultTimeout.
 	Group *Group
@@ -36,11 +42,13 @@ type SlackOptions struct {
 
 // Slack posts alerts for fatal failures and unreachable hosts while the
 // playbook runs, and a summary at the end, to a Slack incoming webhook. It
-// is a runner.Handler. Messages are posted one at a time, in order.
+// is a runner.Handler. The alerts of one task are posted as one message
+// when the task ends. Messages are posted one at a time, in order, at most
+// one a second.
 type Slack struct {
 	opts     SlackOptions
 	sender   *Sender
-	alerts   *coalescer
+	alerts   *taskAlerts
 	playbook string // the playbook's file name
 	dir      string // the playbook's directory, to shorten task paths
 }
@@ -53,31 +61,35 @@ type alert struct {
 
 // NewSlack returns a Slack notifier ready to receive events.
 func NewSlack(opts SlackOptions) *Slack {
-	if opts.Quiet <= 0 {
-		opts.Quiet = time.Second
-	}
 	if opts.MaxDelay <= 0 {
-		opts.MaxDelay = 5 * time.Second
+		opts.MaxDelay = DefaultAlertMaxWait
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = time.Second
 	}
 	if opts.Group == nil {
 		opts.Group = &Group{Log: opts.Log}
 	}
 	s := &Slack{opts: opts}
 	s.sender = NewSender(SenderOptions{
-		Name: "slack", URL: opts.URL, Workers: 1, QueueSize: 256,
+		Name: "slack", URL: opts.URL, Workers: 1, QueueBytes: opts.QueueBytes, Interval: opts.Interval,
 		RequestTimeout: opts.RequestTimeout, Retry: opts.Retry, Client: opts.Client, Log: opts.Log,
 	})
-	s.alerts = &coalescer{quiet: opts.Quiet, maxDelay: opts.MaxDelay, flush: s.postAlerts}
+	s.alerts = &taskAlerts{maxWait: opts.MaxDelay, flush: s.postAlerts}
 	opts.Group.join()
 	return s
 }
 
-// Event turns a fatal failure or an unreachable host into an alert. Ignored
+// Event turns a fatal failure or an unreachable host into an alert, posted
+// with the others of its task when the next task or play starts. Ignored
 // and rescued failures post nothing. It never waits on the network.
 func (s *Slack) Event(ev *runner.Event, _ *runner.Summary) error {
 	if ev.Kind == runner.PlaybookStart && ev.Playbook != nil {
 		s.playbook = filepath.Base(ev.Playbook.Path)
 		s.dir = filepath.Dir(ev.Playbook.Path)
+	}
+	if ev.Kind.IsTaskStart() || ev.Kind == runner.PlayStart {
+		s.alerts.end()
 	}
 	if !isAlert(ev) {
 		return nil
@@ -106,7 +118,7 @@ func (s *Slack) Finish(sum *runner.Summary) error {
 		s.playbook = filepath.Base(sum.Playbook.Path)
 		s.dir = filepath.Dir(sum.Playbook.Path)
 	}
-	s.alerts.flushNow()
+	s.alerts.end()
 	if outcome := sum.Outcome(); s.opts.OnSuccess || outcome == "failed" || outcome == "interrupted" {
 		s.post("summary", summaryMessage(sum, s.playbook, s.dir))
 	}
@@ -119,6 +131,7 @@ func (s *Slack) postAlerts(batch []alert) {
 	s.post("alert", alertMessage(batch, s.playbook, s.dir))
 }
 
+// post queues a message; the summary is never dropped to make room.
 func (s *Slack) post(kind string, m slackMessage) {
 	m.Channel = s.opts.Channel
 	body, err := json.Marshal(m)
@@ -126,5 +139,5 @@ func (s *Slack) post(kind string, m slackMessage) {
 		s.opts.Log.Error().Err(err).Msg("slack: encoding a message")
 		return
 	}
-	s.sender.Send(&Message{ID: newID(), Kind: kind, Body: body})
+	s.sender.Send(&Message{ID: newID(), Kind: kind, Body: body, Keep: kind == "summary"})
 }

@@ -42,7 +42,7 @@ func TestSlackGolden(t *testing.T) {
 				io.WriteString(w, "ok")
 			}))
 			defer srv.Close()
-			h := NewSlack(SlackOptions{URL: srv.URL, OnSuccess: true, Quiet: time.Hour, MaxDelay: time.Hour,
+			h := NewSlack(SlackOptions{URL: srv.URL, OnSuccess: true, MaxDelay: time.Hour, Interval: time.Millisecond,
 				Group: &Group{Timeout: 10 * time.Second, Log: zerolog.Nop()}, Log: zerolog.Nop()})
 			f, err := os.Open(stream)
 			if err != nil {

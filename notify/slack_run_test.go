@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,32 +131,44 @@ func TestSlackAlertsOnRealRuns(t *testing.T) {
 
 var alertHosts = regexp.MustCompile(`\*Hosts? \((\d+)\):\*`)
 
-func TestSlackCoalescesAFailureStorm(t *testing.T) {
+// A failure storm at one task, with quick hosts and slow ones (-f 5), is
+// one Slack alert and the summary; the webhook beside it, with batches,
+// delivers every event once.
+func TestAFailureStormIsOneAlert(t *testing.T) {
 	e := newEndpoint(t, checkSlack, nil)
-	slack := NewSlack(SlackOptions{URL: e.URL + "/services/T0/B0/x", Log: zerolog.Nop()})
-	s := runPlaybook(t, "storm.yml", "storm.ini", slack, "--forks", "10")
+	group := &Group{Timeout: time.Minute, Log: zerolog.Nop()}
+	slack := NewSlack(SlackOptions{URL: e.URL + "/services/T0/B0/x", Group: group, Log: zerolog.Nop()})
+	receiver := newEndpoint(t, checkSigned("", "S1gningSecret"), slow(50*time.Millisecond))
+	hook := NewWebhook(WebhookOptions{URL: receiver.URL, Secret: "S1gningSecret", Batch: true, Workers: 2, Group: group, Log: zerolog.Nop()})
+	s := runPlaybook(t, "storm.yml", "storm.ini", runner.NewFanout(zerolog.Nop(), slack, hook), "--forks", "5")
 	if s.ExitCode != 2 || len(s.FatalFailures()) != 40 {
 		t.Fatalf("exit code %d with %d failures, want 2 and 40", s.ExitCode, len(s.FatalFailures()))
 	}
 	alerts, summaries := slackPosts(t, e)
-	if len(alerts) == 0 || len(alerts) > 8 {
-		t.Errorf("%d alert messages for 40 hosts failing one task, want a handful", len(alerts))
+	if len(alerts) != 1 {
+		t.Fatalf("%d alert messages for 40 hosts failing one task, want 1", len(alerts))
 	}
-	named := 0
-	for _, a := range alerts {
-		for _, m := range alertHosts.FindAllStringSubmatch(a.all(), -1) {
-			n, _ := strconv.Atoi(m[1])
-			named += n
-		}
-		if !strings.Contains(a.all(), "service nginx is down") {
-			t.Errorf("an alert lacks the message:\n%s", a.all())
-		}
-	}
-	if named != 40 {
-		t.Errorf("the alerts count %d hosts, want 40", named)
+	m := alertHosts.FindStringSubmatch(alerts[0].all())
+	if m == nil || m[1] != "40" || !strings.Contains(alerts[0].all(), "service nginx is down") {
+		t.Errorf("the alert does not name 40 hosts and the message:\n%s", alerts[0].all())
 	}
 	if len(summaries) != 1 || !strings.Contains(summaries[0].all(), "failed *40*") {
 		t.Errorf("want one summary with 40 failures, got %d", len(summaries))
+	}
+	posts := hookPosts(t, receiver)
+	rep := hook.sender.report()
+	if rep.Lost() != 0 || rep.Delivered != len(posts) {
+		t.Fatalf("webhook report %+v, %d payloads received", rep, len(posts))
+	}
+	types := make(map[string]int)
+	for i, p := range posts {
+		if p.Sequence != int64(i+1) {
+			t.Fatalf("sequence %d at position %d: want 1..%d once each", p.Sequence, i, len(posts))
+		}
+		types[p.EventType]++
+	}
+	if types[EventTaskResult] != 40 || types[EventTaskRetry] != 5 || posts[len(posts)-1].EventType != EventPlaybookEnd {
+		t.Errorf("payloads %v, the last %s: want 40 results, 5 retries, and playbook_end last", types, posts[len(posts)-1].EventType)
 	}
 }
 

@@ -13,6 +13,19 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
+// DefaultWebhookWorkers bounds the concurrent deliveries of a webhook.
+const DefaultWebhookWorkers = 32
+
+// BatchMax is the most payloads in one request of a webhook with Batch.
+const BatchMax = 100
+
+// batchBytes bounds the payloads of one batch, as estimated while queued.
+const batchBytes = 4 << 20
+
+// payloadOverhead estimates what a queued payload holds besides its
+// result, message and item: the envelope and the task's names.
+const payloadOverhead = 1024
+
 // EventFilter says which events a webhook receives.
 type EventFilter string
 
@@ -52,10 +65,14 @@ type WebhookOptions struct {
 	// Group shares the shutdown deadline with other notifiers; nil means
 	// a group of its own with DefaultTimeout.
 	Group *Group
-	// Workers deliver in parallel (default 8); QueueSize bounds the
-	// waiting payloads (default 4096).
-	Workers   int
-	QueueSize int
+	// Workers bounds the concurrent deliveries (default
+	// DefaultWebhookWorkers); they start as the backlog grows.
+	Workers int
+	// QueueBytes bounds the waiting payloads (default DefaultQueueBytes).
+	QueueBytes int
+	// Batch lets a backlog go as JSON arrays of up to BatchMax payloads in
+	// one request; the receiver must accept them (--webhook-batch).
+	Batch bool
 	// RequestTimeout bounds one attempt (default 5s); Retry is the retry policy.
 	RequestTimeout time.Duration
 	Retry          RetryPolicy
@@ -82,10 +99,11 @@ func NewWebhook(opts WebhookOptions) *Webhook {
 		opts.Events = AllEvents
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = 8
+		opts.Workers = DefaultWebhookWorkers
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = 4096
+	batchMax := 0
+	if opts.Batch {
+		batchMax = BatchMax
 	}
 	if opts.Group == nil {
 		opts.Group = &Group{Log: opts.Log}
@@ -98,7 +116,8 @@ func NewWebhook(opts WebhookOptions) *Webhook {
 		group:      opts.Group,
 	}
 	w.sender = NewSender(SenderOptions{
-		Name: "webhook", URL: opts.URL, Secrets: []string{token, secret}, Workers: opts.Workers, QueueSize: opts.QueueSize,
+		Name: "webhook", URL: opts.URL, Secrets: []string{token, secret}, Workers: opts.Workers, QueueBytes: opts.QueueBytes,
+		BatchMax: batchMax, BatchBytes: batchBytes,
 		RequestTimeout: opts.RequestTimeout, Retry: opts.Retry, Client: opts.Client, Log: opts.Log,
 		Prepare: func(req *http.Request, m *Message, body []byte) {
 			req.Header.Set(HeaderDelivery, m.ID)
@@ -150,7 +169,8 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 			raw = ev.Result.Raw
 		}
 	}
-	w.send(eventType, ev.Time, func() any {
+	size := payloadOverhead + len(raw) + len(d.Message) + len(item)
+	w.send(eventType, ev.Time, size, func() any {
 		if raw != nil {
 			d.Result = w.redactor.JSON(raw)
 		}
@@ -167,22 +187,24 @@ func (w *Webhook) Finish(s *runner.Summary) error {
 		w.name = filepath.Base(s.Playbook.Path)
 	}
 	d := summaryData(s)
-	w.send(EventPlaybookEnd, time.Now(), func() any { return d })
+	w.send(EventPlaybookEnd, time.Now(), payloadOverhead, func() any { return d })
 	w.group.finish(w.sender)
 	return nil
 }
 
-// send numbers the payload and queues it; it is encoded on a worker.
-func (w *Webhook) send(eventType string, at time.Time, data func() any) {
+// send numbers the payload and queues it, size its estimated bytes; it is
+// encoded on a worker. The summary is never dropped to make room.
+func (w *Webhook) send(eventType string, at time.Time, size int, data func() any) {
 	w.seq++
 	env := Envelope{
 		SchemaVersion: SchemaVersion, EventType: eventType, PlaybookID: w.playbookID,
 		PlaybookName: w.name, Sequence: w.seq, Timestamp: timestamp(at),
 	}
-	w.sender.Send(&Message{ID: newID(), Kind: eventType, Build: func() ([]byte, error) {
-		env.Data = data()
-		return json.Marshal(env)
-	}})
+	w.sender.Send(&Message{ID: newID(), Kind: eventType, Size: size, Keep: eventType == EventPlaybookEnd,
+		Build: func() ([]byte, error) {
+			env.Data = data()
+			return json.Marshal(env)
+		}})
 }
 
 func (w *Webhook) wants(eventType string, ev *runner.Event) bool {

@@ -21,6 +21,8 @@ type hookPost struct {
 	raw  []byte
 }
 
+// hookPosts decodes the payloads a receiver accepted, in sequence order;
+// a batch (X-Ansible-Tap-Event: batch) is a JSON array of them.
 func hookPosts(t *testing.T, e *endpoint) []hookPost {
 	t.Helper()
 	var out []hookPost
@@ -28,12 +30,20 @@ func hookPosts(t *testing.T, e *endpoint) []hookPost {
 		if r.status != http.StatusOK {
 			continue
 		}
-		var p hookPost
-		if err := json.Unmarshal(r.body, &p); err != nil {
-			t.Fatalf("a payload is not JSON: %v", err)
+		bodies := []json.RawMessage{r.body}
+		if r.header.Get(HeaderEvent) == batchKind {
+			if err := json.Unmarshal(r.body, &bodies); err != nil {
+				t.Fatalf("a batch is not a JSON array: %v", err)
+			}
 		}
-		p.id, p.raw = r.header.Get(HeaderDelivery), r.body
-		out = append(out, p)
+		for _, body := range bodies {
+			var p hookPost
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatalf("a payload is not JSON: %v", err)
+			}
+			p.id, p.raw = r.header.Get(HeaderDelivery), body
+			out = append(out, p)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Sequence < out[j].Sequence })
 	return out
