@@ -25,6 +25,8 @@ func notifyOutput() output {
 			&cli.BoolFlag{Name: "slack-on-success", Usage: "post a Slack summary also when the run did not fail (also SLACK_NOTIFY_SUCCESS=true|yes|1)"},
 			&cli.StringFlag{Name: "webhook", Usage: "post the run's events as JSON to this `URL` (token: ANSIBLE_TAP_WEBHOOK_TOKEN, signing secret: ANSIBLE_TAP_WEBHOOK_SECRET)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_URL", "ANSIBLE_WEBHOOK_URL"}},
 			&cli.StringFlag{Name: "webhook-events", Value: "all", Usage: "webhook `EVENTS`: all, failures or summary", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_EVENTS"}},
+			&cli.BoolFlag{Name: "webhook-batch", Usage: "when deliveries fall behind, post up to 100 waiting events in one request, as a JSON array (the receiver must accept it)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_BATCH"}},
+			&cli.StringFlag{Name: "notify-queue-size", Value: "32MiB", Usage: "each notifier holds at most `SIZE` of undelivered payloads, dropping the oldest beyond it", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_QUEUE_SIZE"}},
 			&cli.DurationFlag{Name: "notify-timeout", Value: notify.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for notifications to be delivered", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_TIMEOUT"}},
 			&cli.StringSliceFlag{Name: "redact", Usage: "also hide values under this `KEY` in notifications (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
 		},
@@ -44,6 +46,10 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if err != nil {
 		return nil, usagef("--webhook-events: %v", err)
 	}
+	queueBytes, err := notify.ParseSize(c.String("notify-queue-size"))
+	if err != nil {
+		return nil, usagef("--notify-queue-size: %v", err)
+	}
 	timeout := c.Duration("notify-timeout")
 	if timeout <= 0 {
 		return nil, usagef("--notify-timeout: must be positive, got %s", timeout)
@@ -58,12 +64,13 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
 			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess,
-			Group: group, Log: log,
+			QueueBytes: queueBytes, Group: group, Log: log,
 		}))
 	}
 	if webhookURL != "" {
 		handlers = append(handlers, notify.NewWebhook(notify.WebhookOptions{
 			URL: webhookURL, Events: events, Redact: c.StringSlice("redact"), Group: group, Log: log,
+			Batch: c.Bool("webhook-batch"), QueueBytes: queueBytes,
 			Token:  firstEnv("ANSIBLE_TAP_WEBHOOK_TOKEN", "ANSIBLE_WEBHOOK_TOKEN"),
 			Secret: firstEnv("ANSIBLE_TAP_WEBHOOK_SECRET"),
 		}))
