@@ -115,10 +115,21 @@
         ctx.fillStyle = colors.grid;
         ctx.fillRect(px, AXIS, 1, height - AXIS);
         ctx.fillStyle = colors.muted;
-        ctx.fillText(duration(t), px, AXIS / 2);
+        ctx.fillText(tick(t, every), px, AXIS / 2);
       }
       ctx.fillStyle = colors.grid;
       ctx.fillRect(0, AXIS - 1, width, 1);
+    }
+
+    // tick labels a time of the axis, ticks being every ms apart: 0 s,
+    // 0.5 s, 10 s, 1 min 30 s, 2 h.
+    function tick(t, every) {
+      if (every < 1000) return (t / 1000).toFixed(every < 100 ? 2 : 1) + ' s';
+      const s = Math.round(t / 1000);
+      if (s < 60) return s + ' s';
+      if (s < 3600) return Math.floor(s / 60) + ' min' + (s % 60 ? ' ' + (s % 60) + ' s' : '');
+      const m = Math.round(s / 60);
+      return Math.floor(m / 60) + ' h' + (m % 60 ? ' ' + (m % 60) + ' min' : '');
     }
 
     function draw() {
