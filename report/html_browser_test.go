@@ -96,8 +96,14 @@ func failuresShown(section string) string {
 
 // statusPixels counts the timeline's pixels that have a status's colour.
 const statusPixels = `(() => {
+	// A copy is read, so that the page's canvas is never read back itself.
 	const canvas = document.getElementById('timeline');
-	const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+	const copy = document.createElement('canvas');
+	copy.width = canvas.width;
+	copy.height = canvas.height;
+	const context = copy.getContext('2d', {willReadFrequently: true});
+	context.drawImage(canvas, 0, 0);
+	const pixels = context.getImageData(0, 0, copy.width, copy.height).data;
 	const probe = document.createElement('canvas').getContext('2d', {willReadFrequently: true});
 	const style = getComputedStyle(document.documentElement);
 	const colours = new Set(['ok', 'changed', 'failed', 'ignored', 'rescued', 'skipped', 'unreachable'].map((s) => {
