@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestHTMLInBrowser replays recorded runs into HTML reports and reads each
 // in Chromium: the page logs no error and fetches nothing, shows the run's
-// counts, draws its timeline, and its filters and search work.
+// counts, draws its timeline, and its filters, search and keyboard work.
 func TestHTMLInBrowser(t *testing.T) {
 	for _, c := range []struct{ name, recording string }{
 		{"mixed", filepath.Join("testdata", "mixed.jsonl")}, // every status, no_log, a handler
@@ -31,6 +32,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			tb.open(path)
 			checkPage(t, tb, s)
 			checkFilters(t, tb, s)
+			if resultCount(s, nil) > 0 {
+				checkKeyboard(t, tb, s)
+			}
 			tb.screenshot("report-" + c.name)
 			if p := tb.problems(); len(p) > 0 {
 				t.Errorf("the page had problems:\n%s", strings.Join(p, "\n"))
@@ -92,6 +96,34 @@ func checkPage(t *testing.T, tb *tab, s *runner.Summary) {
 // tells on how many hosts its failure happened.
 func failuresShown(section string) string {
 	return fmt.Sprintf(`Array.from(document.querySelectorAll('%s article.failure:not([hidden])')).reduce((n, a) => n + Number(a.dataset.n), 0)`, section)
+}
+
+// checkKeyboard moves through the timeline with the arrow keys: the tip
+// names the task of the bar the keys are on; + zooms in, 0 out again.
+func checkKeyboard(t *testing.T, tb *tab, s *runner.Summary) {
+	t.Helper()
+	tb.do(chromedp.Focus(chromedp.CSS(`#timeline`)), chromedp.KeyEvent(kb.ArrowRight))
+	tip := eval[string](tb, `document.getElementById('tl-tip').hidden ? '' : document.getElementById('tl-tip').textContent`)
+	found := false
+	for _, task := range s.Tasks {
+		found = found || strings.HasPrefix(tip, task.Task.Name)
+	}
+	if !found {
+		t.Errorf("with the timeline focused, the arrow key shows the tip %q, which names no task of the run", tip)
+	}
+	whole := eval[int](tb, `Number(document.getElementById('timeline').dataset.span)`)
+	tb.do(chromedp.KeyEvent("+"))
+	if span := eval[int](tb, `Number(document.getElementById('timeline').dataset.span)`); span >= whole {
+		t.Errorf("+ keeps %d ms of %d in view", span, whole)
+	}
+	tb.do(chromedp.KeyEvent("0"))
+	if span := eval[int](tb, `Number(document.getElementById('timeline').dataset.span)`); span != whole {
+		t.Errorf("0 shows %d ms of the run's %d", span, whole)
+	}
+	tb.do(chromedp.KeyEvent(kb.Escape))
+	if hidden := eval[bool](tb, `document.getElementById('tl-tip').hidden`); !hidden {
+		t.Error("Escape leaves the timeline's tip shown")
+	}
 }
 
 // statusPixels counts the timeline's pixels that have a status's colour.

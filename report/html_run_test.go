@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
@@ -28,8 +27,7 @@ const readmeScreenshot = "testdata/html-report.png"
 // TestHTMLRealRun runs the demo playbook with an HTML report and an events
 // file: the report of the events file's replay is the live run's, and the
 // replay with the recorded console output, read in Chromium, shows the
-// run's counts and its console, and is usable with the keyboard, in the
-// light and the dark colour scheme.
+// run's counts and its console, in the light and the dark colour scheme.
 func TestHTMLRealRun(t *testing.T) {
 	needAnsible(t)
 	dir := t.TempDir()
@@ -86,7 +84,6 @@ func TestHTMLRealRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	checkKeyboard(t, tb, s)
 	checkFilters(t, tb, s)
 
 	tb.do(chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
@@ -104,25 +101,6 @@ func TestHTMLRealRun(t *testing.T) {
 	tb.screenshot("report-real-run-dark")
 	if p := tb.problems(); len(p) > 0 {
 		t.Errorf("the page had problems:\n%s", strings.Join(p, "\n"))
-	}
-}
-
-// checkKeyboard moves through the timeline with the arrow keys: the tip
-// names the task of the bar the keys are on.
-func checkKeyboard(t *testing.T, tb *tab, s *runner.Summary) {
-	t.Helper()
-	tb.do(chromedp.Focus(chromedp.CSS(`#timeline`)), chromedp.KeyEvent(kb.ArrowRight))
-	tip := eval[string](tb, `document.getElementById('tl-tip').hidden ? '' : document.getElementById('tl-tip').textContent`)
-	found := false
-	for _, task := range s.Tasks {
-		found = found || strings.HasPrefix(tip, task.Task.Name)
-	}
-	if !found {
-		t.Errorf("with the timeline focused, the arrow key shows the tip %q, which names no task of the run", tip)
-	}
-	tb.do(chromedp.KeyEvent(kb.Escape))
-	if hidden := eval[bool](tb, `document.getElementById('tl-tip').hidden`); !hidden {
-		t.Error("Escape leaves the timeline's tip shown")
 	}
 }
 

@@ -25,6 +25,9 @@
     let shownBars = 0;
     let cursor = null;    // {row, bar}: the bar the keyboard is on
     let width = 0, height = 0, label = 0, scale = 1, frame = 0, rendered = false;
+    // The time in view: the whole run, or a part of it when zoomed in.
+    const whole = Math.max(data.end, 1), least = Math.max(whole / 5000, 10);
+    let viewStart = 0, viewSpan = whole;
     let colors = {};
 
     function readColors() {
@@ -77,7 +80,7 @@
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       spacer.style.height = (full - height) + 'px';
       label = Math.round(Math.min(240, Math.max(110, width * 0.2)));
-      scale = (width - label - PAD * 2) / Math.max(data.end, 1);
+      rescale();
       draw();
     }
 
@@ -85,7 +88,34 @@
       if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); });
     }
 
-    function x(ms) { return label + PAD + ms * scale; }
+    function rescale() { scale = (width - label - PAD * 2) / viewSpan; }
+
+    function x(ms) { return label + PAD + (ms - viewStart) * scale; }
+
+    // view shows span milliseconds from start, within the run.
+    function view(start, span) {
+      viewSpan = Math.min(whole, Math.max(least, span));
+      viewStart = Math.min(whole - viewSpan, Math.max(0, start));
+      rescale();
+      hideTip();
+      draw();
+      canvas.dataset.span = Math.round(viewSpan);
+      $('tl-fit').disabled = viewSpan === whole;
+    }
+
+    // zoom narrows the view by factor around the time at, which keeps its place.
+    function zoom(factor, at) {
+      const span = Math.min(whole, Math.max(least, viewSpan / factor));
+      view(at - (at - viewStart) * span / viewSpan, span);
+    }
+
+    function centre() {
+      if (cursor) {
+        const o = rows[cursor.row].bars[cursor.bar], b = rows[cursor.row].row.bars;
+        return b[o + 1] + b[o + 2] / 2;
+      }
+      return viewStart + viewSpan / 2;
+    }
 
     function fit(text, max) {
       if (ctx.measureText(text).width <= max) return text;
@@ -99,7 +129,7 @@
 
     // step is a round tick interval in milliseconds for about n ticks.
     function step(n) {
-      const raw = Math.max(data.end / n, 1);
+      const raw = Math.max(viewSpan / n, 1);
       const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000,
         120000, 300000, 600000, 900000, 1800000, 3600000, 7200000, 14400000, 43200000, 86400000];
       return steps.find((s) => s >= raw) || raw;
@@ -110,7 +140,7 @@
       ctx.font = '11px ' + getComputedStyle(document.body).fontFamily;
       ctx.textBaseline = 'middle';
       ctx.textAlign = 'center';
-      for (let t = 0; t <= data.end; t += every) {
+      for (let t = Math.ceil(viewStart / every) * every; t <= viewStart + viewSpan; t += every) {
         const px = Math.round(x(t)) + 0.5;
         ctx.fillStyle = colors.grid;
         ctx.fillRect(px, AXIS, 1, height - AXIS);
@@ -159,8 +189,19 @@
         ctx.fillStyle = colors.muted;
         ctx.font = '12px ' + font;
         ctx.fillText(fit(data.hosts[r.row.host], label - 8), 4, y + ROW / 2);
+      }
+      // The bars, within the plot: zoomed in, some lie partly out of view.
+      ctx.beginPath();
+      ctx.rect(label, AXIS, width - label, height - AXIS);
+      ctx.clip();
+      const end = viewStart + viewSpan;
+      for (let i = first; i < last; i++) {
+        const r = rows[i];
+        if (!r.row) continue;
+        const y = AXIS + i * ROW - top;
         const b = r.row.bars;
         for (const o of r.bars) {
+          if (b[o + 1] > end || b[o + 1] + b[o + 2] < viewStart) continue;
           ctx.fillStyle = colors.status[b[o + 3]];
           ctx.fillRect(x(b[o + 1]), y + 3, Math.max(2, b[o + 2] * scale), ROW - 6);
           drawn++;
@@ -182,7 +223,7 @@
 
     // barAt returns the bar under a point of the canvas, or null.
     function barAt(px, py) {
-      if (py < AXIS) return null;
+      if (py < AXIS || px < label) return null;
       const i = Math.floor((py - AXIS + scroller.scrollTop) / ROW);
       const r = rows[i];
       if (!r || !r.row) return null;
@@ -279,28 +320,38 @@
       return null;
     }
 
-    function reveal(i) {
-      const y = i * ROW, view = height - AXIS;
+    // reveal scrolls the cursor's bar into view, and pans to it when zoomed in.
+    function reveal() {
+      const y = cursor.row * ROW, rowsInView = height - AXIS;
       if (y < scroller.scrollTop) scroller.scrollTop = y;
-      else if (y + ROW > scroller.scrollTop + view) scroller.scrollTop = y + ROW - view;
+      else if (y + ROW > scroller.scrollTop + rowsInView) scroller.scrollTop = y + ROW - rowsInView;
+      const o = rows[cursor.row].bars[cursor.bar], b = rows[cursor.row].row.bars;
+      if (b[o + 1] < viewStart || b[o + 1] > viewStart + viewSpan) view(b[o + 1] - viewSpan / 10, viewSpan);
     }
 
     canvas.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') { cursor = null; hideTip(); draw(); return; }
       if (!cursor) cursor = firstBar();
       if (!cursor) return;
+      const zooms = { '+': 2, '=': 2, '-': 0.5, '0': 0 };
+      if (e.key in zooms) {
+        e.preventDefault();
+        if (zooms[e.key]) zoom(zooms[e.key], centre()); else view(0, whole);
+        showTip(cursor, true);
+        return;
+      }
       const next = move(e.key);
       if (!next) return;
       e.preventDefault();
       cursor = next;
-      reveal(cursor.row);
+      reveal();
       draw();
       showTip(cursor, true);
     });
     canvas.addEventListener('focus', () => {
       if (!cursor) cursor = firstBar();
       if (!cursor) return;
-      reveal(cursor.row);
+      reveal();
       draw();
       showTip(cursor, true);
     });
@@ -311,6 +362,21 @@
       if (hit) showTip(hit, false); else hideTip();
     });
     canvas.addEventListener('mouseleave', hideTip);
+    // Ctrl and the wheel zoom around the pointer; a sideways wheel, or
+    // Shift and the wheel, pan. The wheel alone scrolls the hosts.
+    canvas.addEventListener('wheel', (e) => {
+      if (e.ctrlKey) {
+        e.preventDefault();
+        const at = viewStart + (e.clientX - canvas.getBoundingClientRect().left - label - PAD) / scale;
+        zoom(e.deltaY < 0 ? 1.5 : 1 / 1.5, at);
+      } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        e.preventDefault();
+        view(viewStart + (e.shiftKey ? e.deltaY : e.deltaX) / scale, viewSpan);
+      }
+    }, { passive: false });
+    $('tl-in').addEventListener('click', () => zoom(2, centre()));
+    $('tl-out').addEventListener('click', () => zoom(0.5, centre()));
+    $('tl-fit').addEventListener('click', () => view(0, whole));
     scroller.addEventListener('scroll', () => { hideTip(); schedule(); });
     new ResizeObserver(() => { if (scroller.clientWidth !== width) layout(); }).observe(scroller);
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { readColors(); draw(); });
@@ -318,6 +384,9 @@
     readColors();
     $('tl-nojs').hidden = true;
     scroller.hidden = false;
+    $('tl-tools').hidden = false;
+    $('tl-fit').disabled = true;
+    canvas.dataset.span = whole;
     update();
     return { update, total: () => shownBars };
   })();
