@@ -144,15 +144,16 @@ func (t *terminalText) class(stream string) string {
 		class = fmt.Sprintf("a%d", t.fg)
 	}
 	if t.bold {
-		class = join(class, "b")
+		class = joinClass(class, "b")
 	}
 	if stream == runner.StreamStderr {
-		class = join(class, "err")
+		class = joinClass(class, "err")
 	}
 	return class
 }
 
-func join(a, b string) string {
+// joinClass adds the class b to the classes a.
+func joinClass(a, b string) string {
 	if a == "" {
 		return b
 	}

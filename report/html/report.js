@@ -33,7 +33,7 @@
     function readColors() {
       const style = getComputedStyle(document.documentElement);
       const v = (name) => style.getPropertyValue(name).trim();
-      colors = { fg: v('--fg'), muted: v('--muted'), grid: v('--grid'), panel: v('--panel'), accent: v('--accent'), bg: v('--bg') };
+      colors = { fg: v('--fg'), muted: v('--muted'), grid: v('--grid'), panel: v('--panel'), accent: v('--accent') };
       colors.status = data.statuses.map((s) => v('--s-' + s));
     }
 
