@@ -70,8 +70,8 @@ var dropInVariants = []dropInCase{
 // events file and compares again. For the matrix it also checks the
 // fidelity of the events to the run (checkFidelity). Only times,
 // durations, temporary names, task ids and async job ids (made of times,
-// process ids and random numbers) are normalised, and async polls are
-// dropped (their number depends on timing).
+// process ids and random numbers) are normalised, and async polls and the
+// count of an until loop's retries are dropped (they depend on timing).
 func TestDropIn(t *testing.T) {
 	ansiblePlaybook := requireAnsiblePlaybook(t)
 	tap := buildTap(t)
@@ -223,6 +223,11 @@ var outputNoise = []struct {
 
 var asyncPoll = regexp.MustCompile(`(?m)^ASYNC POLL on .*\n`)
 
+// retrying is a retry of an until loop; how often a loop that waits for a
+// job retries depends on timing, so the count is dropped and repeats are
+// one line.
+var retrying = regexp.MustCompile(`(?m)^(FAILED - RETRYING: .*) \(\d+ retries left\)\.\n(?:FAILED - RETRYING: .* \(\d+ retries left\)\.\n)*`)
+
 // normalizeOutput replaces what differs from run to run in Ansible's
 // output. The hosts of one task report in the order they finish, so the
 // lines under each banner are compared in sorted order. Unordered, it keeps the lines that say something of a host, in
@@ -230,6 +235,7 @@ var asyncPoll = regexp.MustCompile(`(?m)^ASYNC POLL on .*\n`)
 // on how the hosts' results interleave.
 func normalizeOutput(s string, unordered bool) []string {
 	s = asyncPoll.ReplaceAllString(s, "")
+	s = retrying.ReplaceAllString(s, "$1 (<n> retries left).\n")
 	for _, n := range outputNoise {
 		s = n.re.ReplaceAllString(s, n.with)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // terminal is the screen of a pseudo-terminal that a test types into.
@@ -88,11 +90,16 @@ func TestPromptsOnATerminal(t *testing.T) {
 				}
 			}()
 			// Each prompt shows before its answer is typed: it ends no line.
+			// pause reads keys in raw mode and, on newer ansible-core, drops
+			// what was typed before: a user sees the prompt and types after
+			// it; the test waits until the terminal is raw.
 			at := tt.waitFor(t, "Your favourite colour:", 0)
 			ptmx.Write([]byte("blue\r"))
 			at = tt.waitFor(t, "Press enter to go on", at)
+			waitRaw(t, ptmx)
 			ptmx.Write([]byte("\r"))
 			at = tt.waitFor(t, "Say a word", at)
+			waitRaw(t, ptmx)
 			ptmx.Write([]byte("tapped\r"))
 			tt.waitFor(t, "colour=blue word=tapped", at)
 			tt.waitFor(t, "PLAY RECAP", at)
@@ -134,3 +141,22 @@ var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[a-zA-Z]")
 
 // stripANSI removes colours and cursor movements from a line of the terminal.
 func stripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
+
+// waitRaw waits until the program on the pseudo-terminal reads it key by
+// key (canonical mode off), as pause does while it waits for an answer. It
+// gives up after a minute.
+func waitRaw(t *testing.T, ptmx *os.File) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		tio, err := unix.IoctlGetTermios(int(ptmx.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatalf("reading the terminal's mode: %v", err)
+		}
+		if tio.Lflag&unix.ICANON == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the terminal never went raw: nothing reads keys")
+}
