@@ -19,7 +19,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,8 +35,9 @@ func main() {
 	tasks := flag.Int("tasks", 25, "tasks in the playbook")
 	kind := flag.String("kind", "command", "what the tasks do: command (run /bin/true) or debug (fast)")
 	batch := flag.Bool("batch", false, "let the webhook batch a backlog (--webhook-batch)")
+	forks := flag.Int("forks", 5, "ansible-playbook --forks")
 	flag.Parse()
-	b := bench{binary: *binary, runs: *runs, delay: *delay, hosts: *hosts, tasks: *tasks, kind: *kind, batch: *batch}
+	b := bench{binary: *binary, runs: *runs, delay: *delay, hosts: *hosts, tasks: *tasks, kind: *kind, batch: *batch, forks: *forks}
 	if err := b.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "webhookoverhead:", err)
 		os.Exit(1)
@@ -49,6 +52,7 @@ type bench struct {
 	hosts, tasks int
 	kind         string
 	batch        bool
+	forks        int
 }
 
 func (b bench) run() error {
@@ -71,26 +75,27 @@ func (b bench) run() error {
 	go srv.Serve(l)
 	defer srv.Close()
 	url := "http://" + l.Addr().String() + "/ansible"
-	hook := []string{"--webhook", url, "--webhook-events", "all"}
+	plainArgs := []string{"--forks", strconv.Itoa(b.forks)}
+	hook := slices.Concat(plainArgs, []string{"--webhook", url, "--webhook-events", "all"})
 	if b.batch {
 		hook = append(hook, "--webhook-batch")
 	}
 
 	// One unmeasured run warms the caches; then the order alternates, so
 	// that neither kind of run always goes first.
-	if _, err := timeRun(binary, playbook, inventory); err != nil {
+	if _, err := timeRun(binary, playbook, inventory, plainArgs...); err != nil {
 		return err
 	}
 	var plain, notified []time.Duration
 	for i := 0; i < runs; i++ {
 		var p, n time.Duration
 		if i%2 == 0 {
-			if p, err = timeRun(binary, playbook, inventory); err == nil {
+			if p, err = timeRun(binary, playbook, inventory, plainArgs...); err == nil {
 				n, err = timeRun(binary, playbook, inventory, hook...)
 			}
 		} else {
 			if n, err = timeRun(binary, playbook, inventory, hook...); err == nil {
-				p, err = timeRun(binary, playbook, inventory)
+				p, err = timeRun(binary, playbook, inventory, plainArgs...)
 			}
 		}
 		if err != nil {
@@ -111,8 +116,8 @@ func (b bench) run() error {
 	}
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i] < pairs[j] })
 	rate := float64(events) / median(plain).Seconds()
-	fmt.Printf("webhook overhead (%d hosts x %d %s tasks, endpoint delay %s, batch %t, %d runs each): ratio %.3f (mean), %.3f (median), pairs %.3f to %.3f; %d events a run (%.0f events/s without the webhook), all delivered once, in %d requests a run\n",
-		b.hosts, b.tasks, b.kind, b.delay, b.batch, runs, mean, med, float64(pairs[0])/1000, float64(pairs[len(pairs)-1])/1000,
+	fmt.Printf("webhook overhead (%d hosts x %d %s tasks, --forks %d, endpoint delay %s, batch %t, %d runs each): ratio %.3f (mean), %.3f (median), pairs %.3f to %.3f; %d events a run (%.0f events/s without the webhook), all delivered once, in %d requests a run\n",
+		b.hosts, b.tasks, b.kind, b.forks, b.delay, b.batch, runs, mean, med, float64(pairs[0])/1000, float64(pairs[len(pairs)-1])/1000,
 		events, rate, rec.requests/runs)
 	return nil
 }
