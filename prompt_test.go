@@ -28,18 +28,45 @@ type terminal struct {
 // instead of hanging it.
 func (tt *terminal) waitFor(t *testing.T, text string, from int) int {
 	t.Helper()
-	deadline := time.After(time.Minute)
+	at, ok := tt.seen(text, from, time.Minute)
+	if !ok {
+		t.Fatalf("no %q on the terminal; it shows:\n%s", text, tt.text())
+	}
+	return at
+}
+
+// answer types keys until the screen shows next after from, and returns
+// where it ends. With raw it first waits until the program reads key by key,
+// as pause does. It types again when nothing came for a few seconds, at
+// most a few times: pause drops keys typed before it was ready.
+func (tt *terminal) answer(t *testing.T, ptmx *os.File, keys, next string, from int, raw bool) int {
+	t.Helper()
+	for try := 0; try < 5; try++ {
+		if raw {
+			waitRaw(t, ptmx)
+		}
+		ptmx.Write([]byte(keys))
+		if at, ok := tt.seen(next, from, 5*time.Second); ok {
+			return at
+		}
+	}
+	return tt.waitFor(t, next, from)
+}
+
+// seen waits up to within for text after from on the screen.
+func (tt *terminal) seen(text string, from int, within time.Duration) (int, bool) {
+	deadline := time.After(within)
 	for {
 		tt.mu.Lock()
 		i := strings.Index(tt.screen.String()[from:], text)
 		tt.mu.Unlock()
 		if i >= 0 {
-			return from + i + len(text)
+			return from + i + len(text), true
 		}
 		select {
 		case <-tt.grown:
 		case <-deadline:
-			t.Fatalf("no %q on the terminal; it shows:\n%s", text, tt.text())
+			return 0, false
 		}
 	}
 }
@@ -91,17 +118,12 @@ func TestPromptsOnATerminal(t *testing.T) {
 			}()
 			// Each prompt shows before its answer is typed: it ends no line.
 			// pause reads keys in raw mode and, on newer ansible-core, drops
-			// what was typed before: a user sees the prompt and types after
-			// it; the test waits until the terminal is raw.
+			// what was typed before it was ready: as a user who sees nothing
+			// happen, the test types the answer again.
 			at := tt.waitFor(t, "Your favourite colour:", 0)
-			ptmx.Write([]byte("blue\r"))
-			at = tt.waitFor(t, "Press enter to go on", at)
-			waitRaw(t, ptmx)
-			ptmx.Write([]byte("\r"))
-			at = tt.waitFor(t, "Say a word", at)
-			waitRaw(t, ptmx)
-			ptmx.Write([]byte("tapped\r"))
-			tt.waitFor(t, "colour=blue word=tapped", at)
+			at = tt.answer(t, ptmx, "blue\r", "Press enter to go on", at, false)
+			at = tt.answer(t, ptmx, "\r", "Say a word", at, true)
+			at = tt.answer(t, ptmx, "tapped\r", "colour=blue word=tapped", at, true)
 			tt.waitFor(t, "PLAY RECAP", at)
 			if err := cmd.Wait(); err != nil {
 				var ee *exec.ExitError

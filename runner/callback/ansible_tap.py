@@ -125,11 +125,24 @@ class _QuietDisplay:
         return lambda *args, **kwargs: None
 
 
+def _public_names(result):
+    """Whether the running ansible-core gives a TaskResult's task, host and
+    result public names (2.19 and later)."""
+    return isinstance(getattr(type(result), 'task', None), property)
+
+
+def _task_of(result):
+    return result.task if _public_names(result) else result._task
+
+
+def _host_of(result):
+    return result.host if _public_names(result) else result._host
+
+
 def _parts(result):
     """The task, host and result dict of a TaskResult, by their public names
-    where the running ansible-core has them (2.19 and later)."""
-    cls = type(result)
-    if isinstance(getattr(cls, 'task', None), property):
+    where the running ansible-core has them."""
+    if _public_names(result):
         return result.task, result.host, result.result
     return result._task, result._host, result._result
 
@@ -260,7 +273,7 @@ class CallbackModule(CallbackBase):
         for a in args:
             task = host = None
             if hasattr(a, 'is_failed'):  # a TaskResult
-                task, host = _attempt(lambda: _parts(a)[0]), _attempt(lambda: _parts(a)[1])
+                task, host = _attempt(lambda: _task_of(a)), _attempt(lambda: _host_of(a))
             elif hasattr(a, 'action'):
                 task = a
             elif hasattr(a, 'get_vars') and hasattr(a, 'get_name'):
@@ -447,7 +460,7 @@ class CallbackModule(CallbackBase):
 
     @_hook('v2_runner_on_failed')
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        task = _parts(result)[0]
+        task = _task_of(result)
         return self._result_event(result, self._disposition(task, ignore_errors))
 
     @_hook('v2_runner_on_skipped')
@@ -457,7 +470,7 @@ class CallbackModule(CallbackBase):
     @_hook('v2_runner_on_unreachable')
     def v2_runner_on_unreachable(self, result):
         extra = {}
-        if _parts(result)[0].ignore_unreachable:
+        if _task_of(result).ignore_unreachable:
             extra['ignore_unreachable'] = True
         return self._result_event(result, extra)
 
@@ -474,7 +487,7 @@ class CallbackModule(CallbackBase):
     def v2_runner_item_on_failed(self, result):
         # The task's fields are the evaluated ones the worker ran with
         # (Strategy.normalize_task_result), so ignore_errors is a boolean here.
-        task = _parts(result)[0]
+        task = _task_of(result)
         return self._item(result, self._disposition(task, task.ignore_errors))
 
     @_hook('v2_runner_item_on_skipped')
@@ -499,7 +512,7 @@ class CallbackModule(CallbackBase):
 
     @_hook('v2_runner_on_async_failed')
     def v2_runner_on_async_failed(self, result):
-        task = _parts(result)[0]
+        task = _task_of(result)
         return self._result_event(result, self._disposition(task, task.ignore_errors))
 
     @_hook('v2_on_file_diff')

@@ -45,6 +45,35 @@ class Unreadable(Task):
         raise RuntimeError('this task cannot be read')
 
 
+class CraftedResult:
+    """A task result as callbacks receive it on ansible-core 2.19 and later
+    (CallbackTaskResult's public face, and its older private names), for the
+    versions whose TaskResult no longer takes a plain dict."""
+
+    def __init__(self, host, task, result):
+        self.__host, self.__task, self.__result = host, task, result
+
+    host = _host = property(lambda self: self.__host)
+    task = _task = property(lambda self: self.__task)
+    result = _result = property(lambda self: self.__result)
+
+    def is_failed(self):
+        return bool(self.__result.get('failed'))
+
+
+def task_result(host, t, result):
+    """A real TaskResult where the running ansible-core builds one from a
+    dict, else a CraftedResult."""
+    try:
+        r = TaskResult(host, t, result)
+        got = r.result if isinstance(getattr(type(r), 'result', None), property) else r._result
+        if got.get('failed') == result.get('failed'):
+            return r
+    except Exception:  # pylint: disable=broad-except
+        pass
+    return CraftedResult(host, t, result)
+
+
 def main():
     plugin_path, case = sys.argv[1], sys.argv[2]
     r, w = os.pipe()
@@ -59,11 +88,11 @@ def main():
     if case == 'unencodable':
         result = {'changed': True, 'failed': True, 'msg': 'loops back', 'rc': 2}
         result['self'] = result
-        plugin.v2_runner_on_failed(TaskResult(host, task('Unencodable'), result), ignore_errors=True)
+        plugin.v2_runner_on_failed(task_result(host, task('Unencodable'), result), ignore_errors=True)
     elif case == 'raises':
         raising = Unreadable()
         raising.name, raising.action = 'Raises', 'ansible.builtin.command'
-        plugin.v2_runner_on_failed(TaskResult(host, raising, {'failed': True, 'msg': 'it failed'}))
+        plugin.v2_runner_on_failed(task_result(host, raising, {'failed': True, 'msg': 'it failed'}))
     elif case == 'concurrent':
         looping = task('Concurrent', loop=['x'])
         payload = 'x' * ITEM_BYTES
@@ -71,7 +100,7 @@ def main():
         def write_items(n):
             for i in range(ITEMS_PER_THREAD):
                 res = {'changed': False, 'item': '%d-%d' % (n, i), 'ansible_loop_var': 'item', 'data': payload}
-                plugin.v2_runner_item_on_ok(TaskResult(Host('h%d' % n), looping, res))
+                plugin.v2_runner_item_on_ok(task_result(Host('h%d' % n), looping, res))
 
         writers = [threading.Thread(target=write_items, args=(n,)) for n in range(THREADS)]
         for t in writers:
