@@ -163,12 +163,13 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		handlers = append(handlers, hs...)
 	}
 	fanout := runner.NewFanout(log, handlers...)
+	console := consoleOf(handlers)
 
 	if replay {
 		if c.IsSet("events-file") {
 			log.Warn().Msg("--events-file has no effect in a replay")
 		}
-		return replayFile(recording, fanout, format, stdout, stderr, log)
+		return replayFile(recording, fanout, format, console, stdout, stderr, log)
 	}
 
 	var events io.Writer
@@ -196,6 +197,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		Stdout:        childOut,
 		Stderr:        stderr,
 		ReplaceStdout: format != render.DefaultFormat,
+		Console:       console,
 		Handler:       fanout,
 		EventsFile:    events,
 		Text:          stderr,
@@ -216,19 +218,47 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	return summary.ExitCode, nil
 }
 
-// replayFile drives the handlers from a recorded stream. In the default
-// format, what ansible-playbook printed is printed again where the
-// recording holds it.
-func replayFile(r io.Reader, h runner.Handler, format string, stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
+// consoleSink is an output that shows what ansible-playbook printed.
+type consoleSink interface {
+	Console(stream string, data []byte)
+}
+
+// consoleOf is the hook that gives what ansible-playbook prints to the
+// handlers that show it; nil when none does.
+func consoleOf(handlers []runner.Handler) func(stream string, data []byte) {
+	var sinks []consoleSink
+	for _, h := range handlers {
+		if s, ok := h.(consoleSink); ok {
+			sinks = append(sinks, s)
+		}
+	}
+	if len(sinks) == 0 {
+		return nil
+	}
+	return func(stream string, data []byte) {
+		for _, s := range sinks {
+			s.Console(stream, data)
+		}
+	}
+}
+
+// replayFile drives the handlers from a recorded stream. What
+// ansible-playbook printed, where the recording holds it, goes to the
+// outputs that show it and, in the default format, is printed again.
+func replayFile(r io.Reader, h runner.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
 	d := runner.NewDecoder(r)
 	d.Text, d.Log = stderr, log
+	d.Console = console
 	if format == render.DefaultFormat {
 		d.Console = func(stream string, data []byte) {
 			if stream == runner.StreamStderr {
 				stderr.Write(data)
-				return
+			} else {
+				stdout.Write(data)
 			}
-			stdout.Write(data)
+			if console != nil {
+				console(stream, data)
+			}
 		}
 	}
 	summary, err := runner.ReplayDecoder(d, h)

@@ -38,8 +38,8 @@ type consoleStream struct {
 }
 
 // openConsole makes the child's outputs for a run whose console output is
-// recorded by rec.
-func openConsole(stdout, stderr io.Writer, rec *eventsFile, log zerolog.Logger) (*console, error) {
+// recorded by rec and passed to hook, either of which may be nil.
+func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []byte), log zerolog.Logger) (*console, error) {
 	c := &console{log: log}
 	outFile, _ := stdout.(*os.File)
 	if outFile != nil && isatty.IsTerminal(outFile.Fd()) {
@@ -57,7 +57,7 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, log zerolog.Logger) 
 		if sameFile(stdout, stderr) {
 			c.stderr, name = tty, StreamTerminal
 		}
-		c.add(name, ptmx, stdout, rec)
+		c.add(name, ptmx, stdout, rec, hook)
 		c.resized = make(chan os.Signal, 1)
 		signal.Notify(c.resized, syscall.SIGWINCH)
 		go followSize(c.resized, outFile, ptmx)
@@ -71,7 +71,7 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, log zerolog.Logger) 
 		if sameFile(stdout, stderr) {
 			c.stderr = w
 		}
-		c.add(StreamStdout, r, stdout, rec)
+		c.add(StreamStdout, r, stdout, rec, hook)
 	}
 	if c.stderr == nil {
 		r, w, err := os.Pipe()
@@ -81,15 +81,15 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, log zerolog.Logger) 
 		}
 		c.stderr = w
 		c.childEnds = append(c.childEnds, w)
-		c.add(StreamStderr, r, stderr, rec)
+		c.add(StreamStderr, r, stderr, rec, hook)
 	}
 	return c, nil
 }
 
-func (c *console) add(name string, src *os.File, dst io.Writer, rec *eventsFile) {
+func (c *console) add(name string, src *os.File, dst io.Writer, rec *eventsFile, hook func(string, []byte)) {
 	s := &consoleStream{name: name, src: &watchedReader{r: src}, file: src, dst: dst, done: make(chan error, 1)}
 	c.streams = append(c.streams, s)
-	go s.copy(rec)
+	go s.copy(rec, hook)
 }
 
 // started closes ansible-tap's copies of the child's ends, so that the
@@ -131,14 +131,19 @@ func (c *console) stop() {
 }
 
 // copy passes each piece the child prints on at once, a prompt without a
-// newline included, then records it.
-func (s *consoleStream) copy(rec *eventsFile) {
+// newline included, then records it and hands it to hook.
+func (s *consoleStream) copy(rec *eventsFile, hook func(string, []byte)) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := s.src.Read(buf)
 		if n > 0 {
 			s.dst.Write(buf[:n])
-			rec.console(s.name, buf[:n], time.Now())
+			if rec != nil {
+				rec.console(s.name, buf[:n], time.Now())
+			}
+			if hook != nil {
+				hook(s.name, buf[:n])
+			}
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, syscall.EIO) {

@@ -38,6 +38,10 @@ type Options struct {
 	// what ansible-playbook printed on Stdout and Stderr (RunStartEvent,
 	// ConsoleEvent, RunEndEvent).
 	EventsFile io.Writer
+	// Console, when set, receives what ansible-playbook prints, piece by
+	// piece as it is passed on to Stdout and Stderr: then, as with
+	// EventsFile, ansible-tap captures the child's output.
+	Console func(stream string, data []byte)
 	// Text receives lines of the event stream that are not events.
 	Text io.Writer
 	// Signals are forwarded to the child, each kind once.
@@ -97,11 +101,16 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	var con *console
 	if opts.EventsFile != nil {
 		rec = newEventsFile(opts.EventsFile, opts.Log)
-		if con, err = openConsole(opts.Stdout, opts.Stderr, rec, opts.Log); err != nil {
-			opts.Log.Warn().Err(err).Msg("cannot record ansible-playbook's output; the events file holds its events only")
+	}
+	if rec != nil || opts.Console != nil {
+		if con, err = openConsole(opts.Stdout, opts.Stderr, rec, opts.Console, opts.Log); err != nil {
+			opts.Log.Warn().Err(err).Msg("cannot capture ansible-playbook's output; it is neither recorded nor reported")
+			con = nil
 		} else {
 			cmd.Stdout, cmd.Stderr = con.stdout, con.stderr
 		}
+	}
+	if rec != nil {
 		rec.start(con != nil, time.Now())
 	}
 	cmd.ExtraFiles = []*os.File{pw}
