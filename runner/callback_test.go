@@ -2,12 +2,14 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -22,7 +24,10 @@ func runCallbackCheck(t *testing.T, check string) ([]*Event, *Summary, string) {
 	if err := os.WriteFile(plugin, callbackSource, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python, "testdata/callback_check.py", plugin, check)
+	// A callback that deadlocked would hang the check: it is stopped.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "testdata/callback_check.py", plugin, check)
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+pythonPath)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
