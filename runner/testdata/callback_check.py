@@ -81,7 +81,7 @@ def main():
     plugin = load_plugin(plugin_path).CallbackModule()
 
     chunks = []
-    reader = threading.Thread(target=lambda: drain(r, chunks))
+    reader = threading.Thread(target=lambda: drain(r, chunks), daemon=True)
     reader.start()
 
     host = Host('h1')
