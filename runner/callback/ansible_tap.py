@@ -139,12 +139,14 @@ def _host_of(result):
     return result.host if _public_names(result) else result._host
 
 
+def _result_of(result):
+    return result.result if _public_names(result) else result._result
+
+
 def _parts(result):
     """The task, host and result dict of a TaskResult, by their public names
     where the running ansible-core has them."""
-    if _public_names(result):
-        return result.task, result.host, result.result
-    return result._task, result._host, result._result
+    return _task_of(result), _host_of(result), _result_of(result)
 
 
 def _attempt(get):
@@ -476,7 +478,7 @@ class CallbackModule(CallbackBase):
 
     def _item(self, result, extra=None):
         extra = dict(extra or {})
-        extra['item'] = self._get_item_label(_parts(result)[2])
+        extra['item'] = self._get_item_label(_result_of(result))
         return self._result_event(result, extra)
 
     @_hook('v2_runner_item_on_ok')
@@ -496,7 +498,7 @@ class CallbackModule(CallbackBase):
 
     @_hook('v2_runner_retry')
     def v2_runner_retry(self, result):
-        raw = _parts(result)[2]
+        raw = _result_of(result)
         return self._result_event(result, {
             'attempts': raw.get('attempts', 0),
             'retries': raw.get('retries', 0),
