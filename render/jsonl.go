@@ -69,17 +69,40 @@ type Record struct {
 // a run_end object when the run has ended.
 type JSONL struct {
 	w   io.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
+	enc *RecordEncoder
 	now func() time.Time
 }
 
 // NewJSONL returns a JSON-lines renderer writing to w.
 func NewJSONL(w io.Writer) *JSONL {
-	j := &JSONL{w: w, now: time.Now}
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetEscapeHTML(false)
-	return j
+	return &JSONL{w: w, enc: NewRecordEncoder(), now: time.Now}
+}
+
+// RecordEncoder encodes records as the lines of --format=jsonl. Every
+// output that sends those lines elsewhere (OTLP logs, for one) encodes
+// with it, so that they all carry the same bytes. It is not safe for
+// concurrent use.
+type RecordEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// NewRecordEncoder returns an encoder of jsonl lines.
+func NewRecordEncoder() *RecordEncoder {
+	e := &RecordEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// Line returns the jsonl line of r, its newline included. The slice is
+// only valid until the next call.
+func (e *RecordEncoder) Line(r *Record) ([]byte, error) {
+	e.buf.Reset()
+	if err := e.enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return e.buf.Bytes(), nil
 }
 
 // Event writes the record of ev.
@@ -89,12 +112,27 @@ func (j *JSONL) Event(ev *runner.Event, s *runner.Summary) error {
 
 // Finish writes the run_end record.
 func (j *JSONL) Finish(s *runner.Summary) error {
+	return j.write(NewRunEndRecord(s, j.now()))
+}
+
+func (j *JSONL) write(r *Record) error {
+	line, err := j.enc.Line(r)
+	if err != nil {
+		return err
+	}
+	_, err = j.w.Write(line)
+	return err
+}
+
+// NewRunEndRecord returns the run_end record of the run in s, which has
+// ended; now is its time when the run's end is not known.
+func NewRunEndRecord(s *runner.Summary, now time.Time) *Record {
 	code := s.ExitCode
 	dur := s.Duration().Seconds()
 	totals := s.Totals()
 	ts := s.End
 	if ts.IsZero() {
-		ts = j.now()
+		ts = now
 	}
 	r := &Record{
 		SchemaVersion: JSONLSchemaVersion, Timestamp: formatTime(ts), EventType: RunEnd, Event: RunEnd,
@@ -103,16 +141,7 @@ func (j *JSONL) Finish(s *runner.Summary) error {
 	if s.Playbook != nil {
 		r.Playbook = s.Playbook.Path
 	}
-	return j.write(r)
-}
-
-func (j *JSONL) write(r *Record) error {
-	j.buf.Reset()
-	if err := j.enc.Encode(r); err != nil {
-		return err
-	}
-	_, err := j.w.Write(j.buf.Bytes())
-	return err
+	return r
 }
 
 // NewRecord returns the jsonl record of ev.
