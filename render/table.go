@@ -11,20 +11,28 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
+// TableRows is the most rows a table keeps for a play. A play with more
+// results is printed in parts of TableRows rows, each followed by a line
+// saying that the play's table continues, so that memory does not grow
+// with the length of a play and no result is left out.
+const TableRows = 10_000
+
 // Table renders a table per play, a row per task and host (HOST, STATUS,
 // CHANGED, TASK), and a recap table with every recap count. A play's table
-// is printed when the play is over.
+// is printed when the play is over, or in parts of TableRows rows.
 type Table struct {
-	w    io.Writer
-	c    *palette
-	play *runner.Play
-	rows [][]string
-	buf  bytes.Buffer
+	w       io.Writer
+	c       *palette
+	play    *runner.Play
+	rows    [][]string
+	maxRows int // TableRows, or less in tests
+	parts   int // the parts of the current play's table printed so far
+	buf     bytes.Buffer
 }
 
 // NewTable returns a table renderer writing to w.
 func NewTable(w io.Writer, opts Options) *Table {
-	return &Table{w: w, c: newPalette(opts.Color)}
+	return &Table{w: w, c: newPalette(opts.Color), maxRows: TableRows}
 }
 
 // Event collects the rows of the current play and prints the tables when
@@ -41,6 +49,9 @@ func (t *Table) Event(ev *runner.Event, s *runner.Summary) error {
 		changed := "no"
 		if ev.Result != nil && ev.Result.Changed {
 			changed = "yes"
+		}
+		if len(t.rows) >= t.maxRows {
+			t.printRows(true)
 		}
 		t.rows = append(t.rows, []string{ev.Host, t.c.status(status).Sprint(string(status)), changed, taskName(ev.Task)})
 	case runner.PlaybookStats:
@@ -65,22 +76,47 @@ func (t *Table) Finish(s *runner.Summary) error {
 	return t.write()
 }
 
+// flushPlay prints the rest of the current play's table and forgets the play.
 func (t *Table) flushPlay() {
-	if t.play == nil && len(t.rows) == 0 {
-		return
+	if t.play != nil || len(t.rows) > 0 {
+		t.printRows(false)
 	}
+	t.play = nil
+	t.parts = 0
+}
+
+// printRows prints the rows kept of the current play as a table; more says
+// that the play goes on, with rows for another part of its table.
+func (t *Table) printRows(more bool) {
 	name := ""
 	if t.play != nil {
 		name = t.play.Name
 	}
-	fmt.Fprintf(&t.buf, "PLAY [%s]\n", name)
+	fmt.Fprintf(&t.buf, "PLAY [%s]", name)
+	if t.parts > 0 {
+		t.buf.WriteString(" (continued)")
+	}
+	t.buf.WriteByte('\n')
 	tw := t.newWriter()
 	tw.SetHeader([]string{"Host", "Status", "Changed", "Task"})
 	tw.AppendBulk(t.rows)
 	tw.Render()
+	if more {
+		fmt.Fprintf(&t.buf, "%s\n", t.c.dim.Sprintf("… play continues: table printed every %s rows", groupThousands(t.maxRows)))
+	}
 	t.buf.WriteByte('\n')
+	clear(t.rows)
 	t.rows = t.rows[:0]
-	t.play = nil
+	t.parts++
+}
+
+// groupThousands writes n with commas between groups of three digits.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func (t *Table) recap(s *runner.Summary) {
