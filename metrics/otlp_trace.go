@@ -154,7 +154,7 @@ func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
 	t.ensurePlay(ev, s)
 	ts, ok := t.tasks[ev.Task.ID]
 	if !ok { // a stream without task starts, or a late result
-		run := findTaskRun(s, ev.Task.ID)
+		run := s.TaskRun(ev.Task.ID)
 		start := orNow(ev.Time)
 		if run != nil && !run.Start.IsZero() {
 			start = run.Start
@@ -162,11 +162,11 @@ func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
 		ts = t.openTask(ev, run, start)
 	}
 	if ts.run == nil {
-		ts.run = findTaskRun(s, ev.Task.ID)
+		ts.run = s.TaskRun(ev.Task.ID)
 	}
 	hr := runner.HostResult{Host: ev.Host, Status: ev.Status(), End: ev.Time}
-	if ts.run != nil && len(ts.run.Results) > 0 && ts.run.Results[len(ts.run.Results)-1].Host == ev.Host {
-		hr = ts.run.Results[len(ts.run.Results)-1]
+	if ts.run != nil && ts.run.Last.Host == ev.Host {
+		hr = ts.run.Last
 	}
 	start, end := hr.Start, orNow(hr.End)
 	if start.IsZero() || start.After(end) {
@@ -238,19 +238,6 @@ func (t *spanTree) finish(s *runner.Summary) {
 		end = time.Now()
 	}
 	t.root.End(trace.WithTimestamp(end))
-}
-
-// findTaskRun returns the summary's TaskRun of a task, the latest first.
-func findTaskRun(s *runner.Summary, id string) *runner.TaskRun {
-	if s.CurrentTask != nil && s.CurrentTask.Task != nil && s.CurrentTask.Task.ID == id {
-		return s.CurrentTask
-	}
-	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		if s.Tasks[i].Task != nil && s.Tasks[i].Task.ID == id {
-			return s.Tasks[i]
-		}
-	}
-	return nil
 }
 
 func orNow(t time.Time) time.Time {

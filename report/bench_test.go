@@ -11,6 +11,7 @@ import (
 // largeSummary is a run of tasks × hosts results, every tenth one failed.
 func largeSummary(tasks, hosts int) *runner.Summary {
 	s := runner.NewSummary()
+	s.KeepResults = true // as for the HTML report
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	play := &runner.Play{ID: "p", Name: "large play"}
 	s.Add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})

@@ -55,6 +55,9 @@ func (h *HTML) Console(stream string, data []byte) {
 	h.console.add(stream, data)
 }
 
+// KeepsResults is true: the report shows every host's result.
+func (h *HTML) KeepsResults() bool { return true }
+
 // Finish writes the report. It is called also for failed and interrupted runs.
 func (h *HTML) Finish(s *runner.Summary) error {
 	data, err := h.Render(s)

@@ -19,6 +19,7 @@ import (
 // failures on the last task of one host in a hundred.
 func syntheticRun(hosts, tasks int, h runner.Handler) *runner.Summary {
 	s := runner.NewSummary()
+	s.KeepResults = true // as for the HTML report
 	add := func(ev *runner.Event) {
 		s.Add(ev)
 		h.Event(ev, s)

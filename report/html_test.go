@@ -115,6 +115,7 @@ func TestHTMLHidesNoLogResults(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.html")
 	h := NewHTML(HTMLOptions{Path: path})
 	s := runner.NewSummary()
+	s.KeepResults = true // as for the HTML report
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	play := &runner.Play{ID: "p", Name: "play"}
 	task := &runner.Task{ID: "t", Name: "Set the password", Path: "/src/site.yml:3"}

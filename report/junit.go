@@ -40,6 +40,10 @@ func NewJUnit(opts JUnitOptions) *JUnit {
 // Event does nothing: the report is built from the summary at the end.
 func (j *JUnit) Event(*runner.Event, *runner.Summary) error { return nil }
 
+// KeepsResults is true: the report is built from every host's result at
+// the end (to be replaced by test cases streamed as results arrive).
+func (j *JUnit) KeepsResults() bool { return true }
+
 // Finish writes the report. It is called also for failed and interrupted runs.
 func (j *JUnit) Finish(s *runner.Summary) error {
 	data, err := j.Render(s)

@@ -83,6 +83,7 @@ func TestJUnitKeepsAwkwardMessages(t *testing.T) {
 		{"lines", "one\ntwo", "one\ntwo"},
 	}
 	s := runner.NewSummary()
+	s.KeepResults = true
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	play := &runner.Play{ID: "p", Name: "play"}
 	s.Add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})

@@ -19,6 +19,14 @@ type Handler interface {
 	Finish(s *Summary) error
 }
 
+// ResultKeeper is a Handler that reads every host's result from the
+// Summary when the run ends (TaskRun.Results), as the HTML report does.
+// Stream makes the Summary keep them when its handler is one and says so;
+// otherwise the Summary's memory does not grow with the run.
+type ResultKeeper interface {
+	KeepsResults() bool
+}
+
 // Fanout passes each event to every handler in order. A handler that
 // returns an error is reported once on the log and then left out, so one
 // broken output never stops the others or the run.
@@ -31,6 +39,16 @@ type Fanout struct {
 // NewFanout returns a Fanout over handlers that reports failures on log.
 func NewFanout(log zerolog.Logger, handlers ...Handler) *Fanout {
 	return &Fanout{handlers: handlers, failed: make([]bool, len(handlers)), log: log}
+}
+
+// KeepsResults reports whether one of the handlers keeps every result.
+func (f *Fanout) KeepsResults() bool {
+	for _, h := range f.handlers {
+		if k, ok := h.(ResultKeeper); ok && k.KeepsResults() {
+			return true
+		}
+	}
+	return false
 }
 
 // Event passes ev to every working handler. It always returns nil.
@@ -85,6 +103,9 @@ func (f *Fanout) fail(i int, err error) {
 // passing it to h. It returns nil at the end of the stream and otherwise the
 // reader's error; either way s holds every event read.
 func Stream(d *Decoder, s *Summary, h Handler) error {
+	if k, ok := h.(ResultKeeper); ok && k.KeepsResults() {
+		s.KeepResults = true
+	}
 	for {
 		ev, err := d.Next()
 		s.ConsoleRecorded = d.ConsoleRecorded

@@ -28,8 +28,21 @@ type Summary struct {
 	CustomStats       map[string][]byte
 	GlobalCustomStats []byte
 
-	Tasks    []*TaskRun // in the order they started
-	Failures []Failure  // failed and unreachable results, in order
+	Tasks []*TaskRun // in the order they started
+	// Failures are the failed and unreachable results, in order: every
+	// fatal one, and the first maxHandledFailures ignored or rescued ones
+	// unless the Summary keeps every result.
+	Failures []Failure
+	// OmittedFailures counts the ignored and rescued failures left out of
+	// Failures, so that memory does not grow with a long run.
+	OmittedFailures int
+
+	// KeepResults makes each TaskRun keep every host's result in Results,
+	// and Failures every failure, for outputs that show them all (the HTML
+	// report). Without it a TaskRun keeps its latest result only, and the
+	// Summary holds what Ansible itself holds: state per host and per task,
+	// nothing per event. Set it before the first event.
+	KeepResults bool
 
 	// Events counts the events added.
 	Events int
@@ -45,20 +58,27 @@ type Summary struct {
 	// ansible-playbook printed (an events file's console records).
 	ConsoleRecorded bool
 
-	tasksByID map[string]*TaskRun
-	hostStart map[hostTask]time.Time
-	hostItems map[hostTask]int
+	tasksByID       map[string]*TaskRun
+	handledFailures int
+	hostStart       map[hostTask]time.Time
+	hostItems       map[hostTask]int
 }
 
 type hostTask struct{ task, host string }
 
 // TaskRun is one task (or handler) of the run, with its results.
 type TaskRun struct {
-	Task    *Task
-	Play    *Play
-	Start   time.Time // when it first started
-	End     time.Time // its latest result
+	Task  *Task
+	Play  *Play
+	Start time.Time // when it first started
+	End   time.Time // its latest result
+	// Results holds every host's result, in order, when the Summary
+	// keeps them (Summary.KeepResults); else it is empty.
 	Results []HostResult
+	// Last is the latest host result; its Host is "" before the first.
+	Last HostResult
+
+	done int
 
 	spanStart time.Time
 	earlier   time.Duration // the time of batches before the current one
@@ -73,8 +93,8 @@ func (t *TaskRun) Duration() time.Duration {
 	return t.earlier + t.End.Sub(t.spanStart)
 }
 
-// Done is the number of hosts with a final result for the task.
-func (t *TaskRun) Done() int { return len(t.Results) }
+// Done is the number of final host results the task has had.
+func (t *TaskRun) Done() int { return t.done }
 
 // HostResult is one host's final result for a task.
 type HostResult struct {
@@ -226,7 +246,7 @@ func (s *Summary) addResult(ev *Event) {
 		msg = ev.Result.Message()
 	}
 	if ev.Kind == RunnerFailed || (ev.Kind == RunnerUnreach && !ev.IgnoreUnreachable) {
-		s.Failures = append(s.Failures, Failure{
+		s.addFailure(Failure{
 			Time: ev.Time, Play: ev.Play, Task: ev.Task, Host: ev.Host, Message: msg,
 			Unreachable: ev.Kind == RunnerUnreach, Disposition: ev.Disposition, NoLog: ev.NoLog,
 		})
@@ -247,11 +267,37 @@ func (s *Summary) addResult(ev *Event) {
 	}
 	items := s.hostItems[key]
 	delete(s.hostItems, key)
-	t.Results = append(t.Results, HostResult{
+	t.Last = HostResult{
 		Host: ev.Host, Status: status, Changed: changed, Message: msg,
 		Start: start, End: ev.Time, Items: items, Disposition: ev.Disposition, NoLog: ev.NoLog,
-	})
+	}
+	t.done++
+	if s.KeepResults {
+		t.Results = append(t.Results, t.Last)
+	}
 }
+
+// maxHandledFailures bounds the ignored and rescued failures a Summary
+// keeps when it does not keep every result: a run can ignore a failure on
+// every host at every task, and the outputs show the first few anyway.
+const maxHandledFailures = 1000
+
+// addFailure records f; an ignored or rescued one past the bound is only
+// counted.
+func (s *Summary) addFailure(f Failure) {
+	handled := !f.Unreachable && f.Disposition != Fatal
+	if handled && !s.KeepResults && s.handledFailures >= maxHandledFailures {
+		s.OmittedFailures++
+		return
+	}
+	if handled {
+		s.handledFailures++
+	}
+	s.Failures = append(s.Failures, f)
+}
+
+// TaskRun returns the TaskRun of the task with this id, or nil.
+func (s *Summary) TaskRun(id string) *TaskRun { return s.tasksByID[id] }
 
 // taskRun returns the TaskRun for the event's task; started says the event
 // is the task's start, which opens a new batch for a task seen before.

@@ -65,6 +65,7 @@ type nopHandler struct{}
 
 func (nopHandler) Event(*Event, *Summary) error { return nil }
 func (nopHandler) Finish(*Summary) error        { return nil }
+func (nopHandler) KeepsResults() bool           { return true }
 
 // TestSummaryGolden replays every recorded stream of ../testdata/streams,
 // and every recording of the stock ansible.posix.jsonl and ansible.posix.json

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -57,6 +58,7 @@ func TestSummaryIncludeCountsEachHost(t *testing.T) {
 
 func TestSummaryTaskTimingsAndFailures(t *testing.T) {
 	s := NewSummary()
+	s.KeepResults = true
 	at := func(sec int) time.Time { return time.Unix(1000+int64(sec), 0) }
 	task := &Task{ID: "t", Name: "slow"}
 	fast := &Task{ID: "f", Name: "fast"}
@@ -110,5 +112,37 @@ func TestSummaryRunningListsCutOffWork(t *testing.T) {
 	running := s.Running()
 	if len(running) != 1 || running[0].Host != "a" || running[0].Task.Task != task {
 		t.Errorf("running = %+v, want host a on the long task", running)
+	}
+}
+
+func TestSummaryKeepsStatePerTaskNotPerResult(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		s := NewSummary()
+		s.KeepResults = keep
+		task := &Task{ID: "t", Name: "ignored everywhere"}
+		s.Add(&Event{Kind: TaskStart, Task: task})
+		hosts := maxHandledFailures + 500
+		for i := 0; i < hosts; i++ {
+			s.Add(&Event{Kind: RunnerFailed, Task: task, Host: fmt.Sprintf("h%d", i), Disposition: Ignored, Result: &Result{Msg: "no"}})
+		}
+		s.Add(&Event{Kind: RunnerFailed, Task: task, Host: "last", Disposition: Fatal, Result: &Result{Msg: "boom"}})
+		run := s.TaskRun("t")
+		if run == nil || run.Done() != hosts+1 || run.Last.Host != "last" || run.Last.Status != StatusFailed {
+			t.Fatalf("keep=%t: task run %+v", keep, run)
+		}
+		wantResults, wantFailures, wantOmitted := 0, maxHandledFailures+1, 500
+		if keep {
+			wantResults, wantFailures, wantOmitted = hosts+1, hosts+1, 0
+		}
+		if len(run.Results) != wantResults || len(s.Failures) != wantFailures || s.OmittedFailures != wantOmitted {
+			t.Errorf("keep=%t: %d results, %d failures, %d omitted; want %d, %d, %d", keep,
+				len(run.Results), len(s.Failures), s.OmittedFailures, wantResults, wantFailures, wantOmitted)
+		}
+		if f := s.FatalFailures(); len(f) != 1 || f[0].Host != "last" {
+			t.Errorf("keep=%t: fatal failures %+v, want the one on host last", keep, f)
+		}
+		if c := s.Recap("h1"); c.Ignored != 1 || c.OK != 1 {
+			t.Errorf("keep=%t: recap of h1 %+v: an omitted failure still counts", keep, c)
+		}
 	}
 }
