@@ -31,13 +31,14 @@ func WriteRunTail(w io.Writer, s *runner.Summary, color bool) error {
 
 func writeTail(b *bytes.Buffer, s *runner.Summary, c *palette) {
 	fmt.Fprintf(b, "Duration: %s\n", formatDuration(s.Duration()))
-	writeFailures(b, s.Failures, c)
+	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
 }
 
 // writeFailures lists failures in columns: what became of each (fatal,
-// ignored, rescued, unreachable), the host, the task.
-func writeFailures(b *bytes.Buffer, failures []runner.Failure, c *palette) {
+// ignored, rescued, unreachable), the host, the task. The count of those
+// not listed includes omitted, the failures the Summary only counted.
+func writeFailures(b *bytes.Buffer, failures []runner.Failure, omitted int, c *palette) {
 	if len(failures) == 0 {
 		return
 	}
@@ -54,7 +55,7 @@ func writeFailures(b *bytes.Buffer, failures []runner.Failure, c *palette) {
 		fmt.Fprintf(b, "  %s  %-*s  ", wc.Sprintf("%-*s", wordWidth, word), hostWidth, clean(f.Host))
 		writeTask(b, f.Task, c)
 	}
-	if more := len(failures) - len(shown); more > 0 {
+	if more := len(failures) - len(shown) + omitted; more > 0 {
 		fmt.Fprintf(b, "  … %d more\n", more)
 	}
 }

@@ -58,16 +58,27 @@ func TestWriteRunTail(t *testing.T) {
 	}
 }
 
-// A run with many failures lists the first ones and counts the others.
+// A run with many failures lists the first ones and counts the others,
+// also those that the Summary only counted.
 func TestWriteRunTailCutsLongFailureLists(t *testing.T) {
-	var out bytes.Buffer
-	WriteRunTail(&out, tailSummary(30), false)
-	got := out.String()
-	if n := strings.Count(got, "  rescued "); n != failuresShown-3 {
-		t.Errorf("%d rescued failures listed, want %d:\n%s", n, failuresShown-3, got)
-	}
-	if !strings.Contains(got, "\n  … 13 more\nSlowest tasks:\n") {
-		t.Errorf("no count of the failures left out:\n%s", got)
+	for _, c := range []struct {
+		rescued int
+		more    string
+	}{
+		{30, "13"},     // 33 failures, 20 listed
+		{1100, "1083"}, // 1,103 failures: 1,002 kept (2 fatal, 1,000 handled), 101 counted
+	} {
+		t.Run(fmt.Sprint(c.rescued), func(t *testing.T) {
+			var out bytes.Buffer
+			WriteRunTail(&out, tailSummary(c.rescued), false)
+			got := out.String()
+			if n := strings.Count(got, "  rescued "); n != failuresShown-3 {
+				t.Errorf("%d rescued failures listed, want %d:\n%s", n, failuresShown-3, got)
+			}
+			if !strings.Contains(got, "\n  … "+c.more+" more\nSlowest tasks:\n") {
+				t.Errorf("no count of the %s failures left out:\n%s", c.more, got)
+			}
+		})
 	}
 }
 
