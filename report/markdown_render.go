@@ -95,7 +95,8 @@ func writeRecapRow(b *strings.Builder, host string, c runner.HostCounts) {
 }
 
 // writeFailures lists the fatal failures and unreachable hosts, then, folded
-// away, the failures that were ignored or rescued.
+// away, the failures that were ignored or rescued, with the count of those
+// that the Summary did not keep.
 func writeFailures(b *strings.Builder, s *runner.Summary) {
 	fatal := s.FatalFailures()
 	if len(fatal) > 0 {
@@ -109,9 +110,12 @@ func writeFailures(b *strings.Builder, s *runner.Summary) {
 			handled = append(handled, f)
 		}
 	}
-	if len(handled) > 0 {
-		fmt.Fprintf(b, "<details><summary>Ignored and rescued failures (%d)</summary>\n\n", len(handled))
+	if len(handled) > 0 || s.OmittedFailures > 0 {
+		fmt.Fprintf(b, "<details><summary>Ignored and rescued failures (%d)</summary>\n\n", len(handled)+s.OmittedFailures)
 		writeFailureTable(b, handled)
+		if s.OmittedFailures > 0 {
+			fmt.Fprintf(b, "\n_… and %d more ignored or rescued failures_\n", s.OmittedFailures)
+		}
 		b.WriteString("\n</details>\n\n")
 	}
 }
