@@ -4,19 +4,15 @@
 package otlpreceiver
 
 import (
-	"compress/gzip"
-	"context"
-	"io"
-	"net"
-	"net/http"
 	"sync"
+	"sync/atomic"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	collmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	colltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	metricpb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/proto"
 )
 
 // Receiver keeps the OTLP data it received.
@@ -27,8 +23,13 @@ type Receiver struct {
 	mu       sync.Mutex
 	spans    []*tracepb.ResourceSpans
 	metrics  []*metricpb.ResourceMetrics
+	logs     []*logspb.ResourceLogs
 	requests int
 	stop     func()
+
+	discard    atomic.Bool
+	bytes      atomic.Int64
+	logRecords atomic.Int64
 }
 
 // Requests is the number of export requests decoded so far.
@@ -52,6 +53,26 @@ func (r *Receiver) ResourceMetrics() []*metricpb.ResourceMetrics {
 	return append([]*metricpb.ResourceMetrics(nil), r.metrics...)
 }
 
+// ResourceLogs returns the log records received, as sent, in the order
+// they arrived.
+func (r *Receiver) ResourceLogs() []*logspb.ResourceLogs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*logspb.ResourceLogs(nil), r.logs...)
+}
+
+// Discard makes the receiver only count what it receives from now on, not
+// keep it: for benchmarks whose memory must not grow with the data.
+func (r *Receiver) Discard() { r.discard.Store(true) }
+
+// Bytes is the size of the export requests received so far as they came
+// over the wire: HTTP bodies as sent (compressed when they were), gRPC
+// messages with their framing.
+func (r *Receiver) Bytes() int64 { return r.bytes.Load() }
+
+// LogRecords is the number of log records received so far, kept or not.
+func (r *Receiver) LogRecords() int64 { return r.logRecords.Load() }
+
 // Close stops the receiver.
 func (r *Receiver) Close() { r.stop() }
 
@@ -59,105 +80,32 @@ func (r *Receiver) addSpans(req *colltracepb.ExportTraceServiceRequest) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests++
-	r.spans = append(r.spans, req.ResourceSpans...)
+	if !r.discard.Load() {
+		r.spans = append(r.spans, req.ResourceSpans...)
+	}
 }
 
 func (r *Receiver) addMetrics(req *collmetricpb.ExportMetricsServiceRequest) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests++
-	r.metrics = append(r.metrics, req.ResourceMetrics...)
+	if !r.discard.Load() {
+		r.metrics = append(r.metrics, req.ResourceMetrics...)
+	}
 }
 
-// StartHTTP starts an OTLP/HTTP receiver (binary protobuf, optionally
-// gzipped) serving /v1/traces and /v1/metrics on 127.0.0.1.
-func StartHTTP() (*Receiver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	r := &Receiver{URL: "http://" + ln.Addr().String()}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/traces", func(w http.ResponseWriter, req *http.Request) {
-		msg := &colltracepb.ExportTraceServiceRequest{}
-		if !decode(w, req, msg) {
-			return
+func (r *Receiver) addLogs(req *collogspb.ExportLogsServiceRequest) {
+	var n int64
+	for _, rl := range req.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			n += int64(len(sl.LogRecords))
 		}
-		r.addSpans(msg)
-		reply(w, &colltracepb.ExportTraceServiceResponse{})
-	})
-	mux.HandleFunc("POST /v1/metrics", func(w http.ResponseWriter, req *http.Request) {
-		msg := &collmetricpb.ExportMetricsServiceRequest{}
-		if !decode(w, req, msg) {
-			return
-		}
-		r.addMetrics(msg)
-		reply(w, &collmetricpb.ExportMetricsServiceResponse{})
-	})
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(ln)
-	r.stop = func() { srv.Close() }
-	return r, nil
-}
-
-func decode(w http.ResponseWriter, req *http.Request, msg proto.Message) bool {
-	var body io.Reader = req.Body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(req.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return false
-		}
-		body = zr
 	}
-	data, err := io.ReadAll(body)
-	if err == nil {
-		err = proto.Unmarshal(data, msg)
+	r.logRecords.Add(n)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	if !r.discard.Load() {
+		r.logs = append(r.logs, req.ResourceLogs...)
 	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return false
-	}
-	return true
-}
-
-func reply(w http.ResponseWriter, msg proto.Message) {
-	data, _ := proto.Marshal(msg)
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	w.Write(data)
-}
-
-// StartGRPC starts an OTLP/gRPC receiver (trace and metrics services) on 127.0.0.1.
-func StartGRPC() (*Receiver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	r := &Receiver{URL: "http://" + ln.Addr().String()}
-	srv := grpc.NewServer()
-	colltracepb.RegisterTraceServiceServer(srv, traceService{r: r})
-	collmetricpb.RegisterMetricsServiceServer(srv, metricsService{r: r})
-	go srv.Serve(ln)
-	r.stop = srv.Stop
-	return r, nil
-}
-
-type traceService struct {
-	colltracepb.UnimplementedTraceServiceServer
-	r *Receiver
-}
-
-func (s traceService) Export(_ context.Context, req *colltracepb.ExportTraceServiceRequest) (*colltracepb.ExportTraceServiceResponse, error) {
-	s.r.addSpans(req)
-	return &colltracepb.ExportTraceServiceResponse{}, nil
-}
-
-type metricsService struct {
-	collmetricpb.UnimplementedMetricsServiceServer
-	r *Receiver
-}
-
-func (s metricsService) Export(_ context.Context, req *collmetricpb.ExportMetricsServiceRequest) (*collmetricpb.ExportMetricsServiceResponse, error) {
-	s.r.addMetrics(req)
-	return &collmetricpb.ExportMetricsServiceResponse{}, nil
 }
