@@ -13,13 +13,17 @@ const (
 	ProtocolGRPC = "grpc"
 )
 
-// signal is one kind of OTLP data: traces or metrics.
+// signal is one kind of OTLP data: traces, metrics or logs.
 type signal string
 
 const (
 	signalTraces  signal = "TRACES"
 	signalMetrics signal = "METRICS"
+	signalLogs    signal = "LOGS"
 )
+
+// signals are every signal ansible-tap exports.
+var signals = []signal{signalTraces, signalMetrics, signalLogs}
 
 // httpPath is the path an OTLP/HTTP exporter posts a signal to under a base endpoint.
 func (sig signal) httpPath() string { return "v1/" + strings.ToLower(string(sig)) }
@@ -77,10 +81,10 @@ func ValidateOTLPEndpoint(endpoint string) error {
 	return validateHTTPURL(endpoint)
 }
 
-// OTLPEnabled reports whether either signal would be exported with this
+// OTLPEnabled reports whether any signal would be exported with this
 // endpoint and protocol and the current environment.
 func OTLPEnabled(endpoint, protocol string) (bool, error) {
-	for _, sig := range []signal{signalTraces, signalMetrics} {
+	for _, sig := range signals {
 		t, err := resolveTarget(sig, endpoint, protocol, os.Getenv)
 		if err != nil {
 			return false, err

@@ -4,10 +4,13 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -64,4 +67,27 @@ func newMetricExporter(ctx context.Context, t otlpTarget, timeout time.Duration)
 		opts = append(opts, otlpmetrichttp.WithEndpointURL(t.endpointURL))
 	}
 	return otlpmetrichttp.New(ctx, opts...)
+}
+
+// newLogExporter builds the log exporter for t, as newSpanExporter.
+func newLogExporter(ctx context.Context, t otlpTarget, timeout time.Duration) (sdklog.Exporter, error) {
+	initial, max, elapsed := retryWithin(timeout)
+	if t.protocol == ProtocolGRPC {
+		opts := []otlploggrpc.Option{
+			otlploggrpc.WithTimeout(timeout),
+			otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: true, InitialInterval: initial, MaxInterval: max, MaxElapsedTime: elapsed}),
+		}
+		if t.endpointURL != "" {
+			opts = append(opts, otlploggrpc.WithEndpointURL(t.endpointURL))
+		}
+		return otlploggrpc.New(ctx, opts...)
+	}
+	opts := []otlploghttp.Option{
+		otlploghttp.WithTimeout(timeout),
+		otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: true, InitialInterval: initial, MaxInterval: max, MaxElapsedTime: elapsed}),
+	}
+	if t.endpointURL != "" {
+		opts = append(opts, otlploghttp.WithEndpointURL(t.endpointURL))
+	}
+	return otlploghttp.New(ctx, opts...)
 }

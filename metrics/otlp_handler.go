@@ -45,19 +45,22 @@ type OTLPOptions struct {
 	Log zerolog.Logger
 }
 
-// OTLP exports a run as traces and metrics over OTLP. Spans are exported in
-// batches as they end; the metrics are recorded and everything is flushed
-// when the run ends, within the timeout.
+// OTLP exports a run as traces, metrics and logs over OTLP. Spans are
+// exported in batches as they end, and each event as a log record (its
+// jsonl line) in batches as it happens; the metrics are recorded and
+// everything is flushed when the run ends, within the timeout.
 type OTLP struct {
 	opts   OTLPOptions
 	tp     *sdktrace.TracerProvider // nil when traces are off
 	mp     *sdkmetric.MeterProvider // nil when metrics are off
+	logs   *eventLogs               // nil when logs are off
 	tree   *spanTree
+	spans  *spanRecorder
 	errors atomic.Int64
 }
 
 // NewOTLP returns the OTLP handler, or nil when neither the endpoint nor
-// the environment enables OTLP.
+// the environment enables any signal.
 func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -70,7 +73,11 @@ func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !traces.enabled && !metrics.enabled {
+	logs, err := resolveTarget(signalLogs, opts.Endpoint, opts.Protocol, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if !traces.enabled && !metrics.enabled && !logs.enabled {
 		return nil, nil
 	}
 	ctx := context.Background()
@@ -104,7 +111,15 @@ func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 		o.mp = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res),
 			sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp, sdkmetric.WithTimeout(opts.Timeout))))
 	}
-	o.tree = newSpanTree(tracer, callerContext(), opts.Playbook)
+	if logs.enabled {
+		exp, err := newLogExporter(ctx, logs, opts.Timeout)
+		if err != nil {
+			return nil, fmt.Errorf("OTLP logs: %w", err)
+		}
+		o.logs = newEventLogs(exp, res, opts.Playbook)
+	}
+	o.spans = &spanRecorder{Tracer: tracer}
+	o.tree = newSpanTree(o.spans, callerContext(), opts.Playbook)
 	return o, nil
 }
 
@@ -131,17 +146,25 @@ func (o *OTLP) exportError(err error) {
 	o.opts.Log.Debug().Err(err).Msg("OTLP export failed")
 }
 
-// Event adds the event's spans. It never blocks on the network.
+// Event adds the event's spans and emits its log record. It never blocks
+// on the network.
 func (o *OTLP) Event(ev *runner.Event, s *runner.Summary) error {
-	o.tree.event(ev, s)
+	if o.logs == nil {
+		o.tree.event(ev, s)
+		return nil
+	}
+	o.logs.event(eventContext(o.tree, o.spans, ev, s), ev, s)
 	return nil
 }
 
-// Finish ends the open spans, records the run's metrics and flushes both
-// within the timeout. An unreachable collector makes it return an error
+// Finish ends the open spans, records the run's metrics, emits the run_end
+// log record and flushes the three signals within the timeout. An unreachable collector makes it return an error
 // after at most the timeout; the run's exit code is not affected.
 func (o *OTLP) Finish(s *runner.Summary) error {
 	o.tree.finish(s)
+	if o.logs != nil {
+		o.logs.runEnd(runContext(o.tree), s)
+	}
 	var errs []error
 	if o.mp != nil {
 		playbook := PlaybookLabel(playbookPath(s), o.opts.Playbook)
@@ -169,6 +192,26 @@ func (o *OTLP) Finish(s *runner.Summary) error {
 		wg.Add(1)
 		go shutdown("metrics", o.mp.Shutdown)
 	}
+	if o.logs != nil {
+		wg.Add(1)
+		go shutdown("logs", o.logs.shutdown)
+	}
 	wg.Wait()
+	if o.logs != nil {
+		o.reportLogs(o.logs.delivery())
+	}
 	return errors.Join(errs...)
+}
+
+// reportLogs tells how many of the run's log records did not reach the
+// collector, as a warning when some did not.
+func (o *OTLP) reportLogs(d logsDelivery) {
+	ev := o.opts.Log.Debug()
+	msg := "OTLP logs delivered"
+	if d.Lost() > 0 {
+		ev = o.opts.Log.Warn()
+		msg = "OTLP logs: some event records did not reach the collector"
+	}
+	ev.Int64("records", d.Emitted).Int64("exported", d.Exported).Int64("dropped", d.Dropped()).
+		Int64("failed", d.Failed).Int64("unencodable", d.Unencodable).Msg(msg)
 }

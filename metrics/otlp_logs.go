@@ -1,0 +1,116 @@
+package metrics
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	"go.opentelemetry.io/otel/sdk/resource"
+
+	"github.com/ansible-tap/ansible-tap/render"
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// eventLogs sends each event of a run, and the run's end, as an OTLP log
+// record whose body is the line --format=jsonl prints for it. Records go
+// through the SDK's batch processor: emitting one never waits on the
+// network, and when the collector cannot keep up the processor's bounded
+// queue (OTEL_BLRP_MAX_QUEUE_SIZE, 2048 records by default) drops the
+// oldest, which are counted.
+type eventLogs struct {
+	provider *sdklog.LoggerProvider
+	logger   log.Logger
+	exporter *countingExporter
+	enc      *render.RecordEncoder
+	playbook playbookName
+
+	emitted     atomic.Int64
+	unencodable atomic.Int64
+}
+
+// newEventLogs returns the log output that exports through exp; playbook
+// names the playbook when the run never reports one.
+func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string) *eventLogs {
+	counted := &countingExporter{Exporter: exp}
+	provider := sdklog.NewLoggerProvider(sdklog.WithResource(res),
+		sdklog.WithProcessor(sdklog.NewBatchProcessor(counted)))
+	return &eventLogs{
+		provider: provider,
+		logger:   provider.Logger(instrumentation),
+		exporter: counted,
+		enc:      render.NewRecordEncoder(),
+		playbook: playbookName{fallback: playbook},
+	}
+}
+
+// event emits the record of ev; ctx carries the span the event belongs to.
+func (l *eventLogs) event(ctx context.Context, ev *runner.Event, s *runner.Summary) {
+	sev := eventSeverity(ev)
+	attrs := eventAttributes(ev, l.playbook.of(s))
+	l.emit(ctx, render.NewRecord(ev, s), ev.Time, sev, attrs)
+}
+
+// runEnd emits the run_end record of the run in s; ctx carries the
+// playbook's span.
+func (l *eventLogs) runEnd(ctx context.Context, s *runner.Summary) {
+	at := s.End
+	if at.IsZero() {
+		at = time.Now()
+	}
+	r := render.NewRunEndRecord(s, at)
+	l.emit(ctx, r, at, runEndSeverity(s), runEndAttributes(s, l.playbook.of(s)))
+}
+
+func (l *eventLogs) emit(ctx context.Context, r *render.Record, at time.Time, sev log.Severity, attrs []attribute.KeyValue) {
+	line, err := l.enc.Line(r)
+	if err != nil { // a result Go cannot encode again: jsonl could not print it either
+		l.unencodable.Add(1)
+		return
+	}
+	var rec log.Record
+	if !at.IsZero() {
+		rec.SetTimestamp(at)
+	}
+	rec.SetSeverity(sev)
+	rec.SetSeverityText(sev.String())
+	rec.SetBody(attribute.StringValue(strings.TrimSuffix(string(line), "\n")))
+	rec.AddAttributes(attrs...)
+	l.emitted.Add(1)
+	l.logger.Emit(ctx, rec)
+}
+
+// shutdown exports what the batch processor still holds, within ctx.
+func (l *eventLogs) shutdown(ctx context.Context) error {
+	return l.provider.Shutdown(ctx)
+}
+
+// delivery counts the records so far.
+func (l *eventLogs) delivery() logsDelivery {
+	return logsDelivery{
+		Emitted:     l.emitted.Load(),
+		Exported:    l.exporter.exported.Load(),
+		Failed:      l.exporter.failed.Load(),
+		Unencodable: l.unencodable.Load(),
+	}
+}
+
+// playbookName is the ansible.playbook attribute of a run's records,
+// worked out once per playbook path.
+type playbookName struct {
+	fallback string
+	path     string
+	label    string
+	known    bool
+}
+
+func (p *playbookName) of(s *runner.Summary) string {
+	path := playbookPath(s)
+	if !p.known || path != p.path {
+		p.path, p.label, p.known = path, PlaybookLabel(path, p.fallback), true
+	}
+	return p.label
+}

@@ -1,0 +1,74 @@
+package metrics
+
+import (
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+
+	"github.com/ansible-tap/ansible-tap/render"
+	"github.com/ansible-tap/ansible-tap/runner"
+)
+
+// attrEvent is the log attribute naming the event: the jsonl event_type.
+const attrEvent = "ansible.event"
+
+// eventSeverity is the severity of an event's log record: ERROR for a
+// host's fatal failure or unreachable host, WARN for a failure that is
+// ignored or rescued and for a failed loop item or async poll (whose host
+// result tells what became of it), INFO for everything else.
+func eventSeverity(ev *runner.Event) log.Severity {
+	if ev.Kind.IsHostResult() {
+		switch ev.Status() {
+		case runner.StatusFailed, runner.StatusUnreachable:
+			return log.SeverityError
+		case runner.StatusIgnored, runner.StatusRescued:
+			return log.SeverityWarn
+		}
+		return log.SeverityInfo
+	}
+	if ev.Kind == runner.ItemFailed || ev.Kind == runner.AsyncFailed {
+		return log.SeverityWarn
+	}
+	return log.SeverityInfo
+}
+
+// eventAttributes are the attributes of an event's log record, for
+// filtering in the log store without parsing the body: the event, the
+// playbook, and the play, task, host and status when the event has them.
+func eventAttributes(ev *runner.Event, playbook string) []attribute.KeyValue {
+	attrs := make([]attribute.KeyValue, 0, 6)
+	attrs = append(attrs, attribute.String(attrEvent, string(ev.Kind)), attribute.String(string(attrPlaybook), playbook))
+	if ev.Play != nil && ev.Play.Name != "" {
+		attrs = append(attrs, attribute.String(string(attrPlay), ev.Play.Name))
+	}
+	if ev.Task != nil {
+		attrs = append(attrs, attribute.String(string(attrTaskName), ev.Task.Name))
+	}
+	if ev.Host != "" {
+		attrs = append(attrs, attribute.String(string(attrHost), ev.Host))
+	}
+	if ev.Result != nil && (ev.Kind.IsHostResult() || ev.Kind.IsItem()) {
+		attrs = append(attrs, attribute.String(string(attrStatus), string(ev.Status())))
+	}
+	return attrs
+}
+
+// runEndSeverity is the severity of the run_end record, from the run's
+// outcome: ERROR when it failed, WARN when it was interrupted without a
+// failure, INFO when it succeeded.
+func runEndSeverity(s *runner.Summary) log.Severity {
+	switch s.Outcome() {
+	case "failed":
+		return log.SeverityError
+	case "interrupted":
+		return log.SeverityWarn
+	}
+	return log.SeverityInfo
+}
+
+// runEndAttributes are the attributes of the run_end record.
+func runEndAttributes(s *runner.Summary, playbook string) []attribute.KeyValue {
+	return []attribute.KeyValue{
+		attribute.String(attrEvent, render.RunEnd), attribute.String(string(attrPlaybook), playbook),
+		attribute.String(string(attrOutcome), s.Outcome()), attribute.Int(string(attrExitCode), s.ExitCode),
+	}
+}
