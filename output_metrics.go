@@ -11,7 +11,7 @@ import (
 )
 
 // metricsOutput is the Prometheus textfile and Pushgateway outputs and the
-// OTLP traces and metrics. OTLP also turns on with the standard
+// OTLP traces, metrics and logs. OTLP also turns on with the standard
 // OTEL_EXPORTER_OTLP_ENDPOINT variables, without any flag.
 func metricsOutput() output {
 	return output{
@@ -20,7 +20,7 @@ func metricsOutput() output {
 			&cli.StringFlag{Name: "prom-push", Usage: "push the run's metrics to this Pushgateway `URL` (job ansible, grouped by playbook)", EnvVars: []string{"ANSIBLE_TAP_PROM_PUSH"}},
 			&cli.StringSliceFlag{Name: "prom-label", Usage: "add the constant label `NAME=VALUE` to every Prometheus series (repeatable)", EnvVars: []string{"ANSIBLE_TAP_PROM_LABELS"}},
 			&cli.BoolFlag{Name: "prom-per-host", Usage: "also write per-host series (one per host and status)", EnvVars: []string{"ANSIBLE_TAP_PROM_PER_HOST"}},
-			&cli.StringFlag{Name: "otlp-endpoint", Usage: "export traces and metrics over OTLP to this collector `URL` (else OTEL_EXPORTER_OTLP_ENDPOINT)", EnvVars: []string{"ANSIBLE_TAP_OTLP_ENDPOINT"}},
+			&cli.StringFlag{Name: "otlp-endpoint", Usage: "export traces, metrics and each event as a log record (its jsonl line) over OTLP to this collector `URL` (else OTEL_EXPORTER_OTLP_ENDPOINT; OTEL_LOGS_EXPORTER=none: no logs)", EnvVars: []string{"ANSIBLE_TAP_OTLP_ENDPOINT"}},
 			&cli.StringFlag{Name: "otlp-protocol", Usage: "OTLP `PROTOCOL`: http/protobuf or grpc (else OTEL_EXPORTER_OTLP_PROTOCOL, default http/protobuf)", EnvVars: []string{"ANSIBLE_TAP_OTLP_PROTOCOL"}},
 			&cli.DurationFlag{Name: "metrics-timeout", Value: metrics.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for the Pushgateway and the OTLP collector", EnvVars: []string{"ANSIBLE_TAP_METRICS_TIMEOUT"}},
 		},
