@@ -158,8 +158,9 @@ func (o *OTLP) Event(ev *runner.Event, s *runner.Summary) error {
 }
 
 // Finish ends the open spans, records the run's metrics, emits the run_end
-// log record and flushes the three signals within the timeout. An unreachable collector makes it return an error
-// after at most the timeout; the run's exit code is not affected.
+// log record and flushes the three signals within the timeout. An
+// unreachable collector makes it return an error after at most the
+// timeout; the run's exit code is not affected.
 func (o *OTLP) Finish(s *runner.Summary) error {
 	o.tree.finish(s)
 	if o.logs != nil {
