@@ -2,43 +2,63 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-// largeSummary is a run of tasks × hosts results, every tenth one failed.
-func largeSummary(tasks, hosts int) *runner.Summary {
-	s := runner.NewSummary()
-	s.KeepResults = true // as for the HTML report
+// syntheticEvents passes to add the events of a run of tasks × hosts results
+// in one play: every tenth result an ignored failure, every third one of
+// the others changed, the task's path and action as a real one's. The
+// events are made one at a time, so that a run of any length costs only
+// what the receiver keeps.
+func syntheticEvents(tasks, hosts int, add func(*runner.Event)) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "large play"}
-	s.Add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	play := &runner.Play{ID: "p", Name: "large play", Start: at}
+	add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
 	for i := 0; i < tasks; i++ {
 		task := &runner.Task{ID: fmt.Sprint(i), Name: fmt.Sprintf("task %d", i), Path: fmt.Sprintf("/src/site.yml:%d", i), Action: "ansible.builtin.command"}
 		at = at.Add(time.Second)
-		s.Add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
+		add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
 		for h := 0; h < hosts; h++ {
 			ev := &runner.Event{Kind: runner.RunnerOK, Time: at.Add(time.Duration(h) * time.Millisecond), Play: play, Task: task,
 				Host: fmt.Sprintf("host%03d", h), Result: &runner.Result{Changed: h%3 == 0}}
 			if (i+h)%10 == 0 {
 				ev.Kind, ev.Disposition, ev.Result = runner.RunnerFailed, runner.Ignored, &runner.Result{Failed: true, Msg: "exit status 1 | <stderr>"}
 			}
-			s.Add(ev)
+			add(ev)
 		}
 	}
+}
+
+// largeSummary is the Summary of a syntheticEvents that keeps every result,
+// as for the HTML report.
+func largeSummary(tasks, hosts int) *runner.Summary {
+	s := runner.NewSummary()
+	s.KeepResults = true
+	syntheticEvents(tasks, hosts, s.Add)
 	s.Complete = true
 	return s
 }
 
-// BenchmarkJUnitRender measures the JUnit document of 200 tasks × 50 hosts.
-func BenchmarkJUnitRender(b *testing.B) {
-	s := largeSummary(200, 50)
-	j := NewJUnit(JUnitOptions{BaseDir: "/src"})
+// BenchmarkJUnit measures the JUnit report of 200 tasks × 50 hosts: the
+// test cases written as the results come, then the report.
+func BenchmarkJUnit(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "junit.xml")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := j.Render(s); err != nil {
+		s := runner.NewSummary()
+		j := NewJUnit(JUnitOptions{Path: path, BaseDir: "/src"})
+		syntheticEvents(200, 50, func(ev *runner.Event) {
+			s.Add(ev)
+			if err := j.Event(ev, s); err != nil {
+				b.Fatal(err)
+			}
+		})
+		s.Complete = true
+		if err := j.Finish(s); err != nil {
 			b.Fatal(err)
 		}
 	}

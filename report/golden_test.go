@@ -12,24 +12,27 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-// renderer renders a finished run to a report's bytes.
-type renderer func(s *runner.Summary, base string) []byte
+// renderer writes a report of a recorded run, whose paths are relative to
+// base, and returns its bytes.
+type renderer func(t *testing.T, recording, base string) []byte
 
 func junitWith(opts JUnitOptions) renderer {
-	return func(s *runner.Summary, base string) []byte {
+	return func(t *testing.T, recording, base string) []byte {
 		opts.BaseDir = base
-		data, err := NewJUnit(opts).Render(s)
+		opts.Path = filepath.Join(t.TempDir(), "junit.xml")
+		replayRecording(t, recording, NewJUnit(opts))
+		data, err := os.ReadFile(opts.Path)
 		if err != nil {
-			panic(err)
+			t.Fatal(err)
 		}
 		return data
 	}
 }
 
 func markdownWith(opts MarkdownOptions) renderer {
-	return func(s *runner.Summary, base string) []byte {
+	return func(t *testing.T, recording, base string) []byte {
 		opts.BaseDir = base
-		return NewMarkdown(opts).Render(s)
+		return NewMarkdown(opts).Render(replayRecording(t, recording))
 	}
 }
 
@@ -51,32 +54,24 @@ func TestGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {
-			s := replayRecording(t, c.recording)
-			got := c.render(s, recordedDir(t, c.recording))
+			got := c.render(t, c.recording, recordedDir(t, c.recording))
 			golden.Check(t, filepath.Join("testdata", c.golden), got)
 		})
 	}
 }
 
-// replayRecording replays testdata/NAME.jsonl and returns the finished summary.
-func replayRecording(t *testing.T, name string) *runner.Summary {
+// replayRecording replays testdata/NAME.jsonl through handlers and
+// returns the finished summary.
+func replayRecording(t *testing.T, name string, handlers ...runner.Handler) *runner.Summary {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s, err := runner.Replay(f, runner.NewFanout(zerolog.Nop(), keepResults{}), io.Discard, zerolog.Nop())
+	s, err := runner.Replay(f, runner.NewFanout(zerolog.Nop(), handlers...), io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
-
-// keepResults makes a replay's Summary keep every host result, as the
-// HTML report's does.
-type keepResults struct{}
-
-func (keepResults) Event(*runner.Event, *runner.Summary) error { return nil }
-func (keepResults) Finish(*runner.Summary) error               { return nil }
-func (keepResults) KeepsResults() bool                         { return true }

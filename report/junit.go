@@ -1,9 +1,8 @@
 package report
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -26,81 +25,115 @@ type JUnitOptions struct {
 	Log zerolog.Logger
 }
 
-// JUnit is a runner.Handler that writes the run as JUnit XML when it finishes:
-// one testsuite per play, one testcase per task and host.
+// JUnit is a runner.Handler that writes the run as JUnit XML: one testsuite
+// per play, one testcase per task and host, in the order the results came.
+// Each test case is written as its result arrives, to a temporary file
+// beside the report; Finish writes the report from it, so that memory does
+// not grow with the length of the run.
 type JUnit struct {
-	opts JUnitOptions
+	opts  JUnitOptions
+	cases *caseFile // nil until the first test case
+	// suites are the test cases written, by play; those of results
+	// outside any play that started are under nil, the playbook's suite.
+	suites map[*runner.Play]*suiteCases
+	names  map[*runner.Play]string // the suite names of the plays seen
+	err    error                   // the first error writing a test case
 }
 
 // NewJUnit returns a JUnit writer.
 func NewJUnit(opts JUnitOptions) *JUnit {
-	return &JUnit{opts: opts}
+	return &JUnit{opts: opts, suites: make(map[*runner.Play]*suiteCases), names: make(map[*runner.Play]string)}
 }
 
-// Event does nothing: the report is built from the summary at the end.
-func (j *JUnit) Event(*runner.Event, *runner.Summary) error { return nil }
+// Event writes the test case of each host's final result for a task, read
+// from the Summary's TaskRun.Last. After an error it returns that error.
+func (j *JUnit) Event(ev *runner.Event, s *runner.Summary) error {
+	if j.err != nil {
+		return j.err
+	}
+	switch ev.Kind {
+	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
+	default:
+		return nil
+	}
+	if ev.Host == "" || ev.Task == nil {
+		return nil // a result that the Summary gives to no host or task
+	}
+	t := s.TaskRun(ev.Task.ID)
+	if t == nil || t.Last.Host != ev.Host || skippedMeta(t, t.Last) {
+		return nil
+	}
+	play, name := j.suiteOf(t.Play, s)
+	if j.cases == nil {
+		if j.cases, j.err = newCaseFile(j.opts.Path); j.err != nil {
+			j.err = fmt.Errorf("junit report: %w", j.err)
+			return j.err
+		}
+	}
+	suite := j.suites[play]
+	if suite == nil {
+		suite = &suiteCases{}
+		j.suites[play] = suite
+	}
+	if err := j.cases.add(suite, j.testCase(name, t, t.Last)); err != nil {
+		j.err = fmt.Errorf("junit report: %w", err)
+	}
+	return j.err
+}
 
-// KeepsResults is true: the report is built from every host's result at
-// the end (to be replaced by test cases streamed as results arrive).
-func (j *JUnit) KeepsResults() bool { return true }
+// suiteOf returns the play whose suite holds a task's results, and the
+// suite's name: the task's play once it started, else nil, the playbook.
+func (j *JUnit) suiteOf(p *runner.Play, s *runner.Summary) (*runner.Play, string) {
+	if name, ok := j.names[p]; ok {
+		return p, name
+	}
+	for i, q := range s.Plays {
+		if q == p {
+			j.names[p] = playName(p, i)
+			return p, j.names[p]
+		}
+	}
+	return nil, runName(s, j.opts.BaseDir)
+}
 
-// Finish writes the report. It is called also for failed and interrupted runs.
+// Finish writes the report and removes the temporary file of test cases.
+// It is called also for failed and interrupted runs.
 func (j *JUnit) Finish(s *runner.Summary) error {
-	data, err := j.Render(s)
-	if err != nil {
+	defer j.cases.remove()
+	if j.err != nil {
+		return j.err
+	}
+	doc := j.document(s)
+	if err := writeFileAtomicFrom(j.opts.Path, func(w io.Writer) error { return j.writeDocument(w, doc) }); err != nil {
 		return fmt.Errorf("junit report: %w", err)
 	}
-	if err := writeFileAtomic(j.opts.Path, data); err != nil {
-		return fmt.Errorf("junit report: %w", err)
-	}
-	j.opts.Log.Debug().Str("path", j.opts.Path).Int("bytes", len(data)).Msg("JUnit report written")
+	j.opts.Log.Debug().Str("path", j.opts.Path).Int("tests", doc.Tests).Msg("JUnit report written")
 	return nil
 }
 
-// Render returns the JUnit XML document of the run.
-func (j *JUnit) Render(s *runner.Summary) ([]byte, error) {
-	doc := j.document(s)
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
-}
-
-// document builds the report: the plays' suites in the order they started,
-// then the run's own problems (interruption, a failure without a failed
-// task) in the last suite, or in a suite of the playbook when no play ran.
+// document is the report without its streamed test cases: the plays'
+// suites in the order they started, the playbook's suite when results came
+// outside any play, then the run's own problems (interruption, a failure
+// without a failed task) in the last suite, or in a suite of the playbook
+// when there is none.
 func (j *JUnit) document(s *runner.Summary) *junitTestSuites {
 	doc := &junitTestSuites{
 		Name:      runName(s, j.opts.BaseDir),
 		Time:      seconds(s.Duration()),
 		Timestamp: timestamp(s.Start),
 	}
-	index := make(map[*runner.Play]int)
 	for i, p := range s.Plays {
-		index[p] = i
 		doc.Suites = append(doc.Suites, junitTestSuite{
 			Name:      playName(p, i),
 			ID:        i,
 			Timestamp: timestamp(p.Start),
 			Time:      seconds(playDuration(s, p)),
 		})
+		doc.Suites[i].addStreamed(j.suites[p])
 	}
-	for _, t := range s.Tasks {
-		i, ok := index[t.Play]
-		if !ok {
-			i = j.runSuite(doc, s)
-		}
-		for _, r := range t.Results {
-			if skippedMeta(t, r) {
-				continue
-			}
-			doc.Suites[i].add(j.testCase(doc.Suites[i].Name, t, r))
-		}
+	if cases := j.suites[nil]; cases != nil {
+		i := j.playbookSuite(doc, s)
+		doc.Suites[i].addStreamed(cases)
 	}
 	j.addRunProblems(doc, s)
 	props := runProperties(s, j.opts.BaseDir)
@@ -116,13 +149,19 @@ func (j *JUnit) document(s *runner.Summary) *junitTestSuites {
 	return doc
 }
 
+// playbookSuite adds a suite named after the playbook and returns its index.
+func (j *JUnit) playbookSuite(doc *junitTestSuites, s *runner.Summary) int {
+	doc.Suites = append(doc.Suites, junitTestSuite{
+		Name: doc.Name, ID: len(doc.Suites), Timestamp: timestamp(s.Start), Time: seconds(s.Duration()),
+	})
+	return len(doc.Suites) - 1
+}
+
 // runSuite returns the index of the suite for problems of the whole run:
-// the last play's, or a new suite named after the playbook.
+// the last one, or a new suite named after the playbook.
 func (j *JUnit) runSuite(doc *junitTestSuites, s *runner.Summary) int {
 	if len(doc.Suites) == 0 {
-		doc.Suites = append(doc.Suites, junitTestSuite{
-			Name: doc.Name, Timestamp: timestamp(s.Start), Time: seconds(s.Duration()),
-		})
+		return j.playbookSuite(doc, s)
 	}
 	return len(doc.Suites) - 1
 }

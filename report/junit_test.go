@@ -58,12 +58,9 @@ func TestJUnitCountsOfRecordings(t *testing.T) {
 			name += "/fail-on-change"
 		}
 		t.Run(name, func(t *testing.T) {
-			s := replayRecording(t, c.recording)
 			path := filepath.Join(t.TempDir(), "junit.xml")
 			j := NewJUnit(JUnitOptions{Path: path, FailOnIgnore: c.failOnIgnore, FailOnChange: c.failOnChange})
-			if err := j.Finish(s); err != nil {
-				t.Fatal(err)
-			}
+			s := replayRecording(t, c.recording, j)
 			got := readWithJunitparser(t, path).Cases
 			if want := expectedCounts(s, c.failOnIgnore, c.failOnChange); got != want {
 				t.Errorf("junitparser counts %+v, the run's are %+v", got, want)
@@ -83,19 +80,19 @@ func TestJUnitKeepsAwkwardMessages(t *testing.T) {
 		{"lines", "one\ntwo", "one\ntwo"},
 	}
 	s := runner.NewSummary()
-	s.KeepResults = true
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	j := NewJUnit(JUnitOptions{Path: path})
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	play := &runner.Play{ID: "p", Name: "play"}
-	s.Add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	feed(t, s, j, &runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
 	for i, m := range messages {
 		task := &runner.Task{ID: m.name, Name: m.name}
-		s.Add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
-		s.Add(&runner.Event{Kind: runner.RunnerFailed, Time: at.Add(time.Duration(i+1) * time.Second), Play: play, Task: task,
+		feed(t, s, j, &runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
+		feed(t, s, j, &runner.Event{Kind: runner.RunnerFailed, Time: at.Add(time.Duration(i+1) * time.Second), Play: play, Task: task,
 			Host: "h" + m.name, Disposition: runner.Fatal, Result: &runner.Result{Failed: true, Msg: m.msg}})
 	}
 	s.ExitCode = 2
-	path := filepath.Join(t.TempDir(), "junit.xml")
-	if err := NewJUnit(JUnitOptions{Path: path}).Finish(s); err != nil {
+	if err := j.Finish(s); err != nil {
 		t.Fatal(err)
 	}
 	parsed := readWithJunitparser(t, path)
@@ -121,5 +118,14 @@ func TestJUnitKeepsAwkwardMessages(t *testing.T) {
 				t.Errorf("encoding/xml reads the message %q, want %q", attr, first)
 			}
 		})
+	}
+}
+
+// feed adds ev to s and passes it to h, as runner.Stream does.
+func feed(t testing.TB, s *runner.Summary, h runner.Handler, ev *runner.Event) {
+	t.Helper()
+	s.Add(ev)
+	if err := h.Event(ev, s); err != nil {
+		t.Fatal(err)
 	}
 }

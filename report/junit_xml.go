@@ -18,16 +18,19 @@ type junitTestSuites struct {
 }
 
 type junitTestSuite struct {
-	Name       string          `xml:"name,attr"`
-	ID         int             `xml:"id,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr,omitempty"`
-	Properties *junitProps     `xml:"properties,omitempty"`
-	Cases      []junitTestCase `xml:"testcase"`
+	Name       string      `xml:"name,attr"`
+	ID         int         `xml:"id,attr"`
+	Tests      int         `xml:"tests,attr"`
+	Failures   int         `xml:"failures,attr"`
+	Errors     int         `xml:"errors,attr"`
+	Skipped    int         `xml:"skipped,attr"`
+	Time       string      `xml:"time,attr"`
+	Timestamp  string      `xml:"timestamp,attr,omitempty"`
+	Properties *junitProps `xml:"properties,omitempty"`
+	// Streamed are the suite's test cases in the case file, written
+	// before Cases.
+	Streamed []byteRange     `xml:"-"`
+	Cases    []junitTestCase `xml:"testcase"`
 }
 
 type junitProps struct {
@@ -79,4 +82,16 @@ func (s *junitTestSuite) add(c junitTestCase) {
 	case c.Skipped != nil:
 		s.Skipped++
 	}
+}
+
+// addStreamed adds to the suite the test cases written to the case file.
+func (s *junitTestSuite) addStreamed(c *suiteCases) {
+	if c == nil {
+		return
+	}
+	s.Streamed = append(s.Streamed, c.ranges...)
+	s.Tests += c.tests
+	s.Failures += c.failures
+	s.Errors += c.errors
+	s.Skipped += c.skipped
 }
