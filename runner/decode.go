@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/internal/jsonscan"
 )
 
 // Decoder reads an event stream: JSON lines written by ansible-tap's callback
@@ -41,7 +43,13 @@ type Decoder struct {
 	cut     bool     // the line just read had no newline: the writer stopped there
 	play    *Play
 	tasks   map[string]*Task
-	plays   map[string]*Play
+	// taskObjects are the Tasks of task objects seen, by their bytes.
+	taskObjects map[string]*Task
+	// slowOnly turns the fast path off: the tests compare both paths.
+	slowOnly bool
+	names    names
+	wire     wireEvent // the line being decoded
+	plays    map[string]*Play
 	// NonEvents counts the lines that were not events.
 	NonEvents int
 	// Unknown counts the events of an unknown kind.
@@ -67,10 +75,12 @@ const RunEndEvent = "ansible_tap_run_end"
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
 	return &Decoder{
-		r:     bufio.NewReaderSize(r, 64<<10),
-		tasks: make(map[string]*Task),
-		plays: make(map[string]*Play),
-		Log:   zerolog.Nop(),
+		r:           bufio.NewReaderSize(r, 64<<10),
+		tasks:       make(map[string]*Task),
+		taskObjects: make(map[string]*Task),
+		names:       make(names),
+		plays:       make(map[string]*Play),
+		Log:         zerolog.Nop(),
 	}
 }
 
@@ -181,11 +191,15 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.depth = 1
 		return nil
 	}
-	var w wireEvent
-	if err := json.Unmarshal(line, &w); err != nil {
-		d.Log.Debug().Int("line", d.lineNo).Err(err).Msg("not a JSON event, passed on")
-		d.passText(line)
-		return nil
+	w := &d.wire
+	*w = wireEvent{}
+	if d.slowOnly || !d.scanWire(line, w) {
+		*w = wireEvent{}
+		if err := json.Unmarshal(line, w); err != nil {
+			d.Log.Debug().Int("line", d.lineNo).Err(err).Msg("not a JSON event, passed on")
+			d.passText(line)
+			return nil
+		}
 	}
 	switch w.Event {
 	case RunEndEvent:
@@ -196,7 +210,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.ConsoleRecorded = w.Console
 		return nil
 	case ConsoleEvent:
-		d.console(&w)
+		d.console(w)
 		return nil
 	case DiagnosticEvent:
 		d.Log.Warn().Str("hook", w.Hook).Str("error", w.Error).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
@@ -214,7 +228,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.passText(line)
 		return nil
 	}
-	ev, err := d.fromWire(&w)
+	ev, err := d.fromWire(w)
 	if err != nil {
 		d.Unknown++
 		d.Log.Debug().Int("line", d.lineNo).Str("event", w.Event).Msg("unknown event kind, skipped")
@@ -343,6 +357,14 @@ type wireEvent struct {
 	Hook        string `json:"hook"`         // DiagnosticEvent
 	Error       string `json:"error"`        // DiagnosticEvent
 	EncodeError string `json:"encode_error"` // an event whose result could not be encoded
+
+	// What the fast path reads in place of Task and Hosts: a task seen
+	// before, or the bytes of a new task object; the one host's result.
+	knownTask  *Task
+	taskObject []byte
+	resultHost string
+	result     *decodedResult
+	at         time.Time // Timestamp, read as a time
 }
 
 type wireDuration struct {
@@ -382,13 +404,34 @@ type wireResult struct {
 type flexBool bool
 
 func (b *flexBool) UnmarshalJSON(data []byte) error {
-	switch strings.ToLower(strings.Trim(string(data), `"`)) {
-	case "true", "yes", "1", "on":
-		*b = true
-	default:
-		*b = false
-	}
+	*b = flexBool(isTrueish(data))
 	return nil
+}
+
+// isTrueish reports whether a JSON value says yes: true, or a string or
+// number that Ansible reads as true.
+func isTrueish(data []byte) bool {
+	if len(data) > 0 && data[0] == '"' {
+		data = data[1:]
+	}
+	if len(data) > 0 && data[len(data)-1] == '"' {
+		data = data[:len(data)-1]
+	}
+	if len(data) > 5 { // longer than any of the words, quoted or not
+		return false
+	}
+	var lower [5]byte
+	for i, c := range data {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(data)]) {
+	case "true", "yes", "1", "on":
+		return true
+	}
+	return false
 }
 
 // timestampLayout is the UTC time of the callbacks, without a zone but a Z.
@@ -414,7 +457,7 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 	}
 	ev := &Event{
 		Kind:              kind,
-		Time:              parseTime(w.Timestamp),
+		Time:              w.at,
 		Playbook:          w.Playbook,
 		Host:              w.Host,
 		NoLog:             w.NoLog,
@@ -429,12 +472,21 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 		CustomStats:       w.CustomStats,
 		GlobalCustomStats: w.GlobalCustomStats,
 	}
+	if ev.Time.IsZero() {
+		ev.Time = parseTime(w.Timestamp)
+	}
 	if w.Play != nil {
 		d.play = d.playFor(w.Play, ev.Time)
 	}
 	ev.Play = d.play
-	if w.Task != nil {
+	switch {
+	case w.knownTask != nil:
+		ev.Task = w.knownTask
+	case w.Task != nil:
 		ev.Task = d.taskFor(&w.Task.Task)
+		if w.taskObject != nil && ev.Task.ID != "" {
+			d.rememberTaskObject(w.taskObject, ev.Task)
+		}
 	}
 	if w.Handler != nil {
 		ev.Handler = w.Handler.Name
@@ -446,19 +498,12 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 	if len(w.Item) > 0 {
 		ev.Item = itemLabel(w.Item)
 	}
+	if w.result != nil {
+		ev.setResult(w.resultHost, w.result)
+	}
 	for host, raw := range w.Hosts {
 		// ansible-tap and the stock callback put exactly one host here.
-		if ev.Host == "" {
-			ev.Host = host
-		}
-		r := decodeResult(raw)
-		ev.Result = &r.Result
-		if ev.Item == "" && kind.IsItem() {
-			ev.Item = r.itemLabel
-		}
-		if ev.Task != nil && ev.Task.Action == "" && r.action != "" {
-			ev.Task.Action = r.action
-		}
+		ev.setResult(host, decodeResult(raw))
 	}
 	if ev.Result != nil && kind == RunnerRetry {
 		if w.Attempts > 0 {
@@ -479,6 +524,34 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 		}
 	}
 	return ev, nil
+}
+
+// setResult gives ev a host's result, and the host, item label and action
+// that the event's own fields left out.
+func (ev *Event) setResult(host string, r *decodedResult) {
+	if ev.Host == "" {
+		ev.Host = host
+	}
+	ev.Result = &r.Result
+	if ev.Item == "" && ev.Kind.IsItem() {
+		ev.Item = r.itemLabel
+	}
+	if ev.Task != nil && ev.Task.Action == "" && r.action != "" {
+		ev.Task.Action = r.action
+	}
+}
+
+// maxTaskObjects bounds the task objects a Decoder remembers: the tasks
+// running now are what it meets again.
+const maxTaskObjects = 4096
+
+// rememberTaskObject makes the next event with these task object bytes
+// take t without decoding them.
+func (d *Decoder) rememberTaskObject(object []byte, t *Task) {
+	if len(d.taskObjects) >= maxTaskObjects {
+		clear(d.taskObjects)
+	}
+	d.taskObjects[string(object)] = t
 }
 
 // playFor returns the Play for a decoded play description; a play started
@@ -523,7 +596,14 @@ type decodedResult struct {
 func decodeResult(raw json.RawMessage) *decodedResult {
 	var w wireResult
 	_ = json.Unmarshal(raw, &w) // a result that is not an object keeps its Raw
-	r := &decodedResult{
+	r := &decodedResult{}
+	r.fill(&w, raw)
+	return r
+}
+
+// fill sets r from the return values read from raw, and a copy of raw.
+func (r *decodedResult) fill(w *wireResult, raw []byte) {
+	*r = decodedResult{
 		Result: Result{
 			Changed:     bool(w.Changed),
 			Failed:      bool(w.Failed),
@@ -545,7 +625,6 @@ func decodeResult(raw json.RawMessage) *decodedResult {
 	case len(w.Item) > 0:
 		r.itemLabel = itemLabel(w.Item)
 	}
-	return r
 }
 
 // textOf renders a JSON value as text: strings unquoted, anything else as compact JSON.
@@ -553,9 +632,8 @@ func textOf(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
+	if raw[0] == '"' && len(raw) >= 2 && raw[len(raw)-1] == '"' {
+		if s, ok := jsonscan.Unquote(raw[1:len(raw)-1], bytes.IndexByte(raw, '\\') >= 0); ok {
 			return s
 		}
 	}

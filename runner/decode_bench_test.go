@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -20,17 +21,22 @@ func benchStream(b *testing.B, name string) []byte {
 	return bytes.Repeat(one, (4<<20)/len(one)+1)
 }
 
-// BenchmarkDecoder decodes a recorded ansible-tap stream, alone and with the
-// Summary updated by each event, and reports allocations per event.
+// BenchmarkDecoder decodes a recorded ansible-tap stream, alone, with the
+// Summary updated by each event, and through encoding/json only, and reports
+// allocations per event. Its json.Valid case is the baseline the decoder is
+// measured against: json.Valid of each line of the same stream, which only
+// scans it.
 func BenchmarkDecoder(b *testing.B) {
 	for _, bc := range []struct {
-		name    string
-		file    string
-		summary bool
+		name     string
+		file     string
+		summary  bool
+		slowOnly bool
 	}{
-		{"tap", "basic.tap.jsonl", false},
-		{"tap+summary", "basic.tap.jsonl", true},
-		{"posix.jsonl", "basic.posix.jsonl", false},
+		{"tap", "basic.tap.jsonl", false, false},
+		{"tap+summary", "basic.tap.jsonl", true, false},
+		{"tap-encoding-json", "basic.tap.jsonl", false, true},
+		{"posix.jsonl", "basic.posix.jsonl", false, false},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			data := benchStream(b, bc.file)
@@ -42,6 +48,7 @@ func BenchmarkDecoder(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				d := NewDecoder(bytes.NewReader(data))
+				d.slowOnly = bc.slowOnly
 				var s *Summary
 				if bc.summary {
 					s = NewSummary()
@@ -70,4 +77,16 @@ func BenchmarkDecoder(b *testing.B) {
 			b.ReportMetric(float64(events)/float64(b.N), "events/op")
 		})
 	}
+	b.Run("tap-json.Valid", func(b *testing.B) {
+		data := benchStream(b, "basic.tap.jsonl")
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			for line := range bytes.Lines(data) {
+				if !json.Valid(line) {
+					b.Fatalf("not valid: %q", line)
+				}
+			}
+		}
+	})
 }

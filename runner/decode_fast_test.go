@@ -1,0 +1,214 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// decodeBoth decodes a whole stream with the fast path on or off, and
+// returns the events with the text and counters the decoder reported.
+func decodeBoth(t testing.TB, data []byte, slowOnly bool) decoded {
+	d := NewDecoder(bytes.NewReader(data))
+	d.slowOnly = slowOnly
+	var out decoded
+	d.Text = &out.text
+	d.Console = func(stream string, data []byte) {
+		out.console = append(out.console, stream+":"+string(data))
+	}
+	for {
+		ev, err := d.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		ev.Raw = append([]byte(nil), ev.Raw...)
+		out.events = append(out.events, ev)
+	}
+	out.nonEvents, out.unknown, out.truncated, out.recorded = d.NonEvents, d.Unknown, d.Truncated, d.ConsoleRecorded
+	out.exitCode, out.interrupted = d.ExitCode, d.Interrupted
+	return out
+}
+
+type decoded struct {
+	events      []*Event
+	console     []string
+	recorded    bool
+	text        bytes.Buffer
+	nonEvents   int
+	unknown     int
+	truncated   bool
+	exitCode    *int
+	interrupted *bool
+}
+
+// sameDecoding reports how two decodings of one stream differ.
+func sameDecoding(fast, slow decoded) string {
+	if diff := cmp.Diff(slow.events, fast.events, cmpopts.EquateEmpty()); diff != "" {
+		return "events (-encoding/json +fast):\n" + diff
+	}
+	if !bytes.Equal(fast.text.Bytes(), slow.text.Bytes()) {
+		return "text:\n" + fast.text.String() + "\nwant:\n" + slow.text.String()
+	}
+	if diff := cmp.Diff(slow.console, fast.console); diff != "" {
+		return "console (-encoding/json +fast):\n" + diff
+	}
+	if diff := cmp.Diff([]any{slow.nonEvents, slow.unknown, slow.truncated, slow.exitCode, slow.interrupted, slow.recorded},
+		[]any{fast.nonEvents, fast.unknown, fast.truncated, fast.exitCode, fast.interrupted, fast.recorded}); diff != "" {
+		return "counters (-encoding/json +fast):\n" + diff
+	}
+	return ""
+}
+
+// FuzzFastDecoder checks that the decoder's fast path decodes every stream
+// exactly as encoding/json does: the same events, field for field, the same
+// text and the same counts.
+func FuzzFastDecoder(f *testing.F) {
+	for _, name := range []string{"basic.tap.jsonl", "basic.posix.jsonl"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for line := range bytes.Lines(data) {
+			f.Add(line)
+		}
+	}
+	for _, seed := range fastPathEdgeCases {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if diff := sameDecoding(decodeBoth(t, data, false), decodeBoth(t, data, true)); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+// fastPathEdgeCases are lines whose shape the fast path must leave to
+// encoding/json, or read exactly as it would.
+var fastPathEdgeCases = []string{
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"changed":"yes","rc":"1"}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"rc":1.5}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"rc":null,"msg":["a",{"b":1}]}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"RC":2,"Msg":"upper"}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"msg":"one","msg":"two"}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"ſkipped":true}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"h":{"\u0072c":3}}}`,
+	`{"_event":"v2_runner_on_ok","host":"h","hosts":{"a":{},"b":{}}}`,
+	`{"_event":"v2_runner_on_ok","host":5}`,
+	`{"_event":"v2_runner_on_ok","HOST":"h","_Event":"v2_runner_on_failed"}`,
+	`{"_event":"v2_runner_on_ok","task":{"id":"t","name":"n\u00e9"},"hosts":{"h\u00e9":"not an object"}}`,
+	`{"_event":"v2_runner_on_ok","task":{"id":"t","name":1}}`,
+	`{"_event":"v2_runner_on_ok","task":null,"hosts":null}`,
+	`{"_event":"v2_runner_on_ok","_timestamp":"2026-02-30T10:00:00Z"}`,
+	`{"_event":"v2_runner_on_ok","_timestamp":"2026-02-28T23:59:60.5Z"}`,
+	`{"_event":"v2_runner_on_ok","_timestamp":"2026-02-28T23:59:59.1234567891Z"}`,
+	`{"_event":"v2_runner_on_ok","_timestamp":"2026-02-28T23:59:59.123+00:00"}`,
+	`{"_event":"v2_runner_retry","attempts":2,"retries":99999999999999999999}`,
+	`{"_event":"v2_runner_retry","attempts":-0,"retries":1e2}`,
+	`{"_event":"v2_runner_on_ok","item":{"a":[1,2,{"b":null}]},"loop":true} `,
+	"{\"_event\":\"v2_runner_on_ok\",\"host\":\"bad\xffutf8\"}",
+	`{"_event":"v2_runner_on_ok","host":"h"}x`,
+	`{"_event":"v2_runner_on_ok","host":"h",}`,
+	`{"_event":"v2_runner_on_ok","host":"tab	inside"}`,
+	`{"_event":"ansible_tap_console","stream":"stdout","data":"ok\n"}`,
+	`{"_event":"ansible_tap_run_end","exit_code":2,"interrupted":false}`,
+	`{"_event":"v2_playbook_on_stats","stats":{"h":{"ok":1}},"custom_stats":{},"global_custom_stats":{}}`,
+}
+
+// TestFastDecoderAgreesOnRecordings decodes every recorded stream with both
+// paths, and checks that the fast path read each event line itself.
+func TestFastDecoderAgreesOnRecordings(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "streams", "*.jsonl"))
+	stock, _ := filepath.Glob(filepath.Join("..", "testdata", "stock", "*.jsonl"))
+	files = append(append(files, stock...), filepath.Join("..", "testdata", "fleet", "fleet.jsonl"),
+		filepath.Join("testdata", "basic.tap.jsonl"), filepath.Join("testdata", "basic.posix.jsonl"))
+	if len(files) < 20 {
+		t.Fatalf("only %d recordings found", len(files))
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(filepath.Dir(name))+"/"+filepath.Base(name), func(t *testing.T) {
+			if diff := sameDecoding(decodeBoth(t, data, false), decodeBoth(t, data, true)); diff != "" {
+				t.Fatal(diff)
+			}
+			d := NewDecoder(nil)
+			slow := 0
+			for line := range bytes.Lines(data) {
+				line = bytes.TrimSuffix(line, []byte("\n"))
+				var w wireEvent
+				if !d.scanWire(line, &w) {
+					slow++
+				}
+			}
+			if slow > 0 {
+				t.Errorf("%d lines were left to encoding/json", slow)
+			}
+		})
+	}
+}
+
+func TestFastDecoderEdgeCases(t *testing.T) {
+	for _, line := range fastPathEdgeCases {
+		data := []byte(line + "\n")
+		if diff := sameDecoding(decodeBoth(t, data, false), decodeBoth(t, data, true)); diff != "" {
+			t.Errorf("%s\n%s", line, diff)
+		}
+	}
+}
+
+func TestParseTimestamp(t *testing.T) {
+	for i, s := range []string{
+		"2026-11-23T19:11:34.770398Z", "2026-11-23T19:11:34Z", "2024-02-29T00:00:00.1Z",
+		"2026-11-23T19:11:34.123456789Z", "0000-01-01T00:00:00Z",
+		"2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T19:11:34.Z",
+		"2026-11-23T19:11:34.1234567890Z", "2026-11-23 19:11:34Z", "2026-11-23T19:11:34+01:00", "x026-11-23T19:11:34Z",
+	} {
+		want, err := time.Parse(timestampLayout, s)
+		got, ok := parseTimestamp([]byte(s))
+		if i < 4 && !ok {
+			t.Errorf("parseTimestamp(%q) left the callbacks' own layout to time.Parse", s)
+		}
+		if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
+			t.Errorf("parseTimestamp(%q) = %v, true; time.Parse: %v, %v", s, got, want, err)
+		}
+		if !ok && err == nil {
+			t.Logf("parseTimestamp(%q) leaves it to time.Parse, which reads %v", s, want)
+		}
+	}
+}
+
+// TestFastDecoderReadsEveryWireField checks that the fast path knows every
+// field of wireEvent and of wireResult by its JSON name.
+func TestFastDecoderReadsEveryWireField(t *testing.T) {
+	for _, c := range []struct {
+		typ   reflect.Type
+		known func([]byte) bool
+	}{
+		{reflect.TypeFor[wireEvent](), func(name []byte) bool { return wireField(name) >= 0 }},
+		{reflect.TypeFor[wireResult](), func(name []byte) bool { return resultField(name) != 0 }},
+	} {
+		for f := range c.typ.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			if !c.known([]byte(name)) {
+				t.Errorf("%s field %s (%q) is not read by the fast path", c.typ.Name(), f.Name, name)
+			}
+		}
+	}
+}
