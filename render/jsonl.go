@@ -83,13 +83,15 @@ func NewJSONL(w io.Writer) *JSONL {
 // with it, so that they all carry the same bytes. It is not safe for
 // concurrent use.
 type RecordEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	line    []byte
+	strings *stringEncoder
 }
 
 // NewRecordEncoder returns an encoder of jsonl lines.
 func NewRecordEncoder() *RecordEncoder {
-	e := &RecordEncoder{}
+	e := &RecordEncoder{strings: newStringEncoder()}
 	e.enc = json.NewEncoder(&e.buf)
 	e.enc.SetEscapeHTML(false)
 	return e
@@ -98,6 +100,10 @@ func NewRecordEncoder() *RecordEncoder {
 // Line returns the jsonl line of r, its newline included. The slice is
 // only valid until the next call.
 func (e *RecordEncoder) Line(r *Record) ([]byte, error) {
+	if line, ok := appendRecord(e.line[:0], r, e.strings); ok {
+		e.line = append(line, '\n')
+		return e.line, nil
+	}
 	e.buf.Reset()
 	if err := e.enc.Encode(r); err != nil {
 		return nil, err
