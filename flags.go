@@ -34,7 +34,10 @@ func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.W
 		}), nil
 	}
 	opts.Live = !replay && isTerminal(stdout)
-	return render.New(format, stdout, opts)
+	if opts.Live {
+		return render.New(format, stdout, opts)
+	}
+	return newBufferedRenderer(format, stdout, opts)
 }
 
 func newLogger(level string, w io.Writer) (zerolog.Logger, error) {

@@ -114,6 +114,16 @@ func (d *Decoder) Next() (*Event, error) {
 	}
 }
 
+// idle reports whether the next event needs more input than what has
+// been read: no event is pending and no whole line is buffered.
+func (d *Decoder) idle() bool {
+	if len(d.pending) > 0 {
+		return false
+	}
+	buffered, _ := d.r.Peek(d.r.Buffered())
+	return bytes.IndexByte(buffered, '\n') < 0
+}
+
 // complete fills in what an event's kind promises and its line left out, so
 // that handlers never meet a nil Playbook, Play, Task or Result where the
 // kind has one: a playbook start has a Playbook, a play start a Play, task

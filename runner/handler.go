@@ -27,6 +27,14 @@ type ResultKeeper interface {
 	KeepsResults() bool
 }
 
+// Flusher is a Handler that holds its output in a buffer. Stream flushes
+// it whenever the stream has no whole line left to read without waiting:
+// a live run's output never lags behind Ansible, and a replay is written in
+// large pieces rather than a write per event.
+type Flusher interface {
+	Flush() error
+}
+
 // Fanout passes each event to every handler in order. A handler that
 // returns an error is reported once on the log and then left out, so one
 // broken output never stops the others or the run.
@@ -49,6 +57,18 @@ func (f *Fanout) KeepsResults() bool {
 		}
 	}
 	return false
+}
+
+// Flush flushes every working handler that buffers its output.
+func (f *Fanout) Flush() error {
+	for i, h := range f.handlers {
+		if fl, ok := h.(Flusher); ok && !f.failed[i] {
+			if err := fl.Flush(); err != nil {
+				f.fail(i, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Event passes ev to every working handler. It always returns nil.
@@ -106,6 +126,7 @@ func Stream(d *Decoder, s *Summary, h Handler) error {
 	if k, ok := h.(ResultKeeper); ok && k.KeepsResults() {
 		s.KeepResults = true
 	}
+	flusher, _ := h.(Flusher)
 	for {
 		ev, err := d.Next()
 		s.ConsoleRecorded = d.ConsoleRecorded
@@ -118,6 +139,9 @@ func Stream(d *Decoder, s *Summary, h Handler) error {
 		s.Add(ev)
 		if h != nil {
 			h.Event(ev, s)
+		}
+		if flusher != nil && d.idle() {
+			flusher.Flush()
 		}
 	}
 }
