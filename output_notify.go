@@ -26,7 +26,7 @@ func notifyOutput() output {
 			&cli.StringFlag{Name: "webhook", Usage: "post the run's events as JSON to this `URL` (token: ANSIBLE_TAP_WEBHOOK_TOKEN, signing secret: ANSIBLE_TAP_WEBHOOK_SECRET)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_URL", "ANSIBLE_WEBHOOK_URL"}},
 			&cli.StringFlag{Name: "webhook-events", Value: "all", Usage: "webhook `EVENTS`: all, failures or summary", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_EVENTS"}},
 			&cli.BoolFlag{Name: "webhook-batch", Usage: "when deliveries fall behind, post up to 100 waiting events in one request, as a JSON array (the receiver must accept it)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_BATCH"}},
-			&cli.StringFlag{Name: "notify-queue-size", Value: "32MiB", Usage: "each notifier holds at most `SIZE` of undelivered payloads, dropping the oldest beyond it", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_QUEUE_SIZE"}},
+			&cli.StringFlag{Name: "notify-queue-size", Value: "8MiB", Usage: "each notifier holds at most `SIZE` of undelivered payloads, dropping the oldest beyond it", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_QUEUE_SIZE"}},
 			&cli.DurationFlag{Name: "notify-timeout", Value: notify.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for notifications to be delivered", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_TIMEOUT"}},
 			&cli.StringSliceFlag{Name: "redact", Usage: "also hide values under this `KEY` in notifications (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
 		},

@@ -1,8 +1,9 @@
 package notify
 
 // DefaultQueueBytes bounds what each destination holds waiting for
-// delivery: 32 MiB.
-const DefaultQueueBytes = 32 << 20
+// delivery: 8 MiB, so that two destinations and the rest of ansible-tap
+// stay within 64 MiB however long the run.
+const DefaultQueueBytes = 8 << 20
 
 // queue is the messages waiting for a worker, in order, bounded in bytes.
 // A message that does not fit makes room by dropping the oldest messages
