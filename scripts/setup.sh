@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what ansible-tap's demo and tests need on a Debian machine:
-# Ansible, the Prometheus tools, junitparser, cmark-gfm, GNU time, Chromium
+# Ansible, the Prometheus tools, junitparser, cmark-gfm, GNU time, jq, Chromium
 # and a font for the HTML report's browser tests, and Go when the machine
 # has none.
 set -euo pipefail
@@ -14,6 +14,7 @@ command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 /usr/bin/python3 -c 'import junitparser' 2>/dev/null || need+=(python3-junitparser)
 command -v cmark-gfm >/dev/null || need+=(cmark-gfm)
 [ -x /usr/bin/time ] || need+=(time)
+command -v jq >/dev/null || need+=(jq)
 command -v chromium >/dev/null || need+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
+)
+
+// maxBytesPerEvent is how much ansible-tap's heap may grow per event of a
+// run. What it keeps is per host and per task (a fleet's run of a million
+// events has ten thousand tasks here, about 5 bytes an event), not per
+// event: keeping even a small struct per event would exceed it.
+const maxBytesPerEvent = 16
+
+// The runs TestMemoryFlatInRunLength compares, in events. bench/fleet_replay.sh
+// measures peak RSS at a million.
+const (
+	smallRun = 30_000
+	largeRun = 300_000
+)
+
+// TestMemoryFlatInRunLength replays a fleet's run of 30,000 and then of
+// 300,000 events, built from a real recording, through each output that
+// must keep its memory flat, and compares the peak heap of the two. The
+// garbage collector runs often meanwhile, so the peak is near what is live.
+func TestMemoryFlatInRunLength(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays a million events")
+	}
+	recording, err := os.ReadFile(filepath.Join("testdata", "fleet", "fleet.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := fleetstream.Parse(recording)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"ansible", nil},
+		{"compact", []string{"--format=compact"}},
+		{"jsonl with reports, metrics and notifiers", []string{"--format=jsonl",
+			"--junit-file", filepath.Join(dir, "junit.xml"), "--summary-file", filepath.Join(dir, "summary.md"),
+			"--prom-file", filepath.Join(dir, "ansible.prom"), "--webhook", srv.URL, "--webhook-batch", "--slack", srv.URL}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			small := replayPeakHeap(t, stream, smallRun, tc.args)
+			large := replayPeakHeap(t, stream, largeRun, tc.args)
+			perEvent := (float64(large) - float64(small)) / (largeRun - smallRun)
+			t.Logf("peak heap %.1f MiB at 30k events, %.1f MiB at 300k: %.1f bytes per event",
+				float64(small)/(1<<20), float64(large)/(1<<20), perEvent)
+			if perEvent > maxBytesPerEvent {
+				t.Errorf("the heap grows by %.1f bytes per event, more than %d", perEvent, maxBytesPerEvent)
+			}
+		})
+	}
+}
+
+// replayPeakHeap replays a stream of about events events, generated as it
+// is read, and returns the largest heap in use seen meanwhile.
+func replayPeakHeap(t *testing.T, s *fleetstream.Stream, events int, args []string) uint64 {
+	t.Helper()
+	r, w := io.Pipe()
+	go func() { w.CloseWithError(s.Write(w, events)) }()
+	runtime.GC()
+	var peak uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	var stderr limitedBuffer
+	code := run(append([]string{"ansible-tap", "replay", "-", "--no-color"}, args...), r, io.Discard, &stderr)
+	close(done)
+	wg.Wait()
+	r.Close()
+	if code != 0 && code != 2 {
+		t.Fatalf("replay of %d events: exit code %d\n%s", events, code, stderr.String())
+	}
+	return peak
+}
+
+// limitedBuffer keeps the first 64 KiB written to it.
+type limitedBuffer struct{ b []byte }
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := 64<<10 - len(l.b); room > 0 {
+		l.b = append(l.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (l *limitedBuffer) String() string { return fmt.Sprintf("%s", l.b) }
