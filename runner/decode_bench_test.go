@@ -9,11 +9,30 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
 )
 
-// benchStream is a recorded stream repeated in memory to about 4 MB.
+// benchStream is a stream of about 4 MB: the fleet's recording with its
+// task blocks repeated as new tasks (a long run), or a small recorded run
+// repeated whole.
 func benchStream(b *testing.B, name string) []byte {
 	b.Helper()
+	if name == "fleet" {
+		recording, err := os.ReadFile(filepath.Join("..", "testdata", "fleet", "fleet.jsonl"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := fleetstream.Parse(recording)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := s.Write(&out, 10_000); err != nil {
+			b.Fatal(err)
+		}
+		return out.Bytes()
+	}
 	one, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		b.Fatal(err)
@@ -21,11 +40,13 @@ func benchStream(b *testing.B, name string) []byte {
 	return bytes.Repeat(one, (4<<20)/len(one)+1)
 }
 
-// BenchmarkDecoder decodes a recorded ansible-tap stream, alone, with the
+// BenchmarkDecoder decodes recorded ansible-tap streams, alone, with the
 // Summary updated by each event, and through encoding/json only, and reports
-// allocations per event. Its json.Valid case is the baseline the decoder is
-// measured against: json.Valid of each line of the same stream, which only
-// scans it.
+// allocations per event. Its json.Valid cases are the baseline the decoder
+// is measured against: json.Valid of each line of the same stream, which
+// only scans it. "fleet" is a long run's stream; "tap" a 34-event run
+// repeated, so a tenth of its events are the rare ones (playbook, play,
+// stats) that encoding/json decodes.
 func BenchmarkDecoder(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
@@ -33,6 +54,8 @@ func BenchmarkDecoder(b *testing.B) {
 		summary  bool
 		slowOnly bool
 	}{
+		{"fleet", "fleet", false, false},
+		{"fleet+summary", "fleet", true, false},
 		{"tap", "basic.tap.jsonl", false, false},
 		{"tap+summary", "basic.tap.jsonl", true, false},
 		{"tap-encoding-json", "basic.tap.jsonl", false, true},
@@ -77,16 +100,21 @@ func BenchmarkDecoder(b *testing.B) {
 			b.ReportMetric(float64(events)/float64(b.N), "events/op")
 		})
 	}
-	b.Run("tap-json.Valid", func(b *testing.B) {
-		data := benchStream(b, "basic.tap.jsonl")
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			for line := range bytes.Lines(data) {
-				if !json.Valid(line) {
-					b.Fatalf("not valid: %q", line)
+	for _, baseline := range []struct{ name, file string }{
+		{"fleet-json.Valid", "fleet"},
+		{"tap-json.Valid", "basic.tap.jsonl"},
+	} {
+		b.Run(baseline.name, func(b *testing.B) {
+			data := benchStream(b, baseline.file)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				for line := range bytes.Lines(data) {
+					if !json.Valid(line) {
+						b.Fatalf("not valid: %q", line)
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 }
