@@ -34,7 +34,7 @@ func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.W
 		}), nil
 	}
 	opts.Live = !replay && isTerminal(stdout)
-	if opts.Live {
+	if isTerminal(stdout) {
 		return render.New(format, stdout, opts)
 	}
 	return newBufferedRenderer(format, stdout, opts)

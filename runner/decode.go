@@ -47,9 +47,11 @@ type Decoder struct {
 	taskObjects map[string]*Task
 	// slowOnly turns the fast path off: the tests compare both paths.
 	slowOnly bool
-	names    names
-	wire     wireEvent // the line being decoded
-	plays    map[string]*Play
+	// beforeWait is called before a read that may wait for the writer.
+	beforeWait func()
+	names      names
+	wire       wireEvent // the line being decoded
+	plays      map[string]*Play
 	// NonEvents counts the lines that were not events.
 	NonEvents int
 	// Unknown counts the events of an unknown kind.
@@ -114,12 +116,9 @@ func (d *Decoder) Next() (*Event, error) {
 	}
 }
 
-// idle reports whether the next event needs more input than what has
-// been read: no event is pending and no whole line is buffered.
-func (d *Decoder) idle() bool {
-	if len(d.pending) > 0 {
-		return false
-	}
+// wouldWait reports whether reading the next line may wait for the
+// writer: no whole line is buffered.
+func (d *Decoder) wouldWait() bool {
 	buffered, _ := d.r.Peek(d.r.Buffered())
 	return bytes.IndexByte(buffered, '\n') < 0
 }
@@ -149,6 +148,9 @@ func complete(ev *Event) *Event {
 func (d *Decoder) readLine() ([]byte, error) {
 	d.line = d.line[:0]
 	for {
+		if d.beforeWait != nil && d.wouldWait() {
+			d.beforeWait()
+		}
 		chunk, err := d.r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
 			d.line = append(d.line, chunk...)

@@ -28,9 +28,10 @@ type ResultKeeper interface {
 }
 
 // Flusher is a Handler that holds its output in a buffer. Stream flushes
-// it whenever the stream has no whole line left to read without waiting:
-// a live run's output never lags behind Ansible, and a replay is written in
-// large pieces rather than a write per event.
+// it before every read that may wait for the stream's writer (no whole
+// line is left to read): a live run's output never waits for Ansible's
+// next event, and a replay is written in large pieces rather than a write
+// per event.
 type Flusher interface {
 	Flush() error
 }
@@ -126,7 +127,9 @@ func Stream(d *Decoder, s *Summary, h Handler) error {
 	if k, ok := h.(ResultKeeper); ok && k.KeepsResults() {
 		s.KeepResults = true
 	}
-	flusher, _ := h.(Flusher)
+	if flusher, ok := h.(Flusher); ok {
+		d.beforeWait = func() { flusher.Flush() } // a Flusher reports its own failures
+	}
 	for {
 		ev, err := d.Next()
 		s.ConsoleRecorded = d.ConsoleRecorded
@@ -139,9 +142,6 @@ func Stream(d *Decoder, s *Summary, h Handler) error {
 		s.Add(ev)
 		if h != nil {
 			h.Event(ev, s)
-		}
-		if flusher != nil && d.idle() {
-			flusher.Flush()
 		}
 	}
 }
