@@ -121,8 +121,8 @@ func (s *stringEncoder) appendString(b []byte, v string) []byte {
 	return append(b, bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))...)
 }
 
-// appendCompactJSON appends a JSON value as encoding/json writes a
-// json.RawMessage: compacted. ok is false when it is not valid JSON.
+// appendCompactJSON appends a JSON value as an encoding/json Encoder with
+// SetEscapeHTML(false) writes a json.RawMessage: compacted. ok is false when it is not valid JSON.
 func appendCompactJSON(b, raw []byte) ([]byte, bool) {
 	if jsonscan.Compact(raw) {
 		return append(b, raw...), true

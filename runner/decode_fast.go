@@ -56,6 +56,9 @@ const (
 	fieldCount
 )
 
+// The fields seen are bits of a uint64.
+var _ [64 - fieldCount]struct{}
+
 // wireField returns the fast-path field of a lower-case JSON name of
 // wireEvent, or -1.
 func wireField(name []byte) int {
@@ -423,7 +426,7 @@ func (d *Decoder) scanResult(b []byte, v int) (int, *decodedResult) {
 		var w wireResult
 		var seen int
 		var buf [24]byte
-		end, ok := jsonscan.EachMember(b, v, 1, func(key []byte, escaped bool, i int) (int, bool) {
+		end, ok := jsonscan.EachMember(b, v, 2, func(key []byte, escaped bool, i int) (int, bool) {
 			if !jsonscan.PlainKey(key, escaped) {
 				return 0, false
 			}
@@ -432,7 +435,7 @@ func (d *Decoder) scanResult(b []byte, v int) (int, *decodedResult) {
 				field = resultField(lower)
 			}
 			if field == 0 {
-				return jsonscan.SkipValue(b, i, 2)
+				return jsonscan.SkipValue(b, i, 3)
 			}
 			if seen&field != 0 {
 				return 0, false
@@ -445,7 +448,7 @@ func (d *Decoder) scanResult(b []byte, v int) (int, *decodedResult) {
 			return end, r
 		}
 	}
-	end, ok := jsonscan.SkipValue(b, v, 1)
+	end, ok := jsonscan.SkipValue(b, v, 2)
 	if !ok {
 		return 0, nil
 	}
@@ -470,7 +473,7 @@ func (d *Decoder) scanResultField(b []byte, i, field int, w *wireResult) (int, b
 		}
 		return end, ok
 	}
-	end, ok := jsonscan.SkipValue(b, i, 2)
+	end, ok := jsonscan.SkipValue(b, i, 3)
 	if !ok {
 		return 0, false
 	}

@@ -58,6 +58,9 @@ func sameDecoding(fast, slow decoded) string {
 	if diff := cmp.Diff(slow.events, fast.events, cmpopts.EquateEmpty()); diff != "" {
 		return "events (-encoding/json +fast):\n" + diff
 	}
+	if diff := cmp.Diff(taskIdentities(slow.events), taskIdentities(fast.events)); diff != "" {
+		return "which events share a Task value (-encoding/json +fast):\n" + diff
+	}
 	if !bytes.Equal(fast.text.Bytes(), slow.text.Bytes()) {
 		return "text:\n" + fast.text.String() + "\nwant:\n" + slow.text.String()
 	}
@@ -69,6 +72,25 @@ func sameDecoding(fast, slow decoded) string {
 		return "counters (-encoding/json +fast):\n" + diff
 	}
 	return ""
+}
+
+// taskIdentities numbers the Task values of events in order of first
+// appearance: handlers compare tasks by pointer, so both paths must share
+// a Task between the same events.
+func taskIdentities(events []*Event) []int {
+	seen := make(map[*Task]int)
+	out := make([]int, len(events))
+	for i, ev := range events {
+		if ev.Task == nil {
+			out[i] = -1
+			continue
+		}
+		if _, ok := seen[ev.Task]; !ok {
+			seen[ev.Task] = len(seen)
+		}
+		out[i] = seen[ev.Task]
+	}
+	return out
 }
 
 // FuzzFastDecoder checks that the decoder's fast path decodes every stream

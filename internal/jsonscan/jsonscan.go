@@ -154,6 +154,7 @@ func SkipValue(b []byte, i, depth int) (int, bool) {
 	return 0, false
 }
 
+// SkipLiteral scans the literal lit (true, false or null) at b[i].
 func SkipLiteral(b []byte, i int, lit string) (int, bool) {
 	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
 		return 0, false
@@ -170,23 +171,30 @@ func skipArray(b []byte, i, depth int) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		var ok bool
+		var ok, done bool
 		if i, ok = SkipValue(b, i, depth+1); !ok {
 			return 0, false
 		}
-		i = SkipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
+		if i, done, ok = afterElement(b, i, ']'); !ok || done {
+			return i, ok
 		}
 	}
+}
+
+// afterElement reads what follows an element of an array or a member of
+// an object: a comma, and returns where the next one starts, or the
+// closing bracket, and returns the index after it with done.
+func afterElement(b []byte, i int, closing byte) (next int, done, ok bool) {
+	i = SkipSpace(b, i)
+	if i < len(b) {
+		switch b[i] {
+		case ',':
+			return SkipSpace(b, i+1), false, true
+		case closing:
+			return i + 1, true, true
+		}
+	}
+	return 0, false, false
 }
 
 // EachMember scans the object that starts at b[i] and calls member for each
@@ -217,17 +225,9 @@ func EachMember(b []byte, i, depth int, member func(key []byte, escaped bool, v 
 		if i, ok = member(key, escaped, SkipSpace(b, i+1)); !ok {
 			return 0, false
 		}
-		i = SkipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var done bool
+		if i, done, ok = afterElement(b, i, '}'); !ok || done {
+			return i, ok
 		}
 	}
 }
@@ -248,7 +248,8 @@ func IsASCII(s []byte) bool {
 }
 
 // ReadString reads the string or null that starts at b[i], as encoding/json
-// would into a string: null leaves it "".
+// would into a string; null reads as "", which is what encoding/json leaves
+// in a string field that was empty.
 func ReadString(b []byte, i int) (s string, end int, ok bool) {
 	if i < len(b) && b[i] == 'n' {
 		end, ok = SkipLiteral(b, i, "null")
@@ -295,6 +296,9 @@ func ReadBool(b []byte, i int) (v bool, end int, ok bool) {
 	return false, 0, false
 }
 
+// maxIntDigits is the most digits an int always holds.
+var maxIntDigits = map[int]int{32: 9, 64: 18}[strconv.IntSize]
+
 // ReadInt reads the integer or null that starts at b[i], as encoding/json
 // would into an int: a fraction, an exponent or an overflow is not ok.
 func ReadInt(b []byte, i int) (v int, null bool, end int, ok bool) {
@@ -311,7 +315,7 @@ func ReadInt(b []byte, i int) (v int, null bool, end int, ok bool) {
 	if neg {
 		digits = digits[1:]
 	}
-	if len(digits) > 18 { // near the limits: let strconv check the overflow
+	if len(digits) > maxIntDigits { // near the limits: let strconv check the overflow
 		n, err := strconv.ParseInt(string(b[i:end]), 10, 0)
 		return int(n), false, end, err == nil
 	}
@@ -329,8 +333,8 @@ func ReadInt(b []byte, i int) (v int, null bool, end int, ok bool) {
 }
 
 // Compact reports whether raw is one valid JSON value with no white space
-// outside its strings: what encoding/json writes for it as a
-// json.RawMessage is then raw itself.
+// outside its strings: what an encoding/json Encoder with SetEscapeHTML(false)
+// writes for it as a json.RawMessage is then raw itself.
 func Compact(raw []byte) bool {
 	end, ok := SkipValue(raw, 0, 0)
 	if !ok || end != len(raw) {
