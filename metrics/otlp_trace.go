@@ -165,7 +165,7 @@ func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
 		ts.run = s.TaskRun(ev.Task.ID)
 	}
 	hr := runner.HostResult{Host: ev.Host, Status: ev.Status(), End: ev.Time}
-	if ts.run != nil && ts.run.Last.Host == ev.Host {
+	if ts.run != nil && ev.Host != "" && ts.run.Last.Host == ev.Host {
 		hr = ts.run.Last
 	}
 	start, end := hr.Start, orNow(hr.End)
