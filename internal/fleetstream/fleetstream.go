@@ -18,11 +18,16 @@ type Stream struct {
 	head  [][]byte // up to the first task start
 	block [][]byte // the task blocks: from the first task start to the stats
 	tail  [][]byte // the stats and what follows
+	// ids are where the block's bytes hold a task id: the offset of its
+	// last 12 characters, and which of TaskIDs it is.
+	ids []idAt
 	// TaskIDs are the task ids of the block, in order of appearance.
 	TaskIDs [][]byte
 	// BlockEvents counts the events of one block.
 	BlockEvents int
 }
+
+type idAt struct{ offset, task int }
 
 var (
 	taskStart = []byte(`"_event":"v2_playbook_on_task_start"`)
@@ -59,28 +64,44 @@ func Parse(recording []byte) (*Stream, error) {
 	if len(s.block) == 0 || len(s.tail) == 0 {
 		return nil, errors.New("fleetstream: the recording has no task start or no stats")
 	}
+	block := bytes.Join(s.block, nil)
+	for task, id := range s.TaskIDs {
+		if len(id) < 12 {
+			return nil, fmt.Errorf("fleetstream: task id %q is shorter than 12 characters", id)
+		}
+		for i := 0; ; {
+			j := bytes.Index(block[i:], id)
+			if j < 0 {
+				break
+			}
+			s.ids = append(s.ids, idAt{offset: i + j + len(id) - 12, task: task})
+			i += j + len(id)
+		}
+	}
 	return s, nil
 }
 
 // Write writes a stream of about events events: the recording's head, its
 // task blocks repeated until they hold that many events, and its tail.
 // Each repetition gives every task a new id of the same length, so the
-// stream's tasks are as many as a run of that length would have.
+// stream's tasks are as many as a run of that length would have. The
+// repetitions keep the recording's timestamps: durations are the
+// recording's, and a repetition's tasks seem to start before the last one's
+// ended.
 func (s *Stream) Write(w io.Writer, events int) error {
 	for _, l := range s.head {
 		if _, err := w.Write(l); err != nil {
 			return err
 		}
 	}
-	var buf bytes.Buffer
+	block := bytes.Join(s.block, nil)
+	var number [12]byte
 	for rep := 0; rep*s.BlockEvents < events; rep++ {
-		buf.Reset()
-		for _, l := range s.block {
-			buf.Write(l)
-		}
-		block := buf.Bytes()
 		if rep > 0 {
-			block = s.renumber(block, rep)
+			for _, at := range s.ids {
+				// 1<<32 keeps the numbers apart from the recording's own ids.
+				copy(block[at.offset:], fmt.Appendf(number[:0], "%012x", 1<<32+rep*len(s.TaskIDs)+at.task))
+			}
 		}
 		if _, err := w.Write(block); err != nil {
 			return err
@@ -92,19 +113,4 @@ func (s *Stream) Write(w io.Writer, events int) error {
 		}
 	}
 	return nil
-}
-
-// renumber gives the block's tasks the ids of repetition rep: each id's
-// last 12 characters become a number unique to the task and repetition.
-func (s *Stream) renumber(block []byte, rep int) []byte {
-	for i, id := range s.TaskIDs {
-		if len(id) < 12 {
-			continue
-		}
-		repl := make([]byte, len(id))
-		copy(repl, id)
-		copy(repl[len(id)-12:], fmt.Sprintf("%012x", 1<<32+rep*len(s.TaskIDs)+i))
-		block = bytes.ReplaceAll(block, id, repl)
-	}
-	return block
 }
