@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -513,9 +515,8 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 	if w.result != nil {
 		ev.setResult(w.resultHost, w.result)
 	}
-	for host, raw := range w.Hosts {
-		// ansible-tap and the stock callback put exactly one host here.
-		ev.setResult(host, decodeResult(raw))
+	if host, ok := resultHost(w.Hosts, ev.Host); ok {
+		ev.setResult(host, decodeResult(w.Hosts[host]))
 	}
 	if ev.Result != nil && kind == RunnerRetry {
 		if w.Attempts > 0 {
@@ -536,6 +537,20 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 		}
 	}
 	return ev, nil
+}
+
+// resultHost chooses the host whose result an event carries. ansible-tap
+// and the stock callbacks put exactly one host in "hosts"; of more, the
+// event's own host, else the first in sorted order, so that a line always
+// decodes the same.
+func resultHost(hosts map[string]json.RawMessage, named string) (string, bool) {
+	if _, ok := hosts[named]; ok {
+		return named, true
+	}
+	if len(hosts) == 0 {
+		return "", false
+	}
+	return slices.Min(slices.Collect(maps.Keys(hosts))), true
 }
 
 // setResult gives ev a host's result, and the host, item label and action

@@ -234,3 +234,19 @@ func TestFastDecoderReadsEveryWireField(t *testing.T) {
 		}
 	}
 }
+
+// A line with more than one host's result always decodes the same: to the
+// event's own host, else the first in sorted order.
+func TestSeveralHostsDecodeTheSame(t *testing.T) {
+	for _, c := range []struct{ line, host, msg string }{
+		{`{"_event":"v2_runner_on_ok","host":"b","hosts":{"a":{"msg":"A"},"b":{"msg":"B"},"c":{"msg":"C"}}}`, "b", "B"},
+		{`{"_event":"v2_runner_on_ok","hosts":{"c":{"msg":"C"},"a":{"msg":"A"},"b":{"msg":"B"}}}`, "a", "A"},
+	} {
+		for range 20 {
+			got := decodeBoth(t, []byte(c.line+"\n"), false)
+			if len(got.events) != 1 || got.events[0].Host != c.host || got.events[0].Result.Msg != c.msg {
+				t.Fatalf("%s: decoded to %+v, want host %s with msg %s", c.line, got.events, c.host, c.msg)
+			}
+		}
+	}
+}
