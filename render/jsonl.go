@@ -83,15 +83,14 @@ func NewJSONL(w io.Writer) *JSONL {
 // with it, so that they all carry the same bytes. It is not safe for
 // concurrent use.
 type RecordEncoder struct {
-	buf     bytes.Buffer
-	enc     *json.Encoder
-	line    []byte
-	strings *stringEncoder
+	buf  bytes.Buffer
+	enc  *json.Encoder // into buf, for whole records and awkward strings
+	line []byte
 }
 
 // NewRecordEncoder returns an encoder of jsonl lines.
 func NewRecordEncoder() *RecordEncoder {
-	e := &RecordEncoder{strings: newStringEncoder()}
+	e := &RecordEncoder{}
 	e.enc = json.NewEncoder(&e.buf)
 	e.enc.SetEscapeHTML(false)
 	return e
@@ -100,7 +99,7 @@ func NewRecordEncoder() *RecordEncoder {
 // Line returns the jsonl line of r, its newline included. The slice is
 // only valid until the next call.
 func (e *RecordEncoder) Line(r *Record) ([]byte, error) {
-	if line, ok := appendRecord(e.line[:0], r, e.strings); ok {
+	if line, ok := e.appendRecord(e.line[:0], r); ok {
 		e.line = append(line, '\n')
 		return e.line, nil
 	}

@@ -14,37 +14,37 @@ import (
 // of events (not run_end, stats or includes, which Line leaves to
 // encoding/json); ok is false for those, or when a value needs
 // encoding/json to be written as it would write it.
-func appendRecord(b []byte, r *Record, scratch *stringEncoder) ([]byte, bool) {
+func (e *RecordEncoder) appendRecord(b []byte, r *Record) ([]byte, bool) {
 	if r.Stats != nil || r.CustomStats != nil || r.GlobalCustomStats != nil || r.IncludedHosts != nil ||
 		r.ExitCode != nil || r.Outcome != "" || r.Interrupted || r.DurationSec != nil || r.Totals != nil {
 		return b, false
 	}
 	b = append(b, `{"schema_version":`...)
 	b = strconv.AppendInt(b, int64(r.SchemaVersion), 10)
-	b = appendField(b, `,"timestamp":`, r.Timestamp, scratch)
-	b = appendField(b, `,"event_type":`, r.EventType, scratch)
-	b = appendField(b, `,"event":`, r.Event, scratch)
-	b = appendNonEmpty(b, `,"playbook":`, r.Playbook, scratch)
-	b = appendNonEmpty(b, `,"play":`, r.Play, scratch)
-	b = appendNonEmpty(b, `,"play_id":`, r.PlayID, scratch)
-	b = appendNonEmpty(b, `,"task":`, r.Task, scratch)
-	b = appendNonEmpty(b, `,"task_id":`, r.TaskID, scratch)
-	b = appendNonEmpty(b, `,"task_path":`, r.TaskPath, scratch)
-	b = appendNonEmpty(b, `,"task_action":`, r.TaskAction, scratch)
+	b = e.appendField(b, `,"timestamp":`, r.Timestamp)
+	b = e.appendField(b, `,"event_type":`, r.EventType)
+	b = e.appendField(b, `,"event":`, r.Event)
+	b = e.appendNonEmpty(b, `,"playbook":`, r.Playbook)
+	b = e.appendNonEmpty(b, `,"play":`, r.Play)
+	b = e.appendNonEmpty(b, `,"play_id":`, r.PlayID)
+	b = e.appendNonEmpty(b, `,"task":`, r.Task)
+	b = e.appendNonEmpty(b, `,"task_id":`, r.TaskID)
+	b = e.appendNonEmpty(b, `,"task_path":`, r.TaskPath)
+	b = e.appendNonEmpty(b, `,"task_action":`, r.TaskAction)
 	if r.IsHandler {
 		b = append(b, `,"is_handler":true`...)
 	}
-	b = appendNonEmpty(b, `,"host":`, r.Host, scratch)
-	b = appendNonEmpty(b, `,"delegated_to":`, r.DelegatedTo, scratch)
-	b = appendNonEmpty(b, `,"delegated_host":`, r.DelegatedHost, scratch)
-	b = appendNonEmpty(b, `,"status":`, string(r.Status), scratch)
+	b = e.appendNonEmpty(b, `,"host":`, r.Host)
+	b = e.appendNonEmpty(b, `,"delegated_to":`, r.DelegatedTo)
+	b = e.appendNonEmpty(b, `,"delegated_host":`, r.DelegatedHost)
+	b = e.appendNonEmpty(b, `,"status":`, string(r.Status))
 	if r.Changed != nil {
 		b = append(b, `,"changed":`...)
 		b = strconv.AppendBool(b, *r.Changed)
 	}
-	b = appendNonEmpty(b, `,"disposition":`, string(r.Disposition), scratch)
-	b = appendNonEmpty(b, `,"item":`, r.Item, scratch)
-	b = appendNonEmpty(b, `,"msg":`, r.Msg, scratch)
+	b = e.appendNonEmpty(b, `,"disposition":`, string(r.Disposition))
+	b = e.appendNonEmpty(b, `,"item":`, r.Item)
+	b = e.appendNonEmpty(b, `,"msg":`, r.Msg)
 	if r.NoLog {
 		b = append(b, `,"no_log":true`...)
 	}
@@ -63,21 +63,21 @@ func appendRecord(b []byte, r *Record, scratch *stringEncoder) ([]byte, bool) {
 			return b, false
 		}
 	}
-	b = appendNonEmpty(b, `,"diff":`, r.Diff, scratch)
-	b = appendNonEmpty(b, `,"handler":`, r.Handler, scratch)
-	b = appendNonEmpty(b, `,"included_file":`, r.IncludedFile, scratch)
+	b = e.appendNonEmpty(b, `,"diff":`, r.Diff)
+	b = e.appendNonEmpty(b, `,"handler":`, r.Handler)
+	b = e.appendNonEmpty(b, `,"included_file":`, r.IncludedFile)
 	return append(b, '}'), true
 }
 
-func appendNonEmpty(b []byte, key, s string, scratch *stringEncoder) []byte {
+func (e *RecordEncoder) appendNonEmpty(b []byte, key, s string) []byte {
 	if s == "" {
 		return b
 	}
-	return appendField(b, key, s, scratch)
+	return e.appendField(b, key, s)
 }
 
-func appendField(b []byte, key, s string, scratch *stringEncoder) []byte {
-	return scratch.appendString(append(b, key...), s)
+func (e *RecordEncoder) appendField(b []byte, key, s string) []byte {
+	return e.appendString(append(b, key...), s)
 }
 
 // plainJSONByte marks the bytes encoding/json writes in a string as they are.
@@ -88,22 +88,10 @@ var plainJSONByte = func() (t [256]bool) {
 	return t
 }()
 
-// stringEncoder writes JSON strings: plain ASCII ones itself, any other
-// through encoding/json, so that escapes, invalid UTF-8 and U+2028 come
-// out as encoding/json writes them.
-type stringEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func newStringEncoder() *stringEncoder {
-	s := &stringEncoder{}
-	s.enc = json.NewEncoder(&s.buf)
-	s.enc.SetEscapeHTML(false)
-	return s
-}
-
-func (s *stringEncoder) appendString(b []byte, v string) []byte {
+// appendString writes a JSON string: a plain ASCII one itself, any other
+// through the encoder of Line, so that escapes, invalid UTF-8 and U+2028
+// come out as encoding/json writes them.
+func (e *RecordEncoder) appendString(b []byte, v string) []byte {
 	plain := true
 	for i := 0; i < len(v); i++ {
 		if !plainJSONByte[v[i]] {
@@ -116,9 +104,9 @@ func (s *stringEncoder) appendString(b []byte, v string) []byte {
 		b = append(b, v...)
 		return append(b, '"')
 	}
-	s.buf.Reset()
-	s.enc.Encode(v) // a string always encodes
-	return append(b, bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))...)
+	e.buf.Reset()
+	e.enc.Encode(v) // a string always encodes
+	return append(b, bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))...)
 }
 
 // appendCompactJSON appends a JSON value as an encoding/json Encoder with

@@ -58,7 +58,7 @@ func TestRecordLinesAreEncodingJSONs(t *testing.T) {
 			if want := encodingJSONLine(t, r); !bytes.Equal(got, want) {
 				t.Fatalf("%s: line\n%s\nwant\n%s", name, got, want)
 			}
-			if _, ok := appendRecord(nil, r, newStringEncoder()); ok {
+			if _, ok := NewRecordEncoder().appendRecord(nil, r); ok {
 				fast++
 			}
 		}
