@@ -2,8 +2,6 @@ package runner
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -25,17 +23,7 @@ func decodeBoth(t testing.TB, data []byte, slowOnly bool) decoded {
 	d.Console = func(stream string, data []byte) {
 		out.console = append(out.console, stream+":"+string(data))
 	}
-	for {
-		ev, err := d.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("Next: %v", err)
-		}
-		ev.Raw = append([]byte(nil), ev.Raw...)
-		out.events = append(out.events, ev)
-	}
+	out.events = readEvents(t, d)
 	out.nonEvents, out.unknown, out.truncated, out.recorded = d.NonEvents, d.Unknown, d.Truncated, d.ConsoleRecorded
 	out.exitCode, out.interrupted = d.ExitCode, d.Interrupted
 	return out

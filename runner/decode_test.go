@@ -31,20 +31,29 @@ func decodeAll(t *testing.T, input []byte) (*Decoder, []*Event, [][]byte, string
 	var text bytes.Buffer
 	d := NewDecoder(bytes.NewReader(input))
 	d.Text = &text
+	events := readEvents(t, d)
+	raws := make([][]byte, len(events))
+	for i, ev := range events {
+		raws[i] = ev.Raw
+	}
+	return d, events, raws, text.String()
+}
+
+// readEvents reads every event of d, each with a copy of its Raw line.
+func readEvents(t testing.TB, d *Decoder) []*Event {
+	t.Helper()
 	var events []*Event
-	var raws [][]byte
 	for {
 		ev, err := d.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return events
 		}
 		if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
+		ev.Raw = bytes.Clone(ev.Raw)
 		events = append(events, ev)
-		raws = append(raws, bytes.Clone(ev.Raw))
 	}
-	return d, events, raws, text.String()
 }
 
 func kindsOf(events []*Event) []Kind {
