@@ -141,10 +141,7 @@ func (j *JUnit) document(s *runner.Summary) *junitTestSuites {
 		if len(props) > 0 {
 			doc.Suites[i].Properties = &junitProps{List: props}
 		}
-		doc.Tests += doc.Suites[i].Tests
-		doc.Failures += doc.Suites[i].Failures
-		doc.Errors += doc.Suites[i].Errors
-		doc.Skipped += doc.Suites[i].Skipped
+		doc.addAll(doc.Suites[i].caseCounts)
 	}
 	return doc
 }

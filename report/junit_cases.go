@@ -28,8 +28,8 @@ type byteRange struct{ start, end int64 }
 
 // suiteCases are a suite's test cases in a caseFile, and their counts.
 type suiteCases struct {
-	tests, failures, errors, skipped int
-	ranges                           []byteRange
+	caseCounts
+	ranges []byteRange
 }
 
 // newCaseFile creates a case file beside path, creating its directory as
@@ -76,15 +76,7 @@ func (c *caseFile) add(suite *suiteCases, tc junitTestCase) error {
 	} else {
 		suite.ranges = append(suite.ranges, byteRange{start, c.size})
 	}
-	suite.tests++
-	switch {
-	case tc.Failure != nil:
-		suite.failures++
-	case tc.Error != nil:
-		suite.errors++
-	case tc.Skipped != nil:
-		suite.skipped++
-	}
+	suite.count(tc)
 	return nil
 }
 

@@ -12,14 +12,9 @@ import (
 func (j *JUnit) writeDocument(w io.Writer, doc *junitTestSuites) error {
 	x := &xmlWriter{w: w}
 	x.raw(xml.Header)
-	x.startTag("testsuites", []xml.Attr{
-		{Name: xml.Name{Local: "name"}, Value: doc.Name},
-		{Name: xml.Name{Local: "tests"}, Value: strconv.Itoa(doc.Tests)},
-		{Name: xml.Name{Local: "failures"}, Value: strconv.Itoa(doc.Failures)},
-		{Name: xml.Name{Local: "errors"}, Value: strconv.Itoa(doc.Errors)},
-		{Name: xml.Name{Local: "skipped"}, Value: strconv.Itoa(doc.Skipped)},
-		{Name: xml.Name{Local: "time"}, Value: doc.Time},
-	}, doc.Timestamp)
+	attrs := []xml.Attr{{Name: xml.Name{Local: "name"}, Value: doc.Name}}
+	attrs = append(append(attrs, doc.attrs()...), xml.Attr{Name: xml.Name{Local: "time"}, Value: doc.Time})
+	x.startTag("testsuites", attrs, doc.Timestamp)
 	for i := range doc.Suites {
 		j.writeSuite(x, &doc.Suites[i])
 	}
@@ -34,15 +29,12 @@ func (j *JUnit) writeDocument(w io.Writer, doc *junitTestSuites) error {
 // properties, its streamed test cases, then its other ones.
 func (j *JUnit) writeSuite(x *xmlWriter, s *junitTestSuite) {
 	x.raw("\n  ")
-	x.startTag("testsuite", []xml.Attr{
+	attrs := []xml.Attr{
 		{Name: xml.Name{Local: "name"}, Value: s.Name},
 		{Name: xml.Name{Local: "id"}, Value: strconv.Itoa(s.ID)},
-		{Name: xml.Name{Local: "tests"}, Value: strconv.Itoa(s.Tests)},
-		{Name: xml.Name{Local: "failures"}, Value: strconv.Itoa(s.Failures)},
-		{Name: xml.Name{Local: "errors"}, Value: strconv.Itoa(s.Errors)},
-		{Name: xml.Name{Local: "skipped"}, Value: strconv.Itoa(s.Skipped)},
-		{Name: xml.Name{Local: "time"}, Value: s.Time},
-	}, s.Timestamp)
+	}
+	attrs = append(append(attrs, s.attrs()...), xml.Attr{Name: xml.Name{Local: "time"}, Value: s.Time})
+	x.startTag("testsuite", attrs, s.Timestamp)
 	empty := true
 	if s.Properties != nil {
 		x.element(s.Properties, "properties")

@@ -1,29 +1,26 @@
 package report
 
-import "encoding/xml"
+import (
+	"encoding/xml"
+	"strconv"
+)
 
 // The JUnit XML document, in the shape that GitLab, Jenkins and the GitHub
 // test reporters read (the "Ant" JUnit schema with a testsuites root).
 
 type junitTestSuites struct {
-	XMLName   xml.Name         `xml:"testsuites"`
-	Name      string           `xml:"name,attr"`
-	Tests     int              `xml:"tests,attr"`
-	Failures  int              `xml:"failures,attr"`
-	Errors    int              `xml:"errors,attr"`
-	Skipped   int              `xml:"skipped,attr"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	caseCounts
 	Time      string           `xml:"time,attr"`
 	Timestamp string           `xml:"timestamp,attr,omitempty"`
 	Suites    []junitTestSuite `xml:"testsuite"`
 }
 
 type junitTestSuite struct {
-	Name       string      `xml:"name,attr"`
-	ID         int         `xml:"id,attr"`
-	Tests      int         `xml:"tests,attr"`
-	Failures   int         `xml:"failures,attr"`
-	Errors     int         `xml:"errors,attr"`
-	Skipped    int         `xml:"skipped,attr"`
+	Name string `xml:"name,attr"`
+	ID   int    `xml:"id,attr"`
+	caseCounts
 	Time       string      `xml:"time,attr"`
 	Timestamp  string      `xml:"timestamp,attr,omitempty"`
 	Properties *junitProps `xml:"properties,omitempty"`
@@ -70,18 +67,50 @@ type junitSkipped struct {
 	Message string `xml:"message,attr,omitempty"`
 }
 
-// add appends a test case to the suite's counts.
+// caseCounts are test cases counted by outcome, as a suite's and the
+// document's attributes.
+type caseCounts struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Errors   int `xml:"errors,attr"`
+	Skipped  int `xml:"skipped,attr"`
+}
+
+// count counts a test case.
+func (c *caseCounts) count(tc junitTestCase) {
+	c.Tests++
+	switch {
+	case tc.Failure != nil:
+		c.Failures++
+	case tc.Error != nil:
+		c.Errors++
+	case tc.Skipped != nil:
+		c.Skipped++
+	}
+}
+
+// addAll adds other's counts.
+func (c *caseCounts) addAll(other caseCounts) {
+	c.Tests += other.Tests
+	c.Failures += other.Failures
+	c.Errors += other.Errors
+	c.Skipped += other.Skipped
+}
+
+// attrs are the counts as attributes, in the order encoding/xml writes them.
+func (c caseCounts) attrs() []xml.Attr {
+	return []xml.Attr{
+		{Name: xml.Name{Local: "tests"}, Value: strconv.Itoa(c.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: strconv.Itoa(c.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: strconv.Itoa(c.Errors)},
+		{Name: xml.Name{Local: "skipped"}, Value: strconv.Itoa(c.Skipped)},
+	}
+}
+
+// add appends a test case to the suite and its counts.
 func (s *junitTestSuite) add(c junitTestCase) {
 	s.Cases = append(s.Cases, c)
-	s.Tests++
-	switch {
-	case c.Failure != nil:
-		s.Failures++
-	case c.Error != nil:
-		s.Errors++
-	case c.Skipped != nil:
-		s.Skipped++
-	}
+	s.count(c)
 }
 
 // addStreamed adds to the suite the test cases written to the case file.
@@ -90,8 +119,5 @@ func (s *junitTestSuite) addStreamed(c *suiteCases) {
 		return
 	}
 	s.Streamed = append(s.Streamed, c.ranges...)
-	s.Tests += c.tests
-	s.Failures += c.failures
-	s.Errors += c.errors
-	s.Skipped += c.skipped
+	s.addAll(c.caseCounts)
 }
