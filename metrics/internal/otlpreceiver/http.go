@@ -21,34 +21,29 @@ func StartHTTP() (*Receiver, error) {
 	}
 	r := &Receiver{URL: "http://" + ln.Addr().String()}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/traces", func(w http.ResponseWriter, req *http.Request) {
-		msg := &colltracepb.ExportTraceServiceRequest{}
-		if !r.decode(w, req, msg) {
-			return
-		}
-		r.addSpans(msg)
-		reply(w, &colltracepb.ExportTraceServiceResponse{})
-	})
-	mux.HandleFunc("POST /v1/metrics", func(w http.ResponseWriter, req *http.Request) {
-		msg := &collmetricpb.ExportMetricsServiceRequest{}
-		if !r.decode(w, req, msg) {
-			return
-		}
-		r.addMetrics(msg)
-		reply(w, &collmetricpb.ExportMetricsServiceResponse{})
-	})
-	mux.HandleFunc("POST /v1/logs", func(w http.ResponseWriter, req *http.Request) {
-		msg := &collogspb.ExportLogsServiceRequest{}
-		if !r.decode(w, req, msg) {
-			return
-		}
-		r.addLogs(msg)
-		reply(w, &collogspb.ExportLogsServiceResponse{})
-	})
+	mux.HandleFunc("POST /v1/traces", serve(r, r.addSpans, &colltracepb.ExportTraceServiceResponse{}))
+	mux.HandleFunc("POST /v1/metrics", serve(r, r.addMetrics, &collmetricpb.ExportMetricsServiceResponse{}))
+	mux.HandleFunc("POST /v1/logs", serve(r, r.addLogs, &collogspb.ExportLogsServiceResponse{}))
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	r.stop = func() { srv.Close() }
 	return r, nil
+}
+
+// serve handles the requests of one signal: it decodes each into a new
+// message of add's type, gives it to add and replies with resp.
+func serve[M any, P interface {
+	*M
+	proto.Message
+}](r *Receiver, add func(P), resp proto.Message) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		msg := P(new(M))
+		if !r.decode(w, req, msg) {
+			return
+		}
+		add(msg)
+		reply(w, resp)
+	}
 }
 
 // countingReader counts the bytes read through it.
