@@ -223,6 +223,20 @@ var outputNoise = []struct {
 
 var asyncPoll = regexp.MustCompile(`(?m)^ASYNC POLL on .*\n`)
 
+// includedHosts is the host list of an "included: FILE for HOSTS" line,
+// which Ansible writes in the order the hosts' include results arrived.
+var includedHosts = regexp.MustCompile(`(?m)^(included: .* for )([^\s,]+(?:, [^\s,]+)+)((?: => .*)?)$`)
+
+// sortIncludedHosts puts the hosts of each "included:" line in sorted order.
+func sortIncludedHosts(s string) string {
+	return includedHosts.ReplaceAllStringFunc(s, func(line string) string {
+		m := includedHosts.FindStringSubmatch(line)
+		hosts := strings.Split(m[2], ", ")
+		sort.Strings(hosts)
+		return m[1] + strings.Join(hosts, ", ") + m[3]
+	})
+}
+
 // retrying is a retry of an until loop; how often a loop that waits for a
 // job retries depends on timing, so the count is dropped and repeats are
 // one line.
@@ -230,12 +244,14 @@ var retrying = regexp.MustCompile(`(?m)^(FAILED - RETRYING: .*) \(\d+ retries le
 
 // normalizeOutput replaces what differs from run to run in Ansible's
 // output. The hosts of one task report in the order they finish, so the
-// lines under each banner are compared in sorted order. Unordered, it keeps the lines that say something of a host, in
+// lines under each banner, and the hosts an include names, are compared in
+// sorted order. Unordered, it keeps the lines that say something of a host, in
 // sorted order: how often a free strategy repeats a task's banner depends
 // on how the hosts' results interleave.
 func normalizeOutput(s string, unordered bool) []string {
 	s = asyncPoll.ReplaceAllString(s, "")
 	s = retrying.ReplaceAllString(s, "$1 (<n> retries left).\n")
+	s = sortIncludedHosts(s)
 	for _, n := range outputNoise {
 		s = n.re.ReplaceAllString(s, n.with)
 	}
@@ -324,4 +340,17 @@ func sortWithinBanners(lines []string) []string {
 		}
 	}
 	return lines
+}
+
+func TestSortIncludedHosts(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"included: /p/a.yml for web3, web1, web2\n", "included: /p/a.yml for web1, web2, web3\n"},
+		{"included: /p/a.yml for web2, web1 => (item=b)", "included: /p/a.yml for web1, web2 => (item=b)"},
+		{"included: /p/a.yml for web1", "included: /p/a.yml for web1"},
+		{"ok: [web2] => (item=included: x for b, a)", "ok: [web2] => (item=included: x for b, a)"},
+	} {
+		if got := sortIncludedHosts(tc.in); got != tc.want {
+			t.Errorf("sortIncludedHosts(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
 }
