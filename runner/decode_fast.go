@@ -238,19 +238,19 @@ func (d *Decoder) scanField(b []byte, v, field int, w *wireEvent) (int, bool) {
 	case fieldHosts:
 		return d.scanHosts(b, v, w)
 	case fieldPlaybook:
-		return unmarshalAt(b, v, &w.Playbook)
+		return scanPlaybook(b, v, w)
 	case fieldPlay:
-		return unmarshalAt(b, v, &w.Play)
+		return d.scanPlay(b, v, w)
 	case fieldHandler:
 		return unmarshalAt(b, v, &w.Handler)
 	case fieldIncludedFile:
 		return unmarshalAt(b, v, &w.IncludedFile)
 	case fieldStats:
-		return unmarshalAt(b, v, &w.Stats)
+		return d.scanStats(b, v, w)
 	case fieldCustomStats:
-		return unmarshalAt(b, v, &w.CustomStats)
+		return scanCustomStats(b, v, w)
 	case fieldGlobalCustomStats:
-		return unmarshalAt(b, v, &w.GlobalCustomStats)
+		return scanGlobalCustomStats(b, v, w)
 	case fieldPlays:
 		return unmarshalAt(b, v, &w.Plays)
 	case fieldExitCode:

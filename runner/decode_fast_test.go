@@ -134,6 +134,24 @@ var fastPathEdgeCases = []string{
 	`{"_event":"ansible_tap_console","stream":"stdout","data":"ok\n"}`,
 	`{"_event":"ansible_tap_run_end","exit_code":2,"interrupted":false}`,
 	`{"_event":"v2_playbook_on_stats","stats":{"h":{"ok":1}},"custom_stats":{},"global_custom_stats":{}}`,
+	`{"_event":"v2_playbook_on_stats","stats":{"h":{"ok":1},"h":{"failures":2}},"custom_stats":{ },"global_custom_stats":null}`,
+	`{"_event":"v2_playbook_on_stats","stats":{"h":null,"g\u00e9":{"OK":1,"Ignored":null,"x":[1]}},"custom_stats":{"h":{"a":1}},"global_custom_stats":{"a":[1]}}`,
+	`{"_event":"v2_playbook_on_stats","stats":{"h":{"ok":1.0}},"custom_stats":null}`,
+	`{"_event":"v2_playbook_on_stats","stats":null,"custom_stats":{},"global_custom_stats":{}}`,
+	`{"_event":"v2_playbook_on_stats","stats":{"h":{"ok":1,"ok":2}}}`,
+	`{"_event":"v2_playbook_on_start","playbook":{"path":"/p.yml","check":true,"diff":null,"ansible_version":"2.19.1","verbosity":3,"stdout_callback":"minimal","extra":{"a":[]}}}`,
+	`{"_event":"v2_playbook_on_start","playbook":{"Path":"/p.yml","PATH":"/q.yml"}}`,
+	`{"_event":"v2_playbook_on_start","playbook":{"verbosity":"3"}}`,
+	`{"_event":"v2_playbook_on_start","playbook":null}`,
+	`{"_event":"v2_playbook_on_start","playbook":[]}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","name":"n","path":"/p.yml:3","hosts":["all","web\u00e9",null],"strategy":"linear","duration":{"start":"2026-11-23T19:11:34.158554Z","end":null,"x":1},"start":"ignored"}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","hosts":[],"duration":null}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","hosts":null}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","hosts":"all"}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","hosts":["a",1]}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","hosts":["a",]}}`,
+	`{"_event":"v2_playbook_on_play_start","play":{"id":"p","duration":{"start":"a","Start":"b"}}}`,
+	`{"_event":"v2_playbook_on_play_start","play":null}`,
 }
 
 // TestFastDecoderAgreesOnRecordings decodes every recorded stream with both
@@ -202,7 +220,8 @@ func TestParseTimestamp(t *testing.T) {
 }
 
 // TestFastDecoderReadsEveryWireField checks that the fast path knows every
-// field of wireEvent and of wireResult by its JSON name.
+// field of wireEvent, of wireResult and of the records it reads by their
+// JSON names.
 func TestFastDecoderReadsEveryWireField(t *testing.T) {
 	for _, c := range []struct {
 		typ   reflect.Type
@@ -210,6 +229,11 @@ func TestFastDecoderReadsEveryWireField(t *testing.T) {
 	}{
 		{reflect.TypeFor[wireEvent](), func(name []byte) bool { return wireField(name) >= 0 }},
 		{reflect.TypeFor[wireResult](), func(name []byte) bool { return resultField(name) != 0 }},
+		{reflect.TypeFor[Playbook](), func(name []byte) bool { return playbookField(name) != 0 }},
+		{reflect.TypeFor[Play](), func(name []byte) bool { return playField(name) != 0 }},
+		{reflect.TypeFor[wirePlay](), func(name []byte) bool { return playField(name) != 0 }},
+		{reflect.TypeFor[wireDuration](), func(name []byte) bool { return durationField(name) != 0 }},
+		{reflect.TypeFor[HostCounts](), func(name []byte) bool { return countField(name) != 0 }},
 	} {
 		for f := range c.typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -163,7 +163,19 @@ func SkipLiteral(b []byte, i int, lit string) (int, bool) {
 }
 
 func skipArray(b []byte, i, depth int) (int, bool) {
+	return EachElement(b, i, depth, func(v int) (int, bool) {
+		return SkipValue(b, v, depth+1)
+	})
+}
+
+// EachElement scans the array that starts at b[i] and calls element for
+// each of its elements, in order, with the index where it starts. element
+// scans the value and returns the index after it.
+func EachElement(b []byte, i, depth int, element func(v int) (int, bool)) (int, bool) {
 	if depth >= MaxDepth {
+		return 0, false
+	}
+	if i >= len(b) || b[i] != '[' {
 		return 0, false
 	}
 	i = SkipSpace(b, i+1)
@@ -172,7 +184,7 @@ func skipArray(b []byte, i, depth int) (int, bool) {
 	}
 	for {
 		var ok, done bool
-		if i, ok = SkipValue(b, i, depth+1); !ok {
+		if i, ok = element(i); !ok {
 			return 0, false
 		}
 		if i, done, ok = afterElement(b, i, ']'); !ok || done {
