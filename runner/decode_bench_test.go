@@ -45,8 +45,8 @@ func benchStream(b *testing.B, name string) []byte {
 // allocations per event. Its json.Valid cases are the baseline the decoder
 // is measured against: json.Valid of each line of the same stream, which
 // only scans it. "fleet" is a long run's stream; "tap" a 34-event run
-// repeated, so a tenth of its events are the rare ones (playbook, play,
-// stats) that encoding/json decodes.
+// repeated, so a tenth of its events are the records (playbook, play,
+// stats) that a long run has few of.
 func BenchmarkDecoder(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
