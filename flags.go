@@ -17,7 +17,7 @@ import (
 func coreFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: render.DefaultFormat, Usage: "output `FORMAT`: ansible (Ansible's own output, then a summary), compact, table or jsonl", EnvVars: []string{"ANSIBLE_TAP_FORMAT"}},
-		&cli.BoolFlag{Name: "no-summary", Usage: "print nothing after Ansible's output in the ansible format", EnvVars: []string{"ANSIBLE_TAP_NO_SUMMARY"}},
+		&cli.BoolFlag{Name: "no-summary", Usage: "print nothing after Ansible's output in the ansible format (a replay prints what the recorded run printed; --no-summary=false prints the summary)", EnvVars: []string{"ANSIBLE_TAP_NO_SUMMARY"}},
 		&cli.StringFlag{Name: "events-file", Usage: "write the event stream and Ansible's console output to `PATH` (replayable)", EnvVars: []string{"ANSIBLE_TAP_EVENTS_FILE"}},
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)", EnvVars: []string{"ANSIBLE_TAP_NO_COLOR"}},
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
@@ -30,7 +30,8 @@ func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.W
 	opts := render.Options{Color: useColor(c, stdout)}
 	if format == render.DefaultFormat {
 		return render.NewAnsible(render.AnsibleOptions{
-			Options: opts, Stdout: stdout, Stderr: stderr, Replay: replay, NoSummary: c.Bool("no-summary"),
+			Options: opts, Stdout: stdout, Stderr: stderr, Replay: replay,
+			NoSummary: c.Bool("no-summary"), AsRecorded: replay && !c.IsSet("no-summary"),
 		}), nil
 	}
 	opts.Live = !replay && isTerminal(stdout)

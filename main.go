@@ -30,6 +30,7 @@ const (
 	exitUsage    = 5                     // as ansible-playbook's own option errors
 	exitNotFound = runner.ExitNotStarted // ansible-playbook could not be started
 	exitInternal = 250                   // as ansible-playbook's unexpected errors
+	exitNoRun    = 1                     // a replay of a stream with no run: as ansible-playbook's for a playbook it cannot read
 )
 
 // output is a group of flags and the handlers they turn on.
@@ -67,11 +68,16 @@ func init() {
 }
 
 func main() {
+	// A write to a closed stdout or stderr returns EPIPE instead of killing
+	// ansible-tap, and with it the run (runner.OutputStream).
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run is ansible-tap with its arguments and standard streams; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	gone := &goneReporter{log: zerolog.Nop()}
+	stdout, stderr = guardOutput(stdout, "stdout", gone), guardOutput(stderr, "stderr", gone)
 	flags := coreFlags()
 	for _, o := range outputs {
 		flags = append(flags, o.flags...)
@@ -97,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		Action: func(c *cli.Context) error {
 			var err error
-			code, err = act(c, rest, stdin, stdout, stderr)
+			code, err = act(c, rest, stdin, stdout, stderr, gone)
 			return err
 		},
 	}
@@ -124,11 +130,12 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 
 // act runs ansible-playbook, or replays a recording, with the handlers the
 // flags ask for, and returns the exit code.
-func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Writer, gone *goneReporter) (int, error) {
 	log, err := newLogger(c.String("log-level"), stderr)
 	if err != nil {
 		return exitUsage, err
 	}
+	gone.log = log
 	replay := len(rest) > 0 && rest[0] == "replay"
 	format := c.String("format")
 	renderer, err := newRenderer(c, format, replay, stdout, stderr)
@@ -138,20 +145,15 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if !replay && len(rest) == 0 {
 		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
 	}
-	var recording io.Reader
+	var rec *recording
 	if replay {
 		if len(rest) != 2 {
 			return exitUsage, usagef("replay takes one FILE, or - for standard input")
 		}
-		recording = stdin
-		if rest[1] != "-" {
-			f, err := os.Open(rest[1])
-			if err != nil {
-				return exitUsage, usagef("replay: %v", err)
-			}
-			defer f.Close()
-			recording = f
+		if rec, err = openRecording(rest[1], stdin); err != nil {
+			return exitNoRun, err
 		}
+		defer rec.Close()
 	}
 	handlers := []runner.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
@@ -164,14 +166,18 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	fanout := runner.NewFanout(log, handlers...)
 	console := consoleOf(handlers)
-
 	if replay {
 		if c.IsSet("events-file") {
 			log.Warn().Msg("--events-file has no effect in a replay")
 		}
-		return replayFile(recording, fanout, format, console, stdout, stderr, log)
+		return replayRecording(rec, fanout, format, console, stdout, stderr, log)
 	}
+	return runLive(c, rest, format, fanout, console, env, stdin, stdout, stderr)
+}
 
+// runLive runs ansible-playbook with the handlers and returns its exit code.
+func runLive(c *cli.Context, args []string, format string, h runner.Handler, console func(string, []byte),
+	env *outputEnv, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var events io.Writer
 	if path := c.String("events-file"); path != "" {
 		f, err := os.Create(path)
@@ -187,23 +193,24 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		childOut = stderr
 	}
 	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	notifySignals(signals)
 	defer signal.Stop(signals)
 
 	summary, err := runner.Run(context.Background(), runner.Options{
 		Command:       c.String("ansible-playbook"),
-		Args:          rest,
+		Args:          args,
 		Stdin:         stdin,
 		Stdout:        childOut,
 		Stderr:        stderr,
 		ReplaceStdout: format != render.DefaultFormat,
+		SummaryHidden: c.Bool("no-summary"),
 		Console:       console,
-		Handler:       fanout,
+		Handler:       h,
 		EventsFile:    events,
 		Text:          stderr,
 		Signals:       signals,
 		StopWaiting:   env.Stop,
-		Log:           log,
+		Log:           env.Log,
 	})
 	if errors.Is(err, runner.ErrStart) {
 		return exitNotFound, err // the outputs are finished: they say so too
@@ -211,11 +218,27 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if summary == nil {
 		return exitInternal, err
 	}
-	if err != nil {
-		log.Error().Err(err).Msg("finishing outputs")
-	}
-	logResources(log)
+	// An output that failed has said so (runner.Fanout): the run's exit
+	// code stays ansible-playbook's.
+	logResources(env.Log)
 	return summary.ExitCode, nil
+}
+
+// forwardedSignals are the signals that end a session or a run: each is
+// forwarded to ansible-playbook once, and ansible-tap then writes every
+// output and exits as the child did. SIGHUP is a hang-up of the user's
+// terminal or ssh session; SIGQUIT, Ctrl-\.
+var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// notifySignals relays the forwarded signals to ch, except those that
+// ansible-tap was started ignoring (nohup, a background job of a shell):
+// ansible-playbook ignores them too, as it would alone.
+func notifySignals(ch chan<- os.Signal) {
+	for _, sig := range forwardedSignals {
+		if !signal.Ignored(sig) {
+			signal.Notify(ch, sig)
+		}
+	}
 }
 
 // consoleSink is an output that shows what ansible-playbook printed.
@@ -240,32 +263,6 @@ func consoleOf(handlers []runner.Handler) func(stream string, data []byte) {
 			s.Console(stream, data)
 		}
 	}
-}
-
-// replayFile drives the handlers from a recorded stream. What
-// ansible-playbook printed, where the recording holds it, goes to the
-// outputs that show it and, in the default format, is printed again.
-func replayFile(r io.Reader, h runner.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
-	d := runner.NewDecoder(r)
-	d.Text, d.Log = stderr, log
-	d.Console = console
-	if format == render.DefaultFormat {
-		d.Console = func(stream string, data []byte) {
-			if stream == runner.StreamStderr {
-				stderr.Write(data)
-			} else {
-				stdout.Write(data)
-			}
-			if console != nil {
-				console(stream, data)
-			}
-		}
-	}
-	summary, err := runner.ReplayDecoder(d, h)
-	if err != nil {
-		log.Error().Err(err).Msg("replay")
-	}
-	return summary.ExitCode, nil
 }
 
 // ansiblePlaybookVersion is the first line of `ansible-playbook --version`.

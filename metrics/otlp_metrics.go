@@ -37,7 +37,7 @@ func recordRun(meter metric.Meter, s *runner.Summary, playbook string) error {
 		return err
 	}
 	runDuration, err := meter.Float64Gauge("ansible.playbook.run.duration", metric.WithUnit("s"),
-		metric.WithDescription("Time from the first to the last event of the run."))
+		metric.WithDescription("Time from the first event of the run to its end: its last event, or the moment it stopped when interrupted."))
 	if err != nil {
 		return err
 	}

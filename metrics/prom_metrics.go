@@ -59,7 +59,7 @@ func (p promSnapshot) gatherer(s *runner.Summary) (*prometheus.Registry, error) 
 		name, help string
 		value      float64
 	}{
-		{"run_duration_seconds", "Time from the first to the last event of the last run.", s.Duration().Seconds()},
+		{"run_duration_seconds", "Time from the first event of the last run to its end: its last event, or the moment it stopped when interrupted.", s.Duration().Seconds()},
 		{"last_run_timestamp_seconds", "Unix time at which the last run ended.", float64(end.UnixNano()) / 1e9},
 		{"success", "1 when the last run finished without failed or unreachable hosts and was not interrupted, else 0.", success},
 		{"exit_code", "Exit code of ansible-playbook in the last run.", float64(s.ExitCode)},

@@ -34,6 +34,10 @@ type AnsibleOptions struct {
 	// NoSummary leaves ansible-tap's summary out: the output is exactly
 	// what ansible-playbook printed.
 	NoSummary bool
+	// AsRecorded, in a replay, prints the summary only when the recorded
+	// run printed it (Summary.SummaryHidden): the replay shows what the
+	// user saw. NoSummary still leaves it out.
+	AsRecorded bool
 }
 
 // NewAnsible returns the default output.
@@ -59,7 +63,7 @@ func (a *Ansible) Finish(s *runner.Summary) error {
 	if a.fallback != nil {
 		return a.fallback.Finish(s)
 	}
-	if a.opts.NoSummary || len(s.Hosts) == 0 {
+	if a.opts.NoSummary || (a.opts.AsRecorded && s.SummaryHidden) || len(s.Hosts) == 0 {
 		return nil
 	}
 	w := a.opts.Stdout

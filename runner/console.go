@@ -30,18 +30,15 @@ type console struct {
 
 // consoleStream copies one of the child's outputs to the user.
 type consoleStream struct {
-	name string
-	src  *watchedReader
-	file *os.File
-	dst  io.Writer
-	done chan error
+	*childPipe
+	dst io.Writer
 }
 
 // openConsole makes the child's outputs for a run whose console output is
 // recorded by rec and passed to hook, either of which may be nil.
 func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []byte), log zerolog.Logger) (*console, error) {
 	c := &console{log: log}
-	outFile, _ := stdout.(*os.File)
+	outFile := fileOf(stdout)
 	if outFile != nil && isatty.IsTerminal(outFile.Fd()) {
 		ptmx, tty, err := pty.Open()
 		if err != nil {
@@ -87,7 +84,7 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []
 }
 
 func (c *console) add(name string, src *os.File, dst io.Writer, rec *eventsFile, hook func(string, []byte)) {
-	s := &consoleStream{name: name, src: &watchedReader{r: src}, file: src, dst: dst, done: make(chan error, 1)}
+	s := &consoleStream{childPipe: newChildPipe(name, src), dst: dst}
 	c.streams = append(c.streams, s)
 	go s.copy(rec, hook)
 }
@@ -110,18 +107,16 @@ func (c *console) abandon() {
 	c.stop()
 }
 
-// wait reads what the child printed to the end, as awaitStream reads the
-// event stream, and then closes the console.
-func (c *console) wait(exitedAt time.Time) {
+// pipes are the pipes the console reads, for drainAfterExit.
+func (c *console) pipes() []*childPipe {
+	var out []*childPipe
 	for _, s := range c.streams {
-		if err := awaitStream(s.done, s.src, s.file, exitedAt, c.log); err != nil && !errors.Is(err, os.ErrClosed) {
-			c.log.Warn().Err(err).Str("stream", s.name).Msg("reading ansible-playbook's output")
-		}
-		s.file.Close()
+		out = append(out, s.childPipe)
 	}
-	c.stop()
+	return out
 }
 
+// stop stops following the terminal's size.
 func (c *console) stop() {
 	if c.resized != nil {
 		signal.Stop(c.resized)
@@ -168,9 +163,8 @@ func followSize(resized <-chan os.Signal, terminal, ptmx *os.File) {
 // sameFile reports whether two writers are the same open file (a terminal
 // or a file that both stdout and stderr were sent to).
 func sameFile(a, b io.Writer) bool {
-	fa, ok1 := a.(*os.File)
-	fb, ok2 := b.(*os.File)
-	if !ok1 || !ok2 {
+	fa, fb := fileOf(a), fileOf(b)
+	if fa == nil || fb == nil {
 		return false
 	}
 	sa, err1 := fa.Stat()

@@ -25,6 +25,10 @@ import (
 // an event of an unknown kind is skipped with a debug log.
 type Decoder struct {
 	// Text receives every line that is not an event, with its newline.
+	// Lines before the stream's first event or record of ansible-tap's are
+	// held (up to 64 KiB) and passed on once one comes: a stream with no
+	// run in it passes none of its text on (a replay then says so in one
+	// line).
 	Text io.Writer
 	// Console receives what ansible-playbook printed, from the console
 	// records of an events file (ConsoleEvent), in stream order; nil
@@ -33,10 +37,17 @@ type Decoder struct {
 	// ConsoleRecorded is true once the stream's run-start record said that
 	// it records what ansible-playbook printed.
 	ConsoleRecorded bool
+	// SummaryHidden is true once the stream's run-start record said that
+	// ansible-tap printed no summary after Ansible's output (--no-summary).
+	SummaryHidden bool
+	// RunStarted is true once the stream's run-start record was read.
+	RunStarted bool
 	// Log receives diagnostics about skipped lines.
 	Log zerolog.Logger
 
 	r       *bufio.Reader
+	held    []byte // text held until the first event or record
+	sawRun  bool   // an event or record was read: text passes at once
 	line    []byte
 	lineNo  int
 	pending []*Event // events converted from a JSON document
@@ -58,14 +69,16 @@ type Decoder struct {
 	NonEvents int
 	// Unknown counts the events of an unknown kind.
 	Unknown int
-	// Truncated is true when the stream ended in the middle of a line that
-	// is not a whole event: its writer died while writing.
+	// Truncated is true when the stream ended in the middle of a JSON line
+	// that is not a whole event: its writer died while writing.
 	Truncated bool
 	// ExitCode is ansible-playbook's exit code when the stream ends with
 	// the record that ansible-tap adds to an events file; nil otherwise.
 	ExitCode *int
 	// Interrupted is what that record says of the run; nil without it.
 	Interrupted *bool
+	// Ended is when that record says the run ended; zero without it.
+	Ended time.Time
 	// Trailers counts those records: read, never passed on.
 	Trailers int
 }
@@ -95,15 +108,18 @@ func (d *Decoder) Next() (*Event, error) {
 		if len(d.pending) > 0 {
 			ev := d.pending[0]
 			d.pending = d.pending[1:]
+			d.runSeen()
 			return complete(ev), nil
 		}
 		line, err := d.readLine()
 		if len(line) > 0 {
 			ev := d.decodeLine(line)
-			if d.cut && ev == nil {
-				d.Truncated = true
+			if d.cut && ev == nil && bytes.HasPrefix(bytes.TrimSpace(line), []byte("{")) {
+				d.Truncated = true // an event cut short: its writer died
+				d.runSeen()
 			}
 			if ev != nil {
+				d.runSeen()
 				return complete(ev), nil
 			}
 		}
@@ -216,12 +232,17 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		}
 	}
 	switch w.Event {
+	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
+		d.runSeen() // ansible-tap's own records: an events file
+	}
+	switch w.Event {
 	case RunEndEvent:
-		d.Trailers++
-		d.ExitCode, d.Interrupted = w.ExitCode, w.Interrupted
+		d.runEnd(w)
 		return nil
 	case RunStartEvent:
 		d.ConsoleRecorded = w.Console
+		d.SummaryHidden = w.Summary != nil && !*w.Summary
+		d.RunStarted = true
 		return nil
 	case ConsoleEvent:
 		d.console(w)
@@ -252,6 +273,25 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	return ev
 }
 
+// runEnd reads the run-end record. An exit code that no process can have
+// (a damaged or hand-made file) is left out with a warning: the replay then
+// exits with the code the events imply.
+func (d *Decoder) runEnd(w *wireEvent) {
+	d.Trailers++
+	d.ExitCode, d.Interrupted = w.ExitCode, w.Interrupted
+	if c := w.ExitCode; c != nil && (*c < 0 || *c > maxExitCode) {
+		d.Log.Warn().Int("line", d.lineNo).Int("exit_code", *c).Msg("the run-end record holds no valid exit code (0 to 255); the replay exits with the code its events imply")
+		d.ExitCode = nil
+	}
+	d.Ended = w.at
+	if d.Ended.IsZero() {
+		d.Ended = parseTime(w.Timestamp)
+	}
+}
+
+// maxExitCode is the largest exit code a process can have.
+const maxExitCode = 255
+
 // console passes a console record on to Console.
 func (d *Decoder) console(w *wireEvent) {
 	if d.Console == nil {
@@ -273,8 +313,30 @@ func (d *Decoder) passText(line []byte) {
 	if d.Text == nil {
 		return
 	}
+	if !d.sawRun && len(d.held)+len(line)+1 <= maxHeldText {
+		d.held = append(append(d.held, line...), '\n')
+		return
+	}
+	d.runSeen() // too much text to hold: pass it on from now on
 	d.Text.Write(line)
 	d.Text.Write([]byte("\n"))
+}
+
+// maxHeldText bounds the text a Decoder holds before the stream's first
+// event or record.
+const maxHeldText = 64 << 10
+
+// runSeen says that the stream holds a run, or too much text to hold: the
+// text held until now is passed on, and text from now on passes at once.
+func (d *Decoder) runSeen() {
+	if d.sawRun {
+		return
+	}
+	d.sawRun = true
+	if len(d.held) > 0 && d.Text != nil {
+		d.Text.Write(d.held)
+	}
+	d.held = nil
 }
 
 // flushDocument ends the multi-line document being read: a complete stock
@@ -364,6 +426,7 @@ type wireEvent struct {
 	Interrupted *bool `json:"interrupted"` // RunEndEvent
 
 	Console    bool   `json:"console"`     // RunStartEvent
+	Summary    *bool  `json:"summary"`     // RunStartEvent
 	Stream     string `json:"stream"`      // ConsoleEvent
 	Data       string `json:"data"`        // ConsoleEvent
 	DataBase64 string `json:"data_base64"` // ConsoleEvent

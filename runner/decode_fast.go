@@ -47,6 +47,7 @@ const (
 	fieldExitCode
 	fieldInterrupted
 	fieldConsole
+	fieldSummary
 	fieldStream
 	fieldData
 	fieldDataBase64
@@ -121,6 +122,8 @@ func wireField(name []byte) int {
 		return fieldInterrupted
 	case "console":
 		return fieldConsole
+	case "summary":
+		return fieldSummary
 	case "stream":
 		return fieldStream
 	case "data":
@@ -257,6 +260,8 @@ func (d *Decoder) scanField(b []byte, v, field int, w *wireEvent) (int, bool) {
 		return unmarshalAt(b, v, &w.ExitCode)
 	case fieldInterrupted:
 		return unmarshalAt(b, v, &w.Interrupted)
+	case fieldSummary:
+		return unmarshalAt(b, v, &w.Summary)
 	}
 	return 0, false
 }

@@ -72,6 +72,7 @@ func TestDecoderPassesTextOn(t *testing.T) {
 		input     string
 		wantText  string
 		wantKinds []Kind
+		held      int // lines of text held and never passed on
 	}{
 		{
 			name:      "text between events",
@@ -80,10 +81,25 @@ func TestDecoderPassesTextOn(t *testing.T) {
 			wantKinds: []Kind{PlaybookStart, PlayStart},
 		},
 		{
+			// held, as text before a first event is, and never passed
+			// on: a replay says in one line that it holds no run
 			name:      "text only",
 			input:     lines("ok: [localhost]", "  indented", "\ttabbed"),
-			wantText:  lines("ok: [localhost]", "  indented", "\ttabbed"),
+			wantText:  "",
 			wantKinds: nil,
+			held:      3,
+		},
+		{
+			name:      "text only, more than is held",
+			input:     lines(strings.Repeat("x", maxHeldText), "next"),
+			wantText:  lines(strings.Repeat("x", maxHeldText), "next"),
+			wantKinds: nil,
+		},
+		{
+			name:      "text before a run's first record",
+			input:     lines("a shell's prompt", `{"_event":"ansible_tap_run_start","_timestamp":"2026-01-01T00:00:00Z","console":false}`, evStart),
+			wantText:  lines("a shell's prompt"),
+			wantKinds: []Kind{PlaybookStart},
 		},
 		{
 			name:      "a brace that is not JSON",
@@ -143,7 +159,7 @@ func TestDecoderPassesTextOn(t *testing.T) {
 			if got := kindsOf(events); !slices.Equal(got, tt.wantKinds) {
 				t.Errorf("kinds: got %v, want %v", got, tt.wantKinds)
 			}
-			if want := len(nonEmptyLines([]byte(tt.wantText))); d.NonEvents != want {
+			if want := len(nonEmptyLines([]byte(tt.wantText))) + tt.held; d.NonEvents != want {
 				t.Errorf("NonEvents = %d, want %d", d.NonEvents, want)
 			}
 		})

@@ -17,8 +17,9 @@ import (
 // passes none on to the handlers.
 const (
 	// RunStartEvent is the first line of an events file:
-	// {"_event":"ansible_tap_run_start","_timestamp":…,"console":B}; console
-	// says whether Ansible's console output is recorded in the file.
+	// {"_event":"ansible_tap_run_start","_timestamp":…,"console":B,"summary":S};
+	// console says whether Ansible's console output is recorded in the
+	// file, summary whether ansible-tap printed its summary after it.
 	RunStartEvent = "ansible_tap_run_start"
 	// ConsoleEvent is a piece of what ansible-playbook printed:
 	// {"_event":"ansible_tap_console","_timestamp":…,"stream":S,"data":T},
@@ -58,10 +59,11 @@ func newEventsFile(w io.Writer, log zerolog.Logger) *eventsFile {
 }
 
 // start writes the run-start record.
-func (r *eventsFile) start(console bool, at time.Time) {
+func (r *eventsFile) start(console, summary bool, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.write(fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"console":%t}`+"\n", RunStartEvent, formatTimestamp(at), console))
+	r.write(fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"console":%t,"summary":%t}`+"\n",
+		RunStartEvent, formatTimestamp(at), console, summary))
 }
 
 // Write records bytes of the event stream as they were read.

@@ -133,6 +133,7 @@ func Stream(d *Decoder, s *Summary, h Handler) error {
 	for {
 		ev, err := d.Next()
 		s.ConsoleRecorded = d.ConsoleRecorded
+		s.SummaryHidden = d.SummaryHidden
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil

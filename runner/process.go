@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,6 +41,10 @@ type Options struct {
 	// piece as it is passed on to Stdout and Stderr: then, as with
 	// EventsFile, ansible-tap captures the child's output.
 	Console func(stream string, data []byte)
+	// SummaryHidden says that ansible-tap prints no summary after
+	// Ansible's output (--no-summary): the events file records it, so that
+	// a replay prints what the run printed.
+	SummaryHidden bool
 	// Text receives lines of the event stream that are not events.
 	Text io.Writer
 	// Signals are forwarded to the child, each kind once.
@@ -96,7 +99,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	const eventsFD = 3 // the first of ExtraFiles
 	cmd := exec.CommandContext(ctx, opts.Command, opts.Args...)
 	cmd.Env = callbackEnv(env, pluginDir, eventsFD, opts.ReplaceStdout)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, childWriter(opts.Stdout), childWriter(opts.Stderr)
 	var rec *eventsFile
 	var con *console
 	if opts.EventsFile != nil {
@@ -111,7 +114,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 	}
 	if rec != nil {
-		rec.start(con != nil, time.Now())
+		rec.start(con != nil, !opts.SummaryHidden, time.Now())
 	}
 	cmd.ExtraFiles = []*os.File{pw}
 	// If ansible-tap dies, the kernel kills the child (on Linux).
@@ -146,25 +149,20 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
 
 	summary := NewSummary()
-	watched := &watchedReader{r: pr}
-	var src io.Reader = watched
+	events := newChildPipe("events", pr)
+	var src io.Reader = events.src
 	if rec != nil {
-		src = io.TeeReader(watched, rec)
+		src = io.TeeReader(events.src, rec)
 	}
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
 	dec.Log = opts.Log
-	streamed := make(chan error, 1)
 	go func() {
-		var h Handler
-		if opts.Handler != nil {
-			h = opts.Handler
-		}
-		err := Stream(dec, summary, h)
+		err := Stream(dec, summary, opts.Handler)
 		// However the stream failed, keep reading the pipe until the child
 		// closes it: a callback blocked on a full pipe would hang the run.
-		io.Copy(io.Discard, watched)
-		streamed <- err
+		io.Copy(io.Discard, events.src)
+		events.done <- err
 	}()
 
 	forwarder := newSignalForwarder(cmd.Process, opts.Log)
@@ -191,15 +189,17 @@ wait:
 		}
 	}
 	// The child is gone. What it wrote is read to the end, however long
-	// that takes; but a pipe that a leftover process holds open, with
-	// nothing coming, is closed after streamIdle.
+	// that takes; pipes that processes it left behind hold open, with
+	// nothing coming, are closed.
+	pipes := []*childPipe{events}
 	if con != nil {
-		con.wait(exitedAt)
+		pipes = append(pipes, con.pipes()...)
 	}
-	streamErr := awaitStream(streamed, watched, pr, exitedAt, opts.Log)
-	pr.Close()
-	if streamErr != nil && !errors.Is(streamErr, os.ErrClosed) {
-		opts.Log.Warn().Err(streamErr).Msg("reading the event stream")
+	for name, err := range drainAfterExit(pipes, exitedAt, opts.Log) {
+		opts.Log.Warn().Err(err).Str("pipe", name).Msg("reading ansible-playbook's pipe")
+	}
+	if con != nil {
+		con.stop()
 	}
 
 	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
@@ -210,8 +210,12 @@ wait:
 	if summary.Playbook == nil {
 		summary.Playbook = namedPlaybook(opts.Args)
 	}
+	ended := time.Now()
+	if summary.Interrupted {
+		summary.Cut(ended)
+	}
 	if rec != nil {
-		rec.end(summary.ExitCode, summary.Interrupted, time.Now())
+		rec.end(summary.ExitCode, summary.Interrupted, ended)
 	}
 	return summary, finish(opts, summary)
 }
@@ -225,7 +229,7 @@ func notStarted(opts Options, rec *eventsFile, err error) (*Summary, error) {
 	summary.Playbook = namedPlaybook(opts.Args)
 	if rec == nil && opts.EventsFile != nil {
 		rec = newEventsFile(opts.EventsFile, opts.Log)
-		rec.start(false, time.Now())
+		rec.start(false, !opts.SummaryHidden, time.Now())
 	}
 	if rec != nil {
 		rec.end(summary.ExitCode, false, time.Now())
@@ -277,7 +281,8 @@ func signaled(ps *os.ProcessState) bool {
 	return ok && ws.Signaled()
 }
 
-// signalForwarder passes SIGINT and SIGTERM on to the child once each.
+// signalForwarder passes the signals it is given on to the child, once
+// each kind.
 type signalForwarder struct {
 	proc *os.Process
 	log  zerolog.Logger
@@ -294,11 +299,11 @@ func (f *signalForwarder) forward(sig os.Signal) {
 		return
 	}
 	f.sent[sig] = true
-	if sig == os.Interrupt && foregroundOfTerminal() {
-		// A Ctrl-C on the terminal reaches the whole foreground process
-		// group, the child included: sending it again would make Ansible
-		// see two interrupts.
-		f.log.Debug().Msg("interrupt from the terminal; ansible-playbook received it too")
+	if (sig == os.Interrupt || sig == syscall.SIGQUIT) && foregroundOfTerminal() {
+		// A Ctrl-C or Ctrl-\ on the terminal reaches the whole foreground
+		// process group, the child included: sending it again would make
+		// Ansible see two interrupts.
+		f.log.Debug().Str("signal", sig.String()).Msg("signal from the terminal; ansible-playbook received it too")
 		return
 	}
 	f.log.Debug().Str("signal", sig.String()).Msg("forwarding signal to ansible-playbook")
@@ -320,56 +325,4 @@ func foregroundOfTerminal() bool {
 		return false
 	}
 	return pgrp == unix.Getpgrp()
-}
-
-// streamIdle is how long a read of the event stream may wait for data after
-// ansible-playbook exited before the pipe is closed: a leftover process may
-// hold it open with nothing to say.
-const streamIdle = 5 * time.Second
-
-// awaitStream waits for the stream's end after the child exited. The rest
-// of the stream is read however long decoding it takes; the pipe is closed
-// only once a read has waited streamIdle for data, counted from the exit.
-func awaitStream(streamed <-chan error, r *watchedReader, pipe *os.File, exitedAt time.Time, log zerolog.Logger) error {
-	tick := time.NewTicker(streamIdle / 10)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-streamed:
-			return err
-		case now := <-tick.C:
-			since := r.waitingSince()
-			if since.IsZero() {
-				continue // decoding, not waiting
-			}
-			if since.Before(exitedAt) {
-				since = exitedAt
-			}
-			if now.Sub(since) >= streamIdle {
-				log.Warn().Msg("the event stream stayed open, idle, after ansible-playbook exited; closing it")
-				pipe.Close()
-				return <-streamed
-			}
-		}
-	}
-}
-
-// watchedReader tells since when a read has been waiting for data.
-type watchedReader struct {
-	r     io.Reader
-	since atomic.Int64 // Unix nanoseconds at which the pending Read began; 0 when none
-}
-
-func (w *watchedReader) Read(p []byte) (int, error) {
-	w.since.Store(time.Now().UnixNano())
-	defer w.since.Store(0)
-	return w.r.Read(p)
-}
-
-// waitingSince is when the pending Read began; zero when no Read is pending.
-func (w *watchedReader) waitingSince() time.Time {
-	if ns := w.since.Load(); ns != 0 {
-		return time.Unix(0, ns)
-	}
-	return time.Time{}
 }

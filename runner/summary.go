@@ -12,7 +12,7 @@ type Summary struct {
 	// named in ansible-playbook's arguments; nil when neither is known.
 	Playbook *Playbook
 	Start    time.Time // the first event
-	End      time.Time // the latest event
+	End      time.Time // the latest event, or when an interrupted run stopped (Cut)
 
 	Plays       []*Play // in the order they started, each once
 	CurrentPlay *Play
@@ -57,6 +57,9 @@ type Summary struct {
 	// ConsoleRecorded is true when the stream records what
 	// ansible-playbook printed (an events file's console records).
 	ConsoleRecorded bool
+	// SummaryHidden is true when the stream records a run that printed no
+	// summary after Ansible's output (--no-summary).
+	SummaryHidden bool
 
 	tasksByID       map[string]*TaskRun
 	handledFailures int
@@ -377,12 +380,27 @@ func (s *Summary) Totals() HostCounts {
 	return t
 }
 
-// Duration is the time from the first to the latest event.
+// Duration is the time from the first event to the latest, or to the moment
+// an interrupted run stopped (Cut).
 func (s *Summary) Duration() time.Duration {
 	if s.Start.IsZero() {
 		return 0
 	}
 	return s.End.Sub(s.Start)
+}
+
+// Cut ends a run that stopped before Ansible's stats at the moment it
+// stopped: the run's duration, and that of every task still running on some
+// host, run to at rather than to the last event Ansible sent.
+func (s *Summary) Cut(at time.Time) {
+	if at.After(s.End) {
+		s.End = at
+	}
+	for k := range s.hostStart {
+		if t, ok := s.tasksByID[k.task]; ok && at.After(t.End) {
+			t.End = at
+		}
+	}
 }
 
 // HostTask is a task that a host has started.
