@@ -146,3 +146,81 @@ func TestSummaryKeepsStatePerTaskNotPerResult(t *testing.T) {
 		}
 	}
 }
+
+// A failure that a rescue section catches, or that ignore_errors lets
+// pass, is listed among the failures with its disposition, and never among
+// the fatal ones that decide the run's outcome.
+func TestSummaryHandledFailuresAreNotFatal(t *testing.T) {
+	task := &Task{ID: "t", Name: "may fail"}
+	tests := []struct {
+		name      string
+		events    []Event
+		fatal     []string // hosts of the fatal failures
+		outcome   string
+		dispos    []Disposition
+		wantCount HostCounts // of host a
+	}{
+		{"rescued", []Event{{Kind: RunnerFailed, Host: "a", Disposition: Rescued}}, nil, "ok", []Disposition{Rescued}, HostCounts{Rescued: 1}},
+		{"ignored", []Event{{Kind: RunnerFailed, Host: "a", Disposition: Ignored}}, nil, "ok", []Disposition{Ignored}, HostCounts{OK: 1, Ignored: 1}},
+		{"rescued on one host, fatal on another", []Event{
+			{Kind: RunnerFailed, Host: "a", Disposition: Rescued},
+			{Kind: RunnerFailed, Host: "b", Disposition: Fatal},
+		}, []string{"b"}, "failed", []Disposition{Rescued, Fatal}, HostCounts{Rescued: 1}},
+		{"unreachable is always fatal", []Event{{Kind: RunnerUnreach, Host: "a"}}, []string{"a"}, "failed", []Disposition{""}, HostCounts{Unreachable: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSummary()
+			for _, ev := range tt.events {
+				ev.Task, ev.Result = task, &Result{Msg: "no"}
+				s.Add(&ev)
+			}
+			var fatal []string
+			for _, f := range s.FatalFailures() {
+				fatal = append(fatal, f.Host)
+			}
+			if diff := cmp.Diff(tt.fatal, fatal); diff != "" {
+				t.Errorf("fatal failures (-want +got):\n%s", diff)
+			}
+			var dispos []Disposition
+			for _, f := range s.Failures {
+				dispos = append(dispos, f.Disposition)
+			}
+			if diff := cmp.Diff(tt.dispos, dispos); diff != "" {
+				t.Errorf("dispositions of the failures (-want +got):\n%s", diff)
+			}
+			if got := s.Outcome(); got != tt.outcome {
+				t.Errorf("outcome %q, want %q", got, tt.outcome)
+			}
+			if diff := cmp.Diff(tt.wantCount, s.Recap("a")); diff != "" {
+				t.Errorf("recap of a (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// An interrupted run lasts until it stopped, and so does the task it cut
+// short: not until the last event Ansible sent.
+func TestSummaryCutRunsToTheEnd(t *testing.T) {
+	s := NewSummary()
+	at := func(sec int) time.Time { return time.Unix(1000+int64(sec), 0) }
+	quick, long := &Task{ID: "q", Name: "quick"}, &Task{ID: "l", Name: "long"}
+	s.Add(&Event{Kind: TaskStart, Time: at(0), Task: quick})
+	s.Add(&Event{Kind: RunnerOK, Time: at(1), Task: quick, Host: "a", Result: &Result{}})
+	s.Add(&Event{Kind: TaskStart, Time: at(1), Task: long})
+	s.Add(&Event{Kind: RunnerStart, Time: at(1), Task: long, Host: "a"})
+	s.Cut(at(7))
+	if got := s.Duration(); got != 7*time.Second {
+		t.Errorf("run duration %v, want 7s, to the cut", got)
+	}
+	if got := s.TaskRun("l").Duration(); got != 6*time.Second {
+		t.Errorf("the cut task lasted %v, want 6s, from its start to the cut", got)
+	}
+	if got := s.TaskRun("q").Duration(); got != time.Second {
+		t.Errorf("the finished task lasted %v, want 1s: a cut changes only what was running", got)
+	}
+	s.Cut(at(3)) // an earlier moment shortens nothing
+	if got := s.Duration(); got != 7*time.Second {
+		t.Errorf("run duration %v after an earlier cut, want 7s", got)
+	}
+}
