@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 func TestCheck(t *testing.T) {
@@ -70,7 +72,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckRefusesABlockDevice(t *testing.T) {
-	requireRoot(t)
+	testio.RequireRoot(t)
 	dev := join(t.TempDir(), "disk")
 	if err := unix.Mknod(dev, unix.S_IFBLK|0o600, int(unix.Mkdev(7, 0))); err != nil {
 		t.Fatal(err)

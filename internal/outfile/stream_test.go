@@ -3,6 +3,8 @@ package outfile
 import (
 	"errors"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // A second writer of an events file is refused, and the first one's file
@@ -65,7 +67,7 @@ func TestOpenStreamCreatesPrivateFile(t *testing.T) {
 
 func TestOpenStreamIntoAFIFO(t *testing.T) {
 	fifo := join(t.TempDir(), "events")
-	read := mkfifoWithReader(t, fifo)
+	read := testio.FIFOReader(t, fifo)
 	f, err := OpenStream(fifo, Private)
 	if err != nil {
 		t.Fatal(err)

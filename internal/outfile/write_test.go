@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 func TestWriteReplacesARegularFile(t *testing.T) {
@@ -171,7 +173,7 @@ func TestWriteThroughADanglingSymlink(t *testing.T) {
 func TestWriteIntoAFIFO(t *testing.T) {
 	dir := t.TempDir()
 	fifo := join(dir, "fifo")
-	read := mkfifoWithReader(t, fifo)
+	read := testio.FIFOReader(t, fifo)
 	if err := WriteBytes(fifo, Private, []byte("through the pipe\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -204,11 +206,11 @@ func TestWriteIntoAFIFOWithoutReader(t *testing.T) {
 // Character devices are written into; one like /dev/full fails with the
 // device's error, and both stay devices.
 func TestWriteIntoCharacterDevices(t *testing.T) {
-	requireRoot(t)
+	testio.RequireRoot(t)
 	dir := t.TempDir()
 	null, full := join(dir, "null"), join(dir, "full")
-	mknodLike(t, null, "/dev/null")
-	mknodLike(t, full, "/dev/full")
+	testio.MknodLike(t, null, "/dev/null")
+	testio.MknodLike(t, full, "/dev/full")
 	if err := WriteBytes(null, Private, []byte("gone")); err != nil {
 		t.Errorf("writing into a null device: %v", err)
 	}
@@ -302,7 +304,7 @@ func TestAppend(t *testing.T) {
 		})
 	}
 	fifo := join(t.TempDir(), "fifo")
-	read := mkfifoWithReader(t, fifo)
+	read := testio.FIFOReader(t, fifo)
 	if err := Append(fifo, Private, []byte("## run\n"), []byte("\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -352,5 +354,22 @@ func TestSame(t *testing.T) {
 		if got := Same(tc.a, tc.b); got != tc.want {
 			t.Errorf("Same(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// A directory that went missing is never created: the write fails and
+// names it.
+func TestWriteCreatesNoDirectory(t *testing.T) {
+	dir := t.TempDir()
+	path := join(dir, "reports", "junit.xml")
+	err := WriteBytes(path, Private, []byte("x"))
+	if want := path + ": its directory " + join(dir, "reports") + " does not exist"; err == nil || err.Error() != want {
+		t.Errorf("err %v, want %s", err, want)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err %v is not ErrNotExist", err)
+	}
+	if got := entries(t, dir); len(got) != 0 {
+		t.Errorf("the directory holds %v", got)
 	}
 }
