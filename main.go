@@ -153,6 +153,9 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 			recording = f
 		}
 	}
+	if err := checkOutputFiles(c, replay); err != nil {
+		return exitUsage, err
+	}
 	handlers := []runner.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
 	for _, o := range outputs {
@@ -174,9 +177,9 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 
 	var events io.Writer
 	if path := c.String("events-file"); path != "" {
-		f, err := os.Create(path)
+		f, err := openEventsFile(path)
 		if err != nil {
-			return exitUsage, usagef("--events-file: %v", err)
+			return exitUsage, err
 		}
 		defer f.Close()
 		events = f
