@@ -122,8 +122,8 @@ func (t *target) replace(perm os.FileMode, write func(io.Writer) error) (err err
 	dir := filepath.Dir(t.path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(t.path)+".tmp-*")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			return t.fail(checkDir(dir))
+		if derr := missingDir(err, dir); derr != nil {
+			return t.fail(derr)
 		}
 		return t.fail(fmt.Errorf("cannot create a temporary file in %s: %w", dir, cause(err)))
 	}
@@ -216,10 +216,19 @@ func (t *target) open() (*os.File, error) {
 func (t *target) create(flag int, perm os.FileMode) (*os.File, error) {
 	f, err := os.OpenFile(t.path, os.O_WRONLY|os.O_CREATE|flag, perm)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			return nil, t.fail(checkDir(filepath.Dir(t.path)))
+		if derr := missingDir(err, filepath.Dir(t.path)); derr != nil {
+			return nil, t.fail(derr)
 		}
 		return nil, t.fail(cause(err))
 	}
 	return f, nil
+}
+
+// missingDir says which directory is missing when creating a file in dir
+// failed with err; nil when that is not why.
+func missingDir(err error, dir string) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return checkDir(dir)
+	}
+	return nil
 }
