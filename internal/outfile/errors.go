@@ -102,7 +102,7 @@ func notDirectory(dir string) string {
 	for a := filepath.Dir(dir); ; a = filepath.Dir(a) {
 		if fi, err := os.Stat(a); err == nil {
 			if fi.IsDir() {
-				return dir // replaced since: say what was asked
+				return dir // the tree changed meanwhile: name dir itself
 			}
 			return a
 		}
