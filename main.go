@@ -155,6 +155,9 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		defer rec.Close()
 	}
+	if err := checkOutputFiles(c, replay); err != nil {
+		return exitUsage, err
+	}
 	handlers := []runner.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
 	for _, o := range outputs {
@@ -180,9 +183,9 @@ func runLive(c *cli.Context, args []string, format string, h runner.Handler, con
 	env *outputEnv, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var events io.Writer
 	if path := c.String("events-file"); path != "" {
-		f, err := os.Create(path)
+		f, err := openEventsFile(path)
 		if err != nil {
-			return exitUsage, usagef("--events-file: %v", err)
+			return exitUsage, err
 		}
 		defer f.Close()
 		events = f

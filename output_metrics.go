@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/metrics"
@@ -37,12 +34,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if err != nil {
 		return nil, usagef("--prom-label: %v", err)
 	}
-	file, pushURL := c.String("prom-file"), c.String("prom-push")
-	if file != "" {
-		if info, err := os.Stat(filepath.Dir(file)); err != nil || !info.IsDir() {
-			return nil, usagef("--prom-file: %s: the directory does not exist", filepath.Dir(file))
-		}
-	}
+	file, pushURL := c.String("prom-file"), c.String("prom-push") // checkOutputFiles has checked file
 	if pushURL != "" {
 		if err := metrics.ValidatePushURL(pushURL); err != nil {
 			return nil, usagef("--prom-push: %v", err)

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"errors"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/report"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -28,33 +27,12 @@ func reportOutput() output {
 	}
 }
 
+// reportHandlers builds the reports; checkOutputFiles has checked their paths.
 func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	log := env.Log.With().Str("component", "report").Logger()
 	base, _ := os.Getwd()
-	junitPath := c.String("junit-file")
-	summaryPath := c.String("summary-file")
-	stepSummary := os.Getenv("GITHUB_STEP_SUMMARY")
-	if !c.IsSet("summary-file") {
-		summaryPath = stepSummary
-	}
-	if err := checkReportPath(junitPath); err != nil {
-		return nil, usagef("--junit-file: %v", err)
-	}
-	if err := checkReportPath(summaryPath); err != nil {
-		return nil, usagef("--summary-file: %v", err)
-	}
-	if junitPath != "" && summaryPath != "" && samePath(junitPath, summaryPath) {
-		return nil, usagef("--summary-file: the same file as --junit-file")
-	}
-	htmlPath := c.String("html-file")
-	if err := checkReportPath(htmlPath); err != nil {
-		return nil, usagef("--html-file: %v", err)
-	}
-	for _, other := range []struct{ flag, path string }{{"--junit-file", junitPath}, {"--summary-file", summaryPath}} {
-		if htmlPath != "" && other.path != "" && samePath(htmlPath, other.path) {
-			return nil, usagef("--html-file: the same file as %s", other.flag)
-		}
-	}
+	junitPath, htmlPath := c.String("junit-file"), c.String("html-file")
+	summaryPath, stepSummary := summaryFile(c), os.Getenv("GITHUB_STEP_SUMMARY")
 	slowest := c.Int("summary-slowest")
 	if slowest < 0 {
 		return nil, usagef("--summary-slowest: must be 0 or more, got %d", slowest)
@@ -73,7 +51,7 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		handlers = append(handlers, report.NewMarkdown(report.MarkdownOptions{
 			Path: summaryPath, Slowest: slowest, Replay: env.Replay, BaseDir: base, Log: log,
 			// GitHub collects the step summary from this file: add to it, never replace it.
-			Append: stepSummary != "" && samePath(summaryPath, stepSummary),
+			Append: stepSummary != "" && outfile.Same(summaryPath, stepSummary),
 		}))
 	}
 	if htmlPath != "" {
@@ -82,28 +60,11 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	return handlers, nil
 }
 
-// checkReportPath refuses a path that names a directory; a missing
-// directory is created when the report is written.
-func checkReportPath(path string) error {
-	if path == "" {
-		return nil
+// summaryFile is the Markdown summary's path: --summary-file, else
+// $GITHUB_STEP_SUMMARY; "" for none.
+func summaryFile(c *cli.Context) string {
+	if c.IsSet("summary-file") {
+		return c.String("summary-file")
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return errIsDirectory
-	}
-	return nil
-}
-
-var errIsDirectory = errors.New("is a directory")
-
-// samePath reports whether two paths name the same file.
-func samePath(a, b string) bool {
-	if fa, err := os.Stat(a); err == nil {
-		if fb, err := os.Stat(b); err == nil {
-			return os.SameFile(fa, fb)
-		}
-	}
-	aa, errA := filepath.Abs(a)
-	ab, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && aa == ab
+	return os.Getenv("GITHUB_STEP_SUMMARY")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -67,8 +68,8 @@ func TestLiveRun(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if info.Mode().Perm() != 0o644 {
-					t.Errorf("mode %v, want 0644", info.Mode().Perm())
+				if want := outfile.Mode(outfile.Shared); info.Mode().Perm() != want { // 0644 under umask 022
+					t.Errorf("mode %v, want %v", info.Mode().Perm(), want)
 				}
 				entries, _ := os.ReadDir(dir)
 				if len(entries) != 1 {

@@ -3,17 +3,24 @@ package metrics
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // PromOptions configure the Prometheus outputs.
 type PromOptions struct {
-	// File is the node_exporter textfile to write; "" writes none.
+	// File is the node_exporter textfile to write; "" writes none. It is
+	// readable by all (outfile.Shared, less the umask), as node_exporter
+	// may run as another user; a regular file is replaced atomically, a
+	// FIFO or a device is written into, a symlink is followed (see
+	// package outfile).
 	File string
 	// PushURL is the Pushgateway to push to; "" pushes nowhere.
 	PushURL string
@@ -62,7 +69,7 @@ func (p *Prom) Finish(s *runner.Summary) error {
 		if err != nil {
 			return fmt.Errorf("prometheus metrics: %w", err)
 		}
-		if err := prometheus.WriteToTextfile(p.opts.File, reg); err != nil {
+		if err := writeTextfile(p.opts.File, reg); err != nil {
 			errs = append(errs, fmt.Errorf("prometheus textfile: %w", err))
 		} else {
 			p.opts.Log.Debug().Str("file", p.opts.File).Msg("prometheus textfile written")
@@ -92,4 +99,22 @@ func (p *Prom) gather(s *runner.Summary, grouped bool) (*prometheus.Registry, er
 		perHost:  p.opts.PerHost,
 		now:      time.Now(),
 	}.gatherer(s)
+}
+
+// writeTextfile writes the metrics of g to path in Prometheus's text
+// exposition format, which node_exporter's textfile collector reads.
+func writeTextfile(path string, g prometheus.Gatherer) error {
+	families, err := g.Gather()
+	if err != nil {
+		return err
+	}
+	return outfile.Write(path, outfile.Shared, func(w io.Writer) error {
+		enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+		for _, mf := range families {
+			if err := enc.Encode(mf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

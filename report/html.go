@@ -6,12 +6,16 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // HTMLOptions says where and how to write the HTML report.
 type HTMLOptions struct {
-	// Path is the file to write; it is replaced atomically.
+	// Path is the file to write, private to its owner (outfile.Private):
+	// the report holds results and Ansible's console output. A regular
+	// file is replaced atomically, a FIFO or a device is written into, a
+	// symlink is followed (see package outfile).
 	Path string
 	// BaseDir, when set, makes the playbook and task files under it
 	// relative to it.
@@ -64,7 +68,7 @@ func (h *HTML) Finish(s *runner.Summary) error {
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	if err := writeFileAtomic(h.opts.Path, data); err != nil {
+	if err := outfile.WriteBytes(h.opts.Path, outfile.Private, data); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	h.opts.Log.Debug().Str("path", h.opts.Path).Int("bytes", len(data)).Msg("HTML report written")

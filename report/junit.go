@@ -7,12 +7,15 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // JUnitOptions says where and how to write the JUnit report.
 type JUnitOptions struct {
-	// Path is the file to write; it is replaced atomically.
+	// Path is the file to write, private to its owner (outfile.Private):
+	// a regular file is replaced atomically, a FIFO or a device is written
+	// into, a symlink is followed (see package outfile).
 	Path string
 	// FailOnIgnore reports ignored failures (ignore_errors,
 	// ignore_unreachable) as failures instead of passed tests.
@@ -28,7 +31,7 @@ type JUnitOptions struct {
 // JUnit is a runner.Handler that writes the run as JUnit XML: one testsuite
 // per play, one testcase per task and host, in the order the results came.
 // Each test case is written as its result arrives, to a temporary file
-// beside the report; Finish writes the report from it, so that memory does
+// beside the report (outfile.TempDir); Finish writes the report from it, so that memory does
 // not grow with the length of the run.
 type JUnit struct {
 	opts  JUnitOptions
@@ -104,7 +107,7 @@ func (j *JUnit) Finish(s *runner.Summary) error {
 		return j.err
 	}
 	doc := j.document(s)
-	if err := writeFileAtomicFrom(j.opts.Path, func(w io.Writer) error { return j.writeDocument(w, doc) }); err != nil {
+	if err := outfile.Write(j.opts.Path, outfile.Private, func(w io.Writer) error { return j.writeDocument(w, doc) }); err != nil {
 		return fmt.Errorf("junit report: %w", err)
 	}
 	j.opts.Log.Debug().Str("path", j.opts.Path).Int("tests", doc.Tests).Msg("JUnit report written")

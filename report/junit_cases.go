@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 )
 
 // caseFile holds the JUnit test cases written so far, each encoded as it
@@ -32,16 +34,13 @@ type suiteCases struct {
 	ranges []byteRange
 }
 
-// newCaseFile creates a case file beside path, creating its directory as
-// the report will be written there. Where the system allows it, the file
-// is removed from its directory at once, so that it goes with the process
-// whatever happens.
+// newCaseFile creates a case file beside the report at path, or in the
+// system's temporary directory when the report goes into a FIFO or a
+// device (outfile.TempDir). Where the system allows it, the file is removed
+// from its directory at once, so that it goes with the process whatever
+// happens.
 func newCaseFile(path string) (*caseFile, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".cases-*")
+	f, err := os.CreateTemp(outfile.TempDir(path), "."+filepath.Base(path)+".cases-*")
 	if err != nil {
 		return nil, err
 	}

@@ -5,15 +5,19 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // MarkdownOptions says where and how to write the Markdown summary.
 type MarkdownOptions struct {
-	// Path is the file to write.
+	// Path is the file to write, private to its owner (outfile.Private):
+	// a regular file is replaced atomically, a FIFO or a device is written
+	// into, a symlink is followed (see package outfile).
 	Path string
-	// Append adds the summary to the end of Path instead of replacing it,
-	// as GitHub expects for $GITHUB_STEP_SUMMARY.
+	// Append adds the summary to the end of Path, after a blank line when
+	// it holds something, instead of replacing it, as GitHub expects for
+	// $GITHUB_STEP_SUMMARY.
 	Append bool
 	// Slowest is how many of the slowest tasks to list; 0 lists none.
 	Slowest int
@@ -47,9 +51,9 @@ func (m *Markdown) Finish(s *runner.Summary) error {
 	data := m.Render(s)
 	var err error
 	if m.opts.Append {
-		err = appendFile(m.opts.Path, data)
+		err = outfile.Append(m.opts.Path, outfile.Private, data, []byte("\n"))
 	} else {
-		err = writeFileAtomic(m.opts.Path, data)
+		err = outfile.WriteBytes(m.opts.Path, outfile.Private, data)
 	}
 	if err != nil {
 		return fmt.Errorf("markdown summary: %w", err)

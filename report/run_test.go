@@ -49,6 +49,9 @@ func TestJUnitRealRun(t *testing.T) {
 			}{{"default", false, false}, {"fail-on-ignore", true, false}, {"fail-on-change", false, true}}
 			var handlers []runner.Handler
 			for _, v := range variants {
+				if err := os.Mkdir(filepath.Join(dir, v.name), 0o755); err != nil {
+					t.Fatal(err)
+				}
 				handlers = append(handlers, NewJUnit(JUnitOptions{
 					Path: filepath.Join(dir, v.name, "junit.xml"), FailOnIgnore: v.failOnIgnore, FailOnChange: v.failOnChange,
 				}))

@@ -85,11 +85,13 @@ func (f *Fanout) Event(ev *Event, s *Summary) error {
 	return nil
 }
 
-// Finish finishes every handler, also those that failed on an event, and
-// returns the first error in handler order. The handlers finish at the same
-// time: outputs that wait on the network at the end (a Pushgateway, an OTLP
-// collector, a webhook) cost the run the longest of their deadlines, not
-// their sum, and a slow one never delays the files the others write.
+// Finish finishes every handler, also those that failed on an event. A
+// handler that fails is reported on the log, once, as on an event: Finish
+// always returns nil, so that the run's caller does not report it again.
+// The handlers finish at the same time: outputs that wait on the network
+// at the end (a Pushgateway, an OTLP collector, a webhook) cost the run the
+// longest of their deadlines, not their sum, and a slow one never delays
+// the files the others write.
 func (f *Fanout) Finish(s *Summary) error {
 	errs := make([]error, len(f.handlers))
 	var wg sync.WaitGroup
@@ -101,16 +103,12 @@ func (f *Fanout) Finish(s *Summary) error {
 		}()
 	}
 	wg.Wait()
-	var first error
 	for i, err := range errs {
 		if err != nil {
 			f.fail(i, err)
-			if first == nil {
-				first = err
-			}
 		}
 	}
-	return first
+	return nil
 }
 
 func (f *Fanout) fail(i int, err error) {

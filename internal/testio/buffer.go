@@ -1,5 +1,7 @@
 // Package testio holds what the tests of several packages need to capture
-// output that more than one goroutine writes.
+// output that more than one goroutine writes, and to give outputs the
+// files that are not regular ones: a FIFO with its reader, a device node.
+// Only tests import it.
 package testio
 
 import (
