@@ -477,3 +477,25 @@ func TestReplayPrintsWhatTheRunPrinted(t *testing.T) {
 		})
 	}
 }
+
+// A replay never writes a report over the recording it reads.
+func TestReplayNeverReplacesItsRecording(t *testing.T) {
+	stream, err := os.ReadFile(filepath.Join("testdata", "streams", "basic.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recording := filepath.Join(t.TempDir(), "run.jsonl")
+	if err := os.WriteFile(recording, stream, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"--junit-file", "--summary-file", "--html-file", "--prom-file"} {
+		var stderr bytes.Buffer
+		code := run([]string{"ansible-tap", "replay", recording, flag, recording}, nil, io.Discard, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), "is the recording being replayed") {
+			t.Errorf("%s: exit %d, stderr %q; want %d and a refusal", flag, code, stderr.String(), exitUsage)
+		}
+		if got, _ := os.ReadFile(recording); !bytes.Equal(got, stream) {
+			t.Fatalf("%s replaced the recording", flag)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		defer rec.Close()
 	}
-	if err := checkOutputFiles(c, replay); err != nil {
+	if err := checkOutputFiles(c, replay, rec.path()); err != nil {
 		return exitUsage, err
 	}
 	handlers := []runner.Handler{renderer}

@@ -41,12 +41,17 @@ func outputFiles(c *cli.Context, replay bool) []outputFile {
 // checkOutputFiles refuses, before the run starts, an output file that
 // could not be written (a missing directory, a directory, a block device:
 // see outfile.Check) and two outputs that name the same file, with one
-// line that names the flag, the path and the reason. It creates nothing.
-func checkOutputFiles(c *cli.Context, replay bool) error {
+// line that names the flag, the path and the reason; nor may an output
+// replace the recording that a replay reads (input, "" for none). It
+// creates nothing.
+func checkOutputFiles(c *cli.Context, replay bool, input string) error {
 	files := outputFiles(c, replay)
 	for i, f := range files {
 		if err := outfile.Check(f.path); err != nil {
 			return usagef("%s: %v", f.name, err)
+		}
+		if input != "" && outfile.Same(f.path, input) {
+			return usagef("%s: %s is the recording being replayed", f.name, f.path)
 		}
 		for _, earlier := range files[:i] {
 			if outfile.Same(f.path, earlier.path) {

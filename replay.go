@@ -37,6 +37,14 @@ func openRecording(name string, stdin io.Reader) (*recording, error) {
 	return &recording{Reader: f, name: name, file: f}, nil
 }
 
+// path is the recording's file, "" for standard input or no recording.
+func (r *recording) path() string {
+	if r == nil || r.file == nil {
+		return ""
+	}
+	return r.file.Name()
+}
+
 // Close closes the file.
 func (r *recording) Close() error {
 	if r.file == nil {
