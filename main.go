@@ -87,7 +87,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
 		return exitUsage
 	}
-	code := 0
+	code, acted := 0, false
 	app := &cli.App{
 		Name:            "ansible-tap",
 		Usage:           "run ansible-playbook and tap its events",
@@ -103,15 +103,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		Action: func(c *cli.Context) error {
 			var err error
+			acted = true
 			code, err = act(c, rest, stdin, stdout, stderr, gone)
 			return err
 		},
 	}
 	if err := app.Run(append([]string{"ansible-tap"}, own...)); err != nil {
 		fmt.Fprintf(stderr, "ansible-tap: %v\n", err)
+		// An error before the action is the flags' (a value that does not
+		// parse, from the line or the environment): a usage error.
 		var ue usageError
-		if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "flag provided but not defined") ||
-			strings.HasPrefix(err.Error(), "invalid value") {
+		if !acted || errors.As(err, &ue) {
 			return exitUsage
 		}
 		if code == 0 {
