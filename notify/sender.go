@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
 
 // Message is one body to post, delivered at least once or counted as lost.
@@ -137,12 +139,7 @@ func NewSender(opts SenderOptions) *Sender {
 func newClient(workers int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = workers
-	return &http.Client{
-		Transport: t,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	return &http.Client{Transport: t, CheckRedirect: redact.RefuseRedirect}
 }
 
 // Send queues m without waiting. It reports false, and counts the message
@@ -209,7 +206,7 @@ func (s *Sender) WaitOrStop(deadline time.Time, stop <-chan struct{}) Report {
 func (s *Sender) report() Report {
 	return Report{
 		Name:      s.opts.Name,
-		URL:       RedactURL(s.opts.URL),
+		URL:       redact.URL(s.opts.URL),
 		Sent:      int(s.sent.Load()),
 		Delivered: int(s.delivered.Load()),
 		Failed:    int(s.failures.Load()),
