@@ -60,6 +60,9 @@ func urlSecrets(rawURL string) []string {
 	if err != nil {
 		return secrets
 	}
+	if len(u.Path) > 1 || u.RawQuery != "" {
+		secrets = append(secrets, u.RequestURI())
+	}
 	if len(u.Path) > 1 {
 		secrets = append(secrets, u.EscapedPath(), u.Path)
 		for _, segment := range strings.Split(u.Path, "/") {
