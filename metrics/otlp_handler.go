@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -37,6 +38,9 @@ type OTLPOptions struct {
 	Protocol string
 	// Playbook names the playbook when the run never reported one.
 	Playbook string
+	// Redact adds key words to redact.DefaultKeys (--redact): the log
+	// records hide what the webhook hides.
+	Redact []string
 	// Timeout bounds each export and the flush at the end; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Stop, when closed, abandons the flush at the end before the timeout.
@@ -116,7 +120,7 @@ func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OTLP logs: %w", err)
 		}
-		o.logs = newEventLogs(exp, res, opts.Playbook)
+		o.logs = newEventLogs(exp, res, opts.Playbook, redact.New(opts.Redact...))
 	}
 	o.spans = &spanRecorder{Tracer: tracer}
 	o.tree = newSpanTree(o.spans, callerContext(), opts.Playbook)
