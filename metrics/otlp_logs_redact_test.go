@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -144,5 +145,50 @@ func TestOTLPLogsRedactAsTheWebhookDoes(t *testing.T) {
 	if item.Item != `{"name":"alice","password":"[redacted]"}` || !strings.Contains(string(values), `"vault_pin":"[redacted]"`) ||
 		!strings.Contains(string(values), `"api_token":"[redacted]"`) || !strings.Contains(string(values), `"keys":["k1"]`) {
 		t.Errorf("the item record shows %s and %s, want the password, the --redact key and the token redacted, the rest kept", item.Item, values)
+	}
+}
+
+// An export that fails says why, at the end too, without the collector
+// URL's path, whether the endpoint comes from the flag or the environment.
+func TestOTLPErrorsHideTheEndpoint(t *testing.T) {
+	t.Setenv("TRACEPARENT", "")
+	closed := "http://" + freePort(t) // nobody listens there
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no tenant at "+r.URL.Path, http.StatusBadRequest)
+	}))
+	defer refusing.Close()
+	refused := "OTLP logs: connection refused"
+	for _, tc := range []struct {
+		name     string
+		endpoint string
+		env      string
+		want     []string
+	}{
+		{"flag", closed + "/otlp/PathS3cret", "", []string{refused, "last error: connection refused"}},
+		{"environment", "", closed + "/otlp/PathS3cret", []string{refused, "last error: connection refused"}},
+		{"a refusing collector, from the environment", "", refusing.URL + "/otlp/PathS3cret",
+			[]string{"400 Bad Request", "no tenant at [redacted]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", tc.env)
+			var logged bytes.Buffer
+			otlp, err := NewOTLP(OTLPOptions{Endpoint: tc.endpoint, Timeout: time.Second, Log: zerolog.New(zerolog.SyncWriter(&logged))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = replayInto(t, "ok.jsonl", otlp)
+			if err == nil {
+				t.Fatal("the export to a closed port succeeded")
+			}
+			out := logged.String() + err.Error()
+			for _, want := range append(tc.want, "OTLP export failed", "did not reach the collector; last error: ") {
+				if !strings.Contains(out, want) {
+					t.Errorf("the log and error lack %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "S3cret") {
+				t.Errorf("the log or error shows the endpoint's path:\n%s", out)
+			}
+		})
 	}
 }

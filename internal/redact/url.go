@@ -125,9 +125,9 @@ func RefuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLa
 
 // Error renders err for a log line without the secrets of rawURL: a
 // failure of a known kind (TLS, DNS, a refused or closed connection, a
-// timeout) is named in plain words, and any other text has its URL,
-// which Go's *url.Error prints in full, replaced by its redacted form and
-// every secret part of it scrubbed.
+// timeout) is named in plain words, and any other text has the URL that
+// Go's *url.Error prints in full replaced by its redacted form, and every
+// secret part of rawURL scrubbed.
 func Error(err error, rawURL string) string {
 	if err == nil {
 		return ""
@@ -136,8 +136,8 @@ func Error(err error, rawURL string) string {
 		return Text(class, rawURL)
 	}
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = &url.Error{Op: ue.Op, URL: URL(rawURL), Err: ue.Err}
+	if errors.As(err, &ue) { // the URL it names may be rawURL, or one made from it
+		err = &url.Error{Op: ue.Op, URL: URL(ue.URL), Err: ue.Err}
 	}
 	return Text(err.Error(), rawURL)
 }
