@@ -174,7 +174,28 @@ func appendNormalized(b []byte, key string) []byte {
 			b = append(b, '_')
 		}
 	}
-	for _, c := range key {
+	for i := 0; i < len(key); {
+		c := rune(key[i])
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'A' <= c && c <= 'Z':
+				if prevLower {
+					b = append(b, '_')
+				}
+				b = append(b, byte(c)+'a'-'A')
+				prevLower = false
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				b = append(b, byte(c))
+				prevLower = true
+			default:
+				sep()
+				prevLower = false
+			}
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(key[i:])
+		i += size
 		switch {
 		case unicode.IsUpper(c):
 			if prevLower {
