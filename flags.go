@@ -13,7 +13,8 @@ import (
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-// coreFlags are the flags of the run itself and of its rendering.
+// coreFlags are the flags of the run itself, of its rendering, and the
+// redaction that every network output shares.
 func coreFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: render.DefaultFormat, Usage: "output `FORMAT`: ansible (Ansible's own output, then a summary), compact, table or jsonl", EnvVars: []string{"ANSIBLE_TAP_FORMAT"}},
@@ -22,6 +23,7 @@ func coreFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)", EnvVars: []string{"ANSIBLE_TAP_NO_COLOR"}},
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
 		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
+		&cli.StringSliceFlag{Name: "redact", Usage: "also hide the values under this `KEY` in what every network output sends: webhook payloads, OTLP log records (Slack sends no result values) (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
 	}
 }
 

@@ -47,6 +47,9 @@ type outputEnv struct {
 	// Stop is closed when the user signals ansible-tap again after
 	// ansible-playbook ended: outputs that wait on the network give up.
 	Stop chan struct{}
+	// Redact are the --redact keys, hidden by every network output
+	// besides redact.DefaultKeys.
+	Redact []string
 }
 
 // outputs are the reports, metric writers and notifiers, in the order their
@@ -161,7 +164,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		return exitUsage, err
 	}
 	handlers := []runner.Handler{renderer}
-	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{})}
+	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{}), Redact: c.StringSlice("redact")}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
 		if err != nil {

@@ -45,6 +45,7 @@ func TestOutputUsageErrorsExitFive(t *testing.T) {
 		{"--prom-file", filepath.Join(dir, "missing", "x.prom"), "site.yml"},
 		{"--prom-push", "ftp://127.0.0.1/", "site.yml"},
 		{"--otlp-protocol", "udp", "site.yml"},
+		{"--otlp-endpoint", "https://collector.example:4318/?api-key=SECRET", "site.yml"},
 		{"--metrics-timeout", "0s", "site.yml"},
 		{"--junit-file", dir, "site.yml"},
 		{"--summary-file", filepath.Join(dir, "same"), "--junit-file", filepath.Join(dir, "same"), "site.yml"},

@@ -33,6 +33,8 @@ func TestSplitArgs(t *testing.T) {
 		{"-- ends our flags", []string{"site.yml", "--", "--format", "x"}, nil, []string{"site.yml", "--format", "x"}, false},
 		{"ansible's own long options pass", []string{"--vault-password-file", "v", "site.yml"}, nil, []string{"--vault-password-file", "v", "site.yml"}, false},
 		{"value missing", []string{"site.yml", "--format"}, nil, nil, true},
+		{"a bool with a value", []string{"--no-color=false", "site.yml"}, []string{"--no-color=false"}, []string{"site.yml"}, false},
+		{"a bool with a bad value", []string{"--no-color=maybe", "site.yml"}, nil, nil, true},
 		{"help", []string{"--help"}, []string{"--help"}, nil, false},
 	}
 	flags := append(coreFlags(), cli.HelpFlag, cli.VersionFlag)
@@ -71,6 +73,31 @@ func TestUsageErrorsExitFive(t *testing.T) {
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 			if len(lines) != 1 || !strings.HasPrefix(lines[0], "ansible-tap: ") {
 				t.Errorf("want one clear line on stderr, got %q", stderr.String())
+			}
+		})
+	}
+}
+
+// A flag value of the wrong type is told in one line that names the flag
+// as the user wrote it, with two dashes.
+func TestFlagValueErrorsNameTheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--notify-timeout", "abc"}, `--notify-timeout: "abc" is not a duration such as 30s, 2m or 1m30s`},
+		{[]string{"--metrics-timeout=5"}, `--metrics-timeout: "5" is not a duration such as 30s, 2m or 1m30s`},
+		{[]string{"--summary-slowest", "five"}, `--summary-slowest: "five" is not a whole number`},
+		{[]string{"--webhook-batch=maybe"}, `--webhook-batch: "maybe" is not true or false`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append(append([]string{"ansible-tap"}, tc.args...), "site.yml"), strings.NewReader(""), &stdout, &stderr)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d", code, exitUsage)
+			}
+			if got, want := stderr.String(), "ansible-tap: "+tc.want+"\n"; got != want {
+				t.Errorf("stderr %q, want %q", got, want)
 			}
 		})
 	}

@@ -58,7 +58,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		}
 	}
 	otlp, err := metrics.NewOTLP(metrics.OTLPOptions{
-		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Timeout: timeout, Stop: env.Stop, Log: log,
+		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Redact: env.Redact, Timeout: timeout, Stop: env.Stop, Log: log,
 	})
 	if err != nil {
 		return nil, usagef("OTLP: %v", err)

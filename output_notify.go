@@ -28,7 +28,6 @@ func notifyOutput() output {
 			&cli.BoolFlag{Name: "webhook-batch", Usage: "when deliveries fall behind, post up to 100 waiting events in one request, as a JSON array (the receiver must accept it)", EnvVars: []string{"ANSIBLE_TAP_WEBHOOK_BATCH"}},
 			&cli.StringFlag{Name: "notify-queue-size", Value: "8MiB", Usage: "each notifier holds at most `SIZE` of undelivered payloads, dropping the oldest beyond it", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_QUEUE_SIZE"}},
 			&cli.DurationFlag{Name: "notify-timeout", Value: notify.DefaultTimeout, Usage: "at the end, wait at most `DURATION` for notifications to be delivered", EnvVars: []string{"ANSIBLE_TAP_NOTIFY_TIMEOUT"}},
-			&cli.StringSliceFlag{Name: "redact", Usage: "also hide values under this `KEY` in notifications (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
 		},
 		handlers: notifyHandlers,
 	}
@@ -69,7 +68,7 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	}
 	if webhookURL != "" {
 		handlers = append(handlers, notify.NewWebhook(notify.WebhookOptions{
-			URL: webhookURL, Events: events, Redact: c.StringSlice("redact"), Group: group, Log: log,
+			URL: webhookURL, Events: events, Redact: env.Redact, Group: group, Log: log,
 			Batch: c.Bool("webhook-batch"), QueueBytes: queueBytes,
 			Token:  firstEnv("ANSIBLE_TAP_WEBHOOK_TOKEN", "ANSIBLE_WEBHOOK_TOKEN"),
 			Secret: firstEnv("ANSIBLE_TAP_WEBHOOK_SECRET"),

@@ -65,6 +65,9 @@ func TestResolveTarget(t *testing.T) {
 		{"exporter none", signalMetrics, "http://c", "", map[string]string{"OTEL_METRICS_EXPORTER": "none"}, otlpTarget{}, false},
 		{"http/json", signalTraces, "http://c", "http/json", nil, otlpTarget{}, true},
 		{"no scheme", signalTraces, "c:4318", "", nil, otlpTarget{}, true},
+		// The exporters would drop these credentials, and mangle the path.
+		{"a query", signalTraces, "http://c:4318/?api-key=k", "", nil, otlpTarget{}, true},
+		{"user and password", signalLogs, "https://u:p@c:4318", "", nil, otlpTarget{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := resolveTarget(tc.sig, tc.endpoint, tc.protocol, func(k string) string { return tc.env[k] })

@@ -61,7 +61,7 @@ func resolveTarget(sig signal, endpoint, protocol string, getenv func(string) st
 		return otlpTarget{}, fmt.Errorf("OTLP protocol %q: want %s or %s", t.protocol, ProtocolHTTP, ProtocolGRPC)
 	}
 	if endpoint != "" {
-		if err := validateHTTPURL(endpoint); err != nil {
+		if err := ValidateOTLPEndpoint(endpoint); err != nil {
 			return otlpTarget{}, err
 		}
 		t.endpointURL = endpoint
@@ -73,12 +73,19 @@ func resolveTarget(sig signal, endpoint, protocol string, getenv func(string) st
 	return t, nil
 }
 
-// ValidateOTLPEndpoint checks an --otlp-endpoint value.
+// ValidateOTLPEndpoint checks an --otlp-endpoint value. The OTLP
+// exporters send neither a query string nor user:password, so such an
+// endpoint is refused rather than its credentials silently dropped.
 func ValidateOTLPEndpoint(endpoint string) error {
-	if _, err := url.Parse(endpoint); err != nil {
-		return fmt.Errorf("invalid URL")
+	if err := validateHTTPURL(endpoint); err != nil {
+		return err
 	}
-	return validateHTTPURL(endpoint)
+	u, _ := url.Parse(endpoint) // validateHTTPURL parsed it
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return fmt.Errorf("an OTLP endpoint takes no user:password, query or fragment (the value is not shown: it may hold credentials); " +
+			"give credentials as headers in OTEL_EXPORTER_OTLP_HEADERS")
+	}
+	return nil
 }
 
 // OTLPEnabled reports whether any signal would be exported with this

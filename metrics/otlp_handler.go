@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -37,6 +38,9 @@ type OTLPOptions struct {
 	Protocol string
 	// Playbook names the playbook when the run never reported one.
 	Playbook string
+	// Redact adds key words to redact.DefaultKeys (--redact): the log
+	// records hide what the webhook hides.
+	Redact []string
 	// Timeout bounds each export and the flush at the end; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Stop, when closed, abandons the flush at the end before the timeout.
@@ -57,6 +61,9 @@ type OTLP struct {
 	tree   *spanTree
 	spans  *spanRecorder
 	errors atomic.Int64
+
+	lastMu    sync.Mutex
+	lastError string // the last export error, redacted
 }
 
 // NewOTLP returns the OTLP handler, or nil when neither the endpoint nor
@@ -116,7 +123,7 @@ func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OTLP logs: %w", err)
 		}
-		o.logs = newEventLogs(exp, res, opts.Playbook)
+		o.logs = newEventLogs(exp, res, opts.Playbook, redact.New(opts.Redact...))
 	}
 	o.spans = &spanRecorder{Tracer: tracer}
 	o.tree = newSpanTree(o.spans, callerContext(), opts.Playbook)
@@ -139,11 +146,30 @@ func callerContext() context.Context {
 // exportError reports the SDK's export errors: the first as a warning, the
 // rest at debug level, so that a collector that is down does not flood stderr.
 func (o *OTLP) exportError(err error) {
+	reason := o.describe(err)
+	o.lastMu.Lock()
+	o.lastError = reason
+	o.lastMu.Unlock()
 	if o.errors.Add(1) == 1 {
-		o.opts.Log.Warn().Err(err).Msg("OTLP export failed; later failures are logged at debug level")
+		o.opts.Log.Warn().Str("error", reason).Msg("OTLP export failed; later failures are logged at debug level")
 		return
 	}
-	o.opts.Log.Debug().Err(err).Msg("OTLP export failed")
+	o.opts.Log.Debug().Str("error", reason).Msg("OTLP export failed")
+}
+
+// otlpEndpointVars are the variables an exporter may take its endpoint from.
+var otlpEndpointVars = []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+	"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"}
+
+// describe is an export error as the log shows it: a failure of a known
+// kind in plain words, and no part of the collector's URL but its scheme
+// and host, wherever the endpoint came from.
+func (o *OTLP) describe(err error) string {
+	reason := redact.Error(err, o.opts.Endpoint)
+	for _, name := range otlpEndpointVars {
+		reason = redact.Text(reason, os.Getenv(name))
+	}
+	return reason
 }
 
 // Event adds the event's spans and emits its log record. It never blocks
@@ -181,7 +207,7 @@ func (o *OTLP) Finish(s *runner.Summary) error {
 		defer wg.Done()
 		if err := f(ctx); err != nil {
 			mu.Lock()
-			errs = append(errs, fmt.Errorf("OTLP %s: %w", what, err))
+			errs = append(errs, fmt.Errorf("OTLP %s: %s", what, o.describe(err)))
 			mu.Unlock()
 		}
 	}
@@ -212,6 +238,11 @@ func (o *OTLP) reportLogs(d logsDelivery) {
 	if d.Lost() > 0 {
 		ev = o.opts.Log.Warn()
 		msg = "OTLP logs: some event records did not reach the collector"
+		o.lastMu.Lock()
+		if o.lastError != "" {
+			msg += "; last error: " + o.lastError
+		}
+		o.lastMu.Unlock()
 	}
 	ev.Int64("records", d.Emitted).Int64("exported", d.Exported).Int64("dropped", d.Dropped()).
 		Int64("failed", d.Failed).Int64("unencodable", d.Unencodable).Msg(msg)

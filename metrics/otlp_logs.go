@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -11,12 +12,14 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // eventLogs sends each event of a run, and the run's end, as an OTLP log
-// record whose body is the line --format=jsonl prints for it. Records go
+// record whose body is the line --format=jsonl prints for it, redacted as
+// the webhook's payloads are (redact.ResultOf). Records go
 // through the SDK's batch processor: emitting one never waits on the
 // network, and when the collector cannot keep up the processor's bounded
 // queue (OTEL_BLRP_MAX_QUEUE_SIZE, 2048 records by default) drops the
@@ -26,6 +29,7 @@ type eventLogs struct {
 	logger   log.Logger
 	exporter *countingExporter
 	enc      *render.RecordEncoder
+	redactor *redact.Redactor
 	playbook playbookName
 
 	emitted     atomic.Int64
@@ -33,8 +37,9 @@ type eventLogs struct {
 }
 
 // newEventLogs returns the log output that exports through exp; playbook
-// names the playbook when the run never reports one.
-func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string) *eventLogs {
+// names the playbook when the run never reports one; redactor hides what
+// the webhook hides.
+func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string, redactor *redact.Redactor) *eventLogs {
 	counted := &countingExporter{Exporter: exp}
 	provider := sdklog.NewLoggerProvider(sdklog.WithResource(res),
 		sdklog.WithProcessor(sdklog.NewBatchProcessor(counted)),
@@ -46,6 +51,7 @@ func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string) 
 		logger:   provider.Logger(instrumentation),
 		exporter: counted,
 		enc:      render.NewRecordEncoder(),
+		redactor: redactor,
 		playbook: playbookName{fallback: playbook},
 	}
 }
@@ -54,7 +60,25 @@ func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string) 
 func (l *eventLogs) event(ctx context.Context, ev *runner.Event, s *runner.Summary) {
 	sev := eventSeverity(ev)
 	attrs := eventAttributes(ev, l.playbook.of(s))
-	l.emit(ctx, render.NewRecord(ev, s), ev.Time, sev, attrs)
+	l.emit(ctx, l.redacted(render.NewRecord(ev, s), ev), ev.Time, sev, attrs)
+}
+
+// redacted applies the rule of every network output to the jsonl record
+// r of ev: nothing of a no_log result (its item, values and diff; the
+// record already leaves out its message), and no value under a secret
+// key, in results, loop items and custom stats.
+func (l *eventLogs) redacted(r *render.Record, ev *runner.Event) *render.Record {
+	shown := redact.ResultOf(ev).Redact(l.redactor)
+	r.Item, r.Result, r.Diff = shown.Item, shown.Values, shown.Diff
+	if len(r.CustomStats) > 0 {
+		stats := make(map[string]json.RawMessage, len(r.CustomStats))
+		for host, v := range r.CustomStats {
+			stats[host] = l.redactor.JSON(v)
+		}
+		r.CustomStats = stats
+	}
+	r.GlobalCustomStats = l.redactor.JSON(r.GlobalCustomStats)
+	return r
 }
 
 // runEnd emits the run_end record of the run in s; ctx carries the

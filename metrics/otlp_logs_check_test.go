@@ -11,6 +11,7 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -76,7 +77,7 @@ func checkLogs(t *testing.T, r *otlpreceiver.Receiver, jsonl string, service str
 	severities := make(map[string]int)
 	for i, rec := range records {
 		line := lines[i]
-		if got := rec.GetBody().GetStringValue(); got != line {
+		if got := rec.GetBody().GetStringValue(); got != withoutNoLogResult(t, line) {
 			t.Errorf("record %d: body\n%s\nwant the jsonl line\n%s", i, got, line)
 			continue
 		}
@@ -118,6 +119,33 @@ func checkLogs(t *testing.T, r *otlpreceiver.Receiver, jsonl string, service str
 		}
 	}
 	return severities
+}
+
+// withoutNoLogResult is a jsonl line as a log record carries it: the line
+// itself, but that of a no_log event leaves out the result, loop item and
+// diff, which the webhook does not send either. (The test streams hold
+// no value under a secret key.)
+func withoutNoLogResult(t *testing.T, line string) string {
+	t.Helper()
+	var fields struct {
+		NoLog bool `json:"no_log"`
+	}
+	if err := json.Unmarshal([]byte(line), &fields); err != nil {
+		t.Fatalf("jsonl line: %v", err)
+	}
+	if !fields.NoLog {
+		return line
+	}
+	var r render.Record
+	if err := json.Unmarshal([]byte(line), &r); err != nil {
+		t.Fatalf("jsonl line: %v", err)
+	}
+	r.Result, r.Item, r.Diff = nil, "", ""
+	out, err := render.NewRecordEncoder().Line(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(string(out), "\n")
 }
 
 // wantSeverity is the severity of a record for the jsonl line of its event.

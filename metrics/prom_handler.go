@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -83,7 +84,7 @@ func (p *Prom) Finish(s *runner.Summary) error {
 		if err := pushRun(p.opts.PushURL, PlaybookLabel(playbookPath(s), p.opts.Playbook), reg, p.opts.Timeout, p.opts.Stop); err != nil {
 			errs = append(errs, err)
 		} else {
-			p.opts.Log.Debug().Str("pushgateway", redactURL(p.opts.PushURL)).Msg("metrics pushed")
+			p.opts.Log.Debug().Str("pushgateway", redact.URL(p.opts.PushURL)).Msg("metrics pushed")
 		}
 	}
 	return errors.Join(errs...)

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
 
 // outcome is the result of one HTTP attempt.
@@ -25,7 +25,7 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.URL, bytes.NewReader(body))
 	if err != nil {
-		return outcome{reason: "invalid request: " + RedactError(err, s.opts.URL)}
+		return outcome{reason: "invalid request: " + redact.Error(err, s.opts.URL)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "ansible-tap")
@@ -34,7 +34,7 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 	}
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
-		reason := RedactError(err, s.opts.URL)
+		reason := redact.Error(err, s.opts.URL)
 		if ctx.Err() != nil && s.ctx.Err() == nil {
 			reason = fmt.Sprintf("no answer within %s", s.opts.RequestTimeout)
 		}
@@ -47,7 +47,7 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 		return outcome{ok: true}
 	}
 	reason := fmt.Sprintf("HTTP %d", resp.StatusCode)
-	if text := responseText(snippet, s.opts.URL, s.opts.Secrets); text != "" {
+	if text := redact.Response(snippet, s.opts.URL, s.opts.Secrets...); text != "" {
 		reason += ": " + text
 	}
 	switch {
@@ -57,23 +57,4 @@ func (s *Sender) attempt(m *Message, body []byte) outcome {
 		return outcome{retry: true, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now()), reason: reason}
 	}
 	return outcome{reason: reason}
-}
-
-// responseText is the start of an error response on one line, without the
-// URL and without any of the secrets, which a receiver may echo back.
-func responseText(b []byte, rawURL string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret != "" {
-			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
-		}
-	}
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > 200 {
-		s = s[:200]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return scrubURL(s, rawURL)
 }

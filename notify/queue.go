@@ -66,3 +66,27 @@ func (q *queue) pop(n, maxBytes int) []*Message {
 	q.bytes -= bytes
 	return out
 }
+
+// keeps counts the messages marked Keep that wait.
+func (q *queue) keeps() int {
+	n := 0
+	for _, m := range q.items {
+		if m.Keep {
+			n++
+		}
+	}
+	return n
+}
+
+// popKeep takes the oldest message marked Keep out of the queue, or
+// returns nil when none waits.
+func (q *queue) popKeep() *Message {
+	for i, m := range q.items {
+		if m.Keep {
+			q.items = append(q.items[:i], q.items[i+1:]...)
+			q.bytes -= m.size()
+			return m
+		}
+	}
+	return nil
+}

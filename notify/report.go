@@ -18,6 +18,9 @@ type Report struct {
 	Failed    int // given up: a 4xx, or retries exhausted
 	Dropped   int // the queue was full
 	Abandoned int // still queued or in flight at the deadline
+	// LastError is why the last failed attempt failed, free of secrets:
+	// "HTTP 429: rate_limited", "TLS: the server's certificate is not trusted (…)".
+	LastError string
 }
 
 // Lost is the number of messages that were not delivered.
@@ -39,6 +42,9 @@ func (r Report) String() string {
 	}
 	if len(lost) > 0 {
 		fmt.Fprintf(&b, "; %s", strings.Join(lost, ", "))
+		if r.LastError != "" {
+			fmt.Fprintf(&b, "; last error: %s", r.LastError)
+		}
 	}
 	return b.String()
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
 
 // Message is one body to post, delivered at least once or counted as lost.
@@ -96,8 +98,19 @@ type Sender struct {
 	paceMu sync.Mutex
 	nextAt time.Time // the earliest start of the next attempt, with an Interval
 
-	// sleep waits between attempts; tests replace it to observe the waits.
-	sleep func(ctx context.Context, d time.Duration) error
+	// urgent is signalled when the sender closes with a summary waiting:
+	// a worker waiting to retry another message delivers the summary first.
+	urgent chan struct{}
+	// failing is true while the last attempt failed: the destination
+	// refuses, throttles or cannot be reached.
+	failing atomic.Bool
+
+	reasonMu   sync.Mutex
+	lastReason string // why the last failed attempt failed, redacted
+
+	// sleep waits between attempts, or until wake is signalled (woken);
+	// tests replace it to observe the waits.
+	sleep func(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error)
 
 	sent, delivered, failures, dropped, abandoned atomic.Int64
 }
@@ -126,6 +139,7 @@ func NewSender(opts SenderOptions) *Sender {
 		ctx:    ctx,
 		cancel: cancel,
 		sleep:  sleepContext,
+		urgent: make(chan struct{}, 1),
 		failed: failureLog{seen: make(map[string]bool)},
 	}
 	s.ready = sync.NewCond(&s.mu)
@@ -137,12 +151,7 @@ func NewSender(opts SenderOptions) *Sender {
 func newClient(workers int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = workers
-	return &http.Client{
-		Transport: t,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	return &http.Client{Transport: t, CheckRedirect: redact.RefuseRedirect}
 }
 
 // Send queues m without waiting. It reports false, and counts the message
@@ -172,10 +181,17 @@ func (s *Sender) Send(m *Message) bool {
 }
 
 // Close stops accepting messages; the queued ones are still delivered.
+// A summary among them goes ahead of the rest while the destination fails.
 func (s *Sender) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
+	if s.queue.keeps() > 0 {
+		select {
+		case s.urgent <- struct{}{}:
+		default: // already signalled
+		}
+	}
 	s.ready.Broadcast()
 }
 
@@ -209,27 +225,34 @@ func (s *Sender) WaitOrStop(deadline time.Time, stop <-chan struct{}) Report {
 func (s *Sender) report() Report {
 	return Report{
 		Name:      s.opts.Name,
-		URL:       RedactURL(s.opts.URL),
+		URL:       redact.URL(s.opts.URL),
 		Sent:      int(s.sent.Load()),
 		Delivered: int(s.delivered.Load()),
 		Failed:    int(s.failures.Load()),
 		Dropped:   int(s.dropped.Load()),
 		Abandoned: int(s.abandoned.Load()),
+		LastError: s.reason(),
 	}
 }
 
 func (s *Sender) work() {
 	defer s.wg.Done()
+	var hold time.Time // a Retry-After still to honour before the next attempt
 	for {
 		batch := s.next()
 		if batch == nil {
 			return
 		}
+		if d := time.Until(hold); d > 0 && s.ctx.Err() == nil {
+			s.sleep(s.ctx, d, nil) // a cancelled wait is seen below
+		}
 		if s.ctx.Err() != nil {
 			s.abandoned.Add(int64(len(batch)))
 			continue
 		}
-		s.deliver(batch)
+		if after := s.deliver(batch); after > 0 {
+			hold = time.Now().Add(after)
+		}
 	}
 }
 
@@ -246,7 +269,19 @@ func (s *Sender) next() []*Message {
 	if len(s.queue.items) == 0 {
 		return nil
 	}
+	if s.closed && s.failing.Load() {
+		if keep := s.queue.popKeep(); keep != nil {
+			return []*Message{keep}
+		}
+	}
 	return s.queue.pop(max(s.opts.BatchMax, 1), s.opts.BatchBytes)
+}
+
+// takeKeep takes the summary out of the queue, if it waits there.
+func (s *Sender) takeKeep() *Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queue.popKeep()
 }
 
 // build returns the bodies of the batch's messages, counting and logging
@@ -274,11 +309,12 @@ const batchKind = "batch"
 
 // deliver posts the batch, one message alone or several as a JSON array
 // under an id of their own, until it is delivered, fails for good, or the
-// deadline passes.
-func (s *Sender) deliver(batch []*Message) {
+// deadline passes. It returns the wait the destination asked for after
+// the last attempt, if it failed with a Retry-After.
+func (s *Sender) deliver(batch []*Message) time.Duration {
 	batch, bodies := s.build(batch)
 	if len(batch) == 0 {
-		return
+		return 0
 	}
 	m, body := batch[0], bodies[0]
 	if len(batch) > 1 {
@@ -289,20 +325,22 @@ func (s *Sender) deliver(batch []*Message) {
 	for attempt := 1; ; attempt++ {
 		if s.pace() != nil {
 			s.abandoned.Add(n)
-			return
+			return 0
 		}
 		out := s.attempt(m, body)
-		switch {
-		case out.ok:
-			s.delivered.Add(n)
-			return
-		case s.ctx.Err() != nil:
+		if !out.ok && s.ctx.Err() != nil { // given up by us, not failed by the destination
 			s.abandoned.Add(n)
-			return
-		case !out.retry || attempt >= s.opts.Retry.Attempts:
+			return 0
+		}
+		s.note(out)
+		if out.ok {
+			s.delivered.Add(n)
+			return 0
+		}
+		if !out.retry || attempt >= s.opts.Retry.Attempts {
 			s.failures.Add(n)
 			s.failed.log(s.opts.Log, s.opts.Name, m, out.reason)
-			return
+			return min(out.retryAfter, s.opts.Retry.MaxRetryAfter)
 		}
 		wait := s.opts.Retry.Backoff(attempt, randFloat())
 		if out.retryAfter > 0 {
@@ -310,11 +348,58 @@ func (s *Sender) deliver(batch []*Message) {
 		}
 		s.opts.Log.Debug().Str("notifier", s.opts.Name).Str("kind", m.Kind).Str("delivery", m.ID).
 			Int("attempt", attempt).Dur("wait", wait).Str("reason", out.reason).Msg("notification will be retried")
-		if s.sleep(s.ctx, wait) != nil {
+		if s.waitRetry(wait) != nil {
 			s.abandoned.Add(n)
-			return
+			return 0
 		}
 	}
+}
+
+// waitRetry waits d before the next attempt of a message. When the run
+// has ended and its summary waits behind the failing destination, the
+// summary takes that next attempt: it is posted once the wait is over
+// (a Retry-After is honoured), with the retries it needs, and the wait
+// the destination asks for after it is waited too before the message
+// is tried again. It fails when the deadline passes first.
+func (s *Sender) waitRetry(d time.Duration) error {
+	until := time.Now().Add(d)
+	woken, err := s.sleep(s.ctx, d, s.urgent)
+	if err != nil || !woken {
+		return err
+	}
+	keep := s.takeKeep()
+	if rest := time.Until(until); rest > 0 {
+		if _, err := s.sleep(s.ctx, rest, nil); err != nil {
+			if keep != nil {
+				s.abandoned.Add(1)
+			}
+			return err
+		}
+	}
+	if keep == nil {
+		return nil
+	}
+	if after := s.deliver([]*Message{keep}); after > 0 {
+		_, err = s.sleep(s.ctx, after, nil)
+	}
+	return err
+}
+
+// note remembers whether the destination fails, and why.
+func (s *Sender) note(out outcome) {
+	s.failing.Store(!out.ok)
+	if !out.ok {
+		s.reasonMu.Lock()
+		s.lastReason = out.reason
+		s.reasonMu.Unlock()
+	}
+}
+
+// reason is why the last failed attempt failed, or "".
+func (s *Sender) reason() string {
+	s.reasonMu.Lock()
+	defer s.reasonMu.Unlock()
+	return s.lastReason
 }
 
 // pace waits for the next attempt's turn when attempts are spaced by an
@@ -331,18 +416,22 @@ func (s *Sender) pace() error {
 	s.nextAt = at.Add(s.opts.Interval)
 	s.paceMu.Unlock()
 	if d := time.Until(at); d > 0 {
-		return sleepContext(s.ctx, d)
+		_, err := sleepContext(s.ctx, d, nil)
+		return err
 	}
 	return s.ctx.Err()
 }
 
-func sleepContext(ctx context.Context, d time.Duration) error {
+// sleepContext waits d, or until wake is signalled, or fails when ctx ends.
+func sleepContext(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
+		return false, nil
+	case <-wake:
+		return true, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
 	}
 }

@@ -19,11 +19,11 @@ type waits struct {
 	d  []time.Duration
 }
 
-func (w *waits) sleep(ctx context.Context, d time.Duration) error {
+func (w *waits) sleep(ctx context.Context, d time.Duration, _ <-chan struct{}) (bool, error) {
 	w.mu.Lock()
 	w.d = append(w.d, d)
 	w.mu.Unlock()
-	return ctx.Err()
+	return false, ctx.Err()
 }
 
 func newTestSender(url string, w *waits, workers, queueBytes int) *Sender {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -101,11 +102,9 @@ func (s *Slack) Event(ev *runner.Event, _ *runner.Summary) error {
 	if ev.Task != nil {
 		a.taskID, a.task, a.path = ev.Task.ID, ev.Task.Name, ev.Task.Path
 	}
-	switch {
-	case ev.NoLog:
+	a.message = redact.ResultOf(ev).Message
+	if ev.NoLog {
 		a.message = "(the output is hidden: no_log)"
-	case ev.Result != nil:
-		a.message = ev.Result.Message()
 	}
 	s.alerts.add(a)
 	return nil

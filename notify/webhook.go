@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -60,7 +61,7 @@ type WebhookOptions struct {
 	Token string
 	// Secret, when set, signs each body (see Sign and Verify).
 	Secret string
-	// Redact adds key words to DefaultRedactKeys.
+	// Redact adds key words to redact.DefaultKeys (--redact).
 	Redact []string
 	// Group shares the shutdown deadline with other notifiers; nil means
 	// a group of its own with DefaultTimeout.
@@ -86,7 +87,7 @@ type WebhookOptions struct {
 type Webhook struct {
 	events     EventFilter
 	playbookID string
-	redactor   *Redactor
+	redactor   *redact.Redactor
 	sender     *Sender
 	group      *Group
 	seq        int64
@@ -112,7 +113,7 @@ func NewWebhook(opts WebhookOptions) *Webhook {
 	w := &Webhook{
 		events:     opts.Events,
 		playbookID: newID(),
-		redactor:   NewRedactor(opts.Redact...),
+		redactor:   redact.New(opts.Redact...),
 		group:      opts.Group,
 	}
 	w.sender = NewSender(SenderOptions{
@@ -157,24 +158,21 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 		Playbook: playbookInfo(ev),
 		NoLog:    ev.NoLog,
 	}
-	var raw []byte // the result's private copy; ev.Raw is not kept
-	var item string
 	if ev.Result != nil {
 		d.Status = string(ev.Status())
 		d.Disposition = string(ev.Disposition)
 		d.Changed = ev.Result.Changed
-		if !ev.NoLog {
-			d.Message = ev.Result.Message()
-			item = ev.Item
-			raw = ev.Result.Raw
-		}
 	}
-	size := payloadOverhead + len(raw) + len(d.Message) + len(item)
+	// What may leave of the result: nothing under no_log. Its values are
+	// the result's private copy (ev.Raw is not kept), redacted on a worker.
+	shown := redact.ResultOf(ev)
+	size := payloadOverhead + len(shown.Values) + len(shown.Message) + len(shown.Item)
 	w.send(eventType, ev.Time, size, func() any {
-		if raw != nil {
-			d.Result = w.redactor.JSON(raw)
+		shown = shown.Redact(w.redactor)
+		d.Message, d.Item = shown.Message, shown.Item
+		if shown.Values != nil {
+			d.Result = shown.Values
 		}
-		d.Item = w.redactor.Label(item)
 		return d
 	})
 	return nil
