@@ -3,8 +3,6 @@ package history
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -87,7 +85,7 @@ func runNamespaceHelper(scenario string) error {
 	switch scenario {
 	case "full-stream":
 		// The stream outgrows the filesystem while the run goes on.
-		err := recordRun(store, incompressible(4<<20))
+		err := recordRun(store, incompressibleLines(4<<20))
 		return wantRecordingError(err, store, 0)
 	case "full-from-start":
 		if err := fill(dir); err != nil {
@@ -104,7 +102,7 @@ func runNamespaceHelper(scenario string) error {
 		if err := fill(dir); err != nil {
 			return err
 		}
-		err := recordRun(store, incompressible(16<<10))
+		err := recordRun(store, incompressibleLines(16<<10))
 		fmt.Println("second run on a full filesystem:", err)
 		if err != nil && strings.Contains(err.Error(), "\n") {
 			return fmt.Errorf("the error is not one line: %q", err)
@@ -116,7 +114,7 @@ func runNamespaceHelper(scenario string) error {
 			return err
 		}
 		os.Setenv("TMPDIR", dir)
-		err := recordRun(os.Getenv("HISTORY_TEST_PG"), incompressible(64<<10))
+		err := recordRun(os.Getenv("HISTORY_TEST_PG"), incompressibleLines(64<<10))
 		return wantRecordingError(err, os.Getenv("HISTORY_TEST_PG"), 0)
 	case "read-only":
 		if err := recordRun(store, []byte("recorded before\n")); err != nil {
@@ -237,18 +235,4 @@ func fill(dir string) error {
 			return err
 		}
 	}
-}
-
-// incompressible returns n bytes of JSON lines of random text.
-func incompressible(n int) []byte {
-	raw := make([]byte, n*3/4)
-	rand.Read(raw)
-	text := base64.StdEncoding.EncodeToString(raw)
-	var b bytes.Buffer
-	for len(text) > 0 {
-		k := min(len(text), 200)
-		fmt.Fprintf(&b, "{\"_event\":\"x\",\"data\":%q}\n", text[:k])
-		text = text[k:]
-	}
-	return b.Bytes()
 }

@@ -92,21 +92,6 @@ func Database(t testing.TB) string {
 	return s.url(name)
 }
 
-// Stop stops the server now, for a test of a server that went away; the
-// next Database starts none again.
-func Stop(t testing.TB) {
-	t.Helper()
-	mu.Lock()
-	defer mu.Unlock()
-	if started != nil {
-		if err := started.stop(); err != nil {
-			t.Fatal(err)
-		}
-		started = nil
-		startErr = errors.New("the server was stopped by a test")
-	}
-}
-
 // get returns the server, starting it at the first call.
 func get(t testing.TB) *server {
 	t.Helper()
