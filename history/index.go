@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -180,9 +179,18 @@ func (x *index) list(ctx context.Context, f Filter) ([]Run, error) {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := x.db.QueryContext(ctx, x.rebind(q), args...)
+	runs, err := x.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing runs: %w", err)
+	}
+	return runs, nil
+}
+
+// query returns the runs that a query of runColumns selects.
+func (x *index) query(ctx context.Context, q string, args ...any) ([]Run, error) {
+	rows, err := x.db.QueryContext(ctx, x.rebind(q), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var runs []Run
@@ -193,18 +201,15 @@ func (x *index) list(ctx context.Context, f Filter) ([]Run, error) {
 		}
 		runs = append(runs, run)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing runs: %w", err)
-	}
-	return runs, nil
+	return runs, rows.Err()
 }
 
 // scanRun reads a row of runColumns.
-func scanRun(row interface{ Scan(...any) error }) (Run, error) {
+func scanRun(row *sql.Rows) (Run, error) {
 	var (
 		r                                              Run
 		started, ended, durationMS                     int64
-		playbooks, inventories, tags, skipTags, labels string
+		playbooks, inventories, tags, skipTags, labels sql.RawBytes
 	)
 	err := row.Scan(&r.ID, &started, &ended, &durationMS, &r.ExitCode, &r.Outcome, &r.Interrupted, &r.Events,
 		&playbooks, &inventories, &r.Limit, &tags, &skipTags, &r.Check,
@@ -218,29 +223,29 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	r.End = time.UnixMicro(ended).UTC()
 	r.Duration = time.Duration(durationMS) * time.Millisecond
 	for _, f := range []struct {
-		text string
-		v    any
-	}{{playbooks, &r.Playbooks}, {inventories, &r.Inventories}, {tags, &r.Tags}, {skipTags, &r.SkipTags}, {labels, &r.Labels}} {
-		if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
+		text []byte
+		v    *[]string
+	}{{playbooks, &r.Playbooks}, {inventories, &r.Inventories}, {tags, &r.Tags}, {skipTags, &r.SkipTags}} {
+		if *f.v, err = decodeStrings(f.text); err != nil {
 			return Run{}, fmt.Errorf("run %s: a malformed column: %w", r.ID, err)
 		}
 	}
-	if len(r.Labels) == 0 {
-		r.Labels = nil
+	if r.Labels, err = decodeLabels(labels); err != nil {
+		return Run{}, fmt.Errorf("run %s: a malformed column: %w", r.ID, err)
 	}
 	return r, nil
 }
 
 // get returns a run's whole record.
 func (x *index) get(ctx context.Context, id string) (*Run, error) {
-	row := x.db.QueryRowContext(ctx, x.rebind("SELECT "+strings.Join(runColumns, ", ")+" FROM runs WHERE id = ?"), id)
-	run, err := scanRun(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	runs, err := x.query(ctx, "SELECT "+strings.Join(runColumns, ", ")+" FROM runs WHERE id = ?", id)
 	if err != nil {
 		return nil, fmt.Errorf("reading run %s: %w", id, err)
 	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	run := runs[0]
 	rows, err := x.db.QueryContext(ctx, x.rebind(
 		"SELECT host, ok, changed, unreachable, failures, skipped, rescued, ignored FROM run_hosts WHERE run_id = ?"), id)
 	if err != nil {

@@ -16,20 +16,24 @@ func TestMain(m *testing.M) {
 		os.Exit(runHelper(helper))
 	}
 	time.Local = time.UTC // the table shows local times; golden files are in UTC
-	os.Exit(pgtest.Main(m))
+	code := pgtest.Main(m)
+	for _, dir := range benchDirs {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 // storeKind opens a fresh store of one kind for a test.
 type storeKind struct {
 	name string
 	// spec returns the spec of a fresh, empty store.
-	spec func(t *testing.T) string
+	spec func(t testing.TB) string
 }
 
 // storeKinds are the two stores: every history test runs against both.
 var storeKinds = []storeKind{
-	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "history") }},
-	{"postgres", func(t *testing.T) string { return pgtest.Database(t) }},
+	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "history") }},
+	{"postgres", func(t testing.TB) string { return pgtest.Database(t) }},
 }
 
 // forEachStore runs test once for each kind of store.
