@@ -54,7 +54,11 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*postgresStor
 	s := &postgresStore{index: index{db: stdlib.OpenDB(*cfg), postgres: true}, location: location, opts: opts}
 	s.db.SetMaxOpenConns(4)
 	s.db.SetConnMaxIdleTime(time.Minute)
-	if err := s.migrateLocked(ctx, schema); err != nil {
+	current, err := s.upToDate(ctx)
+	if err == nil && !current {
+		err = s.migrateLocked(ctx, schema)
+	}
+	if err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("history: %s: %w", location, err)
 	}

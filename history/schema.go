@@ -147,9 +147,32 @@ func (x *index) migrate(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// version returns the schema version the store records.
+// version returns the schema version the store records: 0 for a new
+// store.
 func (x *index) version(ctx context.Context) (int, error) {
+	exists := `SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`
+	if x.postgres {
+		exists = `SELECT to_regclass('schema_version') IS NOT NULL`
+	}
+	var found bool
+	if err := x.db.QueryRowContext(ctx, exists).Scan(&found); err != nil || !found {
+		return 0, err
+	}
 	var version sql.NullInt64
 	err := x.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&version)
 	return int(version.Int64), err
+}
+
+// upToDate reports whether the schema needs no migration, without taking
+// the write lock: most opens of a store find it so, and a listing then
+// never waits for a run's commit.
+func (x *index) upToDate(ctx context.Context) (bool, error) {
+	v, err := x.version(ctx)
+	if err != nil {
+		return false, err
+	}
+	if v > len(migrations) {
+		return false, fmt.Errorf("%w (version %d, this one writes %d)", ErrSchemaNewer, v, len(migrations))
+	}
+	return v == len(migrations), nil
 }

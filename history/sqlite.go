@@ -66,7 +66,11 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*sqliteStore, er
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", path, err)
 	}
-	if err := s.withTx(ctx, s.migrate); err != nil {
+	current, err := s.upToDate(ctx)
+	if err == nil && !current {
+		err = s.withTx(ctx, s.migrate)
+	}
+	if err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("history: %s: %w", path, err)
 	}
