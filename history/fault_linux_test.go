@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,8 +85,32 @@ func runNamespaceHelper(scenario string) error {
 	store := filepath.Join(dir, "history")
 	switch scenario {
 	case "full-stream":
-		// The stream outgrows the filesystem while the run goes on.
-		err := recordRun(store, incompressibleLines(4<<20))
+		// The stream outgrows the filesystem while the run goes on: the
+		// recording fails then, its file is removed at once, and the
+		// commit returns the error.
+		ctx := context.Background()
+		s, err := Open(ctx, store, Options{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		rec, err := s.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < 16 && rec.Err() == nil; i++ {
+			chunk := incompressibleLines(1 << 20)
+			if n, err := rec.Write(chunk); n != len(chunk) || err != nil {
+				return fmt.Errorf("Write returned %d, %v: it must always report success", n, err)
+			}
+		}
+		if rec.Err() == nil {
+			return errors.New("16 MiB written to a 512 KiB filesystem, and the recording reports no error")
+		}
+		if _, err := os.Stat(rec.(*recording).file.Name()); !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the failed recording's file is still there: %v", err)
+		}
+		err = rec.Commit(ctx, sampleRun(time.Now().UTC(), "/infra/site.yml", "ok", nil, nil))
 		return wantRecordingError(err, store, 0)
 	case "full-from-start":
 		if err := fill(dir); err != nil {

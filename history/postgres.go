@@ -32,6 +32,9 @@ const defaultSchema = "ansible_tap"
 // that machines starting at once migrate the schema once.
 const migrationLock int64 = 0x616e7369626c6574 // "ansiblet"
 
+// pruneLock is the advisory lock that serialises pruning.
+const pruneLock = migrationLock + 1
+
 // chunkSize is the size of the pieces a stream is stored in.
 const chunkSize = 1 << 20
 
@@ -249,7 +252,13 @@ func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, erro
 		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
 	}
 	defer tx.Rollback()
-	victims, err := s.victims(ctx, tx, keep, time.Now())
+	// One prune at a time: two deleting overlapping runs in different
+	// orders would deadlock.
+	_, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pruneLock)
+	var victims []victim
+	if err == nil {
+		victims, err = s.victims(ctx, tx, keep, time.Now())
+	}
 	if err == nil {
 		err = s.deleteRuns(ctx, tx, victims)
 	}
