@@ -252,8 +252,9 @@ func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, erro
 		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
 	}
 	defer tx.Rollback()
-	// One prune at a time: two deleting overlapping runs in different
-	// orders would deadlock.
+	// One prune at a time: machines that commit together would otherwise
+	// delete the same runs at once, each waiting on the other's rows, and
+	// a row-lock order that differs between two plans would deadlock.
 	_, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pruneLock)
 	var victims []victim
 	if err == nil {
