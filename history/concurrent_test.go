@@ -58,7 +58,7 @@ func helperRecord(spec, worker, keep string) error {
 	}
 	io.Copy(io.Discard, os.Stdin)
 	ctx := context.Background()
-	s, err := Open(ctx, spec, Options{Retention: retention, Timeout: 30 * time.Second})
+	s, err := Open(ctx, spec, Options{Retention: retention}) // the default timeouts, as a live run has
 	if err != nil {
 		return err
 	}
