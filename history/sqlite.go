@@ -113,6 +113,7 @@ func (s *sqliteStore) Begin(ctx context.Context) (Recording, error) {
 // commit adds the run to the index and moves its stream into place, in
 // one transaction, then prunes the store.
 func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error {
+	moved := false
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for attempt := 0; ; attempt++ {
 			inserted, err := s.insertRun(ctx, tx, run)
@@ -131,10 +132,13 @@ func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error 
 		if err := os.Rename(r.file.Name(), s.streamPath(run.ID)); err != nil {
 			return err
 		}
+		moved = true
 		return nil
 	})
 	if err != nil {
-		os.Remove(s.streamPath(run.ID)) // when the rename was done but the commit failed
+		if moved { // but the transaction failed
+			os.Remove(s.streamPath(run.ID))
+		}
 		return fmt.Errorf("%s: %w", s.dir, err)
 	}
 	syncDir(s.runsDir)
