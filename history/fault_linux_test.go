@@ -118,19 +118,40 @@ func runNamespaceHelper(scenario string) error {
 		}
 		return wantRecordingError(recordRun(store, []byte("a line\n")), "", 0)
 	case "full-at-commit":
-		// A store with a run; then the disk fills up, and another run
-		// records. Whether it is stored depends on where SQLite can still
-		// write: either it is, whole, or its recording fails.
+		// A store with a run; another run records, and the disk fills up
+		// before it ends: its commit fails (SQLite cannot grow its log), and
+		// the stream it had moved into place is removed.
 		if err := recordRun(store, []byte("the first run\n")); err != nil {
+			return err
+		}
+		ctx := context.Background()
+		s, err := Open(ctx, store, Options{})
+		if err != nil {
+			return err
+		}
+		rec, err := s.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		rec.Write(incompressibleLines(16 << 10))
+		// 64 KiB are left free when the run ends: room for the stream's
+		// last bytes, not for the index record of a run of 2,000 hosts.
+		reserve := filepath.Join(dir, "reserve")
+		if err := os.WriteFile(reserve, make([]byte, 64<<10), 0o600); err != nil {
 			return err
 		}
 		if err := fill(dir); err != nil {
 			return err
 		}
-		err := recordRun(store, incompressibleLines(16<<10))
-		fmt.Println("second run on a full filesystem:", err)
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			return fmt.Errorf("the error is not one line: %q", err)
+		os.Remove(reserve)
+		hosts := make(map[string]HostCounts)
+		for i := range 2000 {
+			hosts[fmt.Sprintf("host%04d.example.org", i)] = HostCounts{OK: 10, Changed: 1}
+		}
+		err = rec.Commit(ctx, sampleRun(time.Now().UTC(), "/infra/site.yml", "ok", nil, hosts))
+		s.Close()
+		if err := wantRecordingError(err, "", 0); err != nil {
+			return err
 		}
 		os.Remove(filepath.Join(dir, "filler"))
 		return checkConsistent(store, 1)
