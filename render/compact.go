@@ -10,6 +10,7 @@ import (
 
 	"github.com/fatih/color"
 
+	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -393,7 +394,7 @@ func (t *Compact) count(name string, n int, c interface{ Sprintf(string, ...any)
 // the time since the run's first event.
 func (t *Compact) drawStatus() {
 	elapsed := t.now().Sub(t.firstEvent)
-	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, formatDuration(elapsed)))
+	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, durations.Format(elapsed)))
 	t.status = true
 }
 

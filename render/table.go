@@ -8,6 +8,7 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 
+	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -71,7 +72,7 @@ func (t *Table) Finish(s *runner.Summary) error {
 		t.recap(s)
 	}
 	if len(s.Hosts) > 0 {
-		fmt.Fprintf(&t.buf, "Duration: %s\n", formatDuration(s.Duration()))
+		fmt.Fprintf(&t.buf, "Duration: %s\n", durations.Format(s.Duration()))
 	}
 	return t.write()
 }

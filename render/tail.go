@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"time"
 	"unicode/utf8"
 
 	"github.com/fatih/color"
 
+	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -30,7 +30,7 @@ func WriteRunTail(w io.Writer, s *runner.Summary, color bool) error {
 }
 
 func writeTail(b *bytes.Buffer, s *runner.Summary, c *palette) {
-	fmt.Fprintf(b, "Duration: %s\n", formatDuration(s.Duration()))
+	fmt.Fprintf(b, "Duration: %s\n", durations.Format(s.Duration()))
 	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
 }
@@ -79,7 +79,7 @@ func writeSlowest(b *bytes.Buffer, slow []*runner.TaskRun, c *palette) {
 	}
 	b.WriteString("Slowest tasks:\n")
 	for _, tr := range slow {
-		fmt.Fprintf(b, "  %8s  ", formatDuration(tr.Duration()))
+		fmt.Fprintf(b, "  %8s  ", durations.Format(tr.Duration()))
 		writeTask(b, tr.Task, c)
 	}
 }
@@ -91,17 +91,4 @@ func writeTask(b *bytes.Buffer, task *runner.Task, c *palette) {
 		b.WriteString(c.dim.Sprintf(" (%s)", clean(task.Path)))
 	}
 	b.WriteByte('\n')
-}
-
-// formatDuration prints a duration rounded for people: 850ms, 12.3s, 4m05s.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what ansible-tap's demo and tests need on a Debian machine:
 # Ansible, the Prometheus tools, junitparser, cmark-gfm, GNU time, jq, Chromium
-# and a font for the HTML report's browser tests, and Go when the machine
-# has none.
+# and a font for the HTML report's browser tests, PostgreSQL for the run
+# history's team store (the tests start throwaway servers from its
+# programs; the package's own server is left as Debian sets it up), and Go
+# when the machine has none.
 set -euo pipefail
 
 need=()
@@ -17,6 +19,7 @@ command -v cmark-gfm >/dev/null || need+=(cmark-gfm)
 command -v jq >/dev/null || need+=(jq)
 command -v chromium >/dev/null || need+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

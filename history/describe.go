@@ -1,0 +1,61 @@
+package history
+
+import (
+	"context"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"github.com/ansible-tap/ansible-tap/internal/ansibleargs"
+)
+
+// Describe returns the part of a run's record that its events do not
+// tell, from ansible-playbook's arguments and the environment: the
+// playbooks (absolute), inventories, --limit, --tags, --skip-tags and
+// --check; the user, the controller's host name, the working directory,
+// the git state of the first playbook's repository, the CI job, and the
+// labels. The caller adds what the run's events tell: times, exit code,
+// outcome, ansible-core's version, counts and failed tasks.
+//
+// It runs git, bounded by GitTimeout: call it in a goroutine beside the run,
+// or after it. It never fails: what it cannot learn stays empty.
+func Describe(ctx context.Context, args []string, labels map[string]string) Run {
+	a := ansibleargs.Parse(args)
+	run := Run{
+		Inventories: a.Inventories,
+		Limit:       a.Limit,
+		Tags:        a.Tags,
+		SkipTags:    a.SkipTags,
+		Check:       a.Check,
+		User:        currentUser(),
+		CI:          DetectCI(os.Getenv),
+		Labels:      labels,
+	}
+	for _, p := range a.Playbooks {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		run.Playbooks = append(run.Playbooks, p)
+	}
+	run.Controller, _ = os.Hostname()
+	run.Dir, _ = os.Getwd()
+	repo := run.Dir
+	if len(run.Playbooks) > 0 {
+		repo = filepath.Dir(run.Playbooks[0])
+	}
+	run.Git = GitState(ctx, repo)
+	return run
+}
+
+// currentUser is the name of the user running ansible-tap.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	for _, v := range []string{"USER", "LOGNAME"} {
+		if name := os.Getenv(v); name != "" {
+			return name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,261 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver: release builds stay CGO_ENABLED=0
+)
+
+// sqliteStore is the embedded store: a directory (0700) holding the index,
+// index.db (SQLite in WAL mode, 0600), and each run's stream compressed
+// with zstd as runs/ID.jsonl.zst (0600), which `zstdcat` reads too.
+// Processes share it through SQLite's locks: every write transaction is
+// BEGIN IMMEDIATE, and a stream file is moved into place inside the
+// transaction that adds its run, so that a stream file without a run is
+// an orphan whenever the write lock is held.
+type sqliteStore struct {
+	index
+	dir, runsDir string
+	opts         Options
+}
+
+// staleTemp is the age past which Prune removes a recording's temporary
+// file: that of a run that died without aborting it. A live recording
+// writes to it as the run goes.
+const staleTemp = 7 * 24 * time.Hour
+
+func openSQLite(ctx context.Context, dir string, opts Options) (*sqliteStore, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	s := &sqliteStore{index: index{}, dir: dir, runsDir: filepath.Join(dir, "runs"), opts: opts}
+	if err := os.MkdirAll(s.runsDir, 0o700); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	path := filepath.Join(dir, "index.db")
+	// SQLite creates its files 0644; creating the database first makes it
+	// private, and its -wal and -shm files take its mode.
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if err == nil {
+			f.Close()
+		}
+	}
+	query := url.Values{
+		"_pragma": {
+			fmt.Sprintf("busy_timeout(%d)", opts.timeout().Milliseconds()),
+			"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)",
+		},
+		"_txlock": {"immediate"},
+	}
+	s.db, err = sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+query.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("history: %s: %w", path, err)
+	}
+	current, err := s.upToDate(ctx)
+	if err == nil && !current {
+		err = s.withTx(ctx, s.migrate)
+	}
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("history: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// withTx runs f in a write transaction (BEGIN IMMEDIATE: it holds the
+// store's write lock from its start) and commits it.
+func (s *sqliteStore) withTx(ctx context.Context, f func(context.Context, *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *sqliteStore) Location() string { return s.dir }
+
+func (s *sqliteStore) Close() error { return s.db.Close() }
+
+// streamPath is where a run's stream is kept.
+func (s *sqliteStore) streamPath(id string) string {
+	return filepath.Join(s.runsDir, id+".jsonl.zst")
+}
+
+func (s *sqliteStore) Begin(ctx context.Context) (Recording, error) {
+	now := time.Now()
+	id := newID(now)
+	f, err := os.CreateTemp(s.runsDir, "."+id+".tmp-*") // 0600
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return newRecording(id, now, f, s.commit)
+}
+
+// commit adds the run to the index and moves its stream into place, in
+// one transaction, then prunes the store.
+func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error {
+	moved := false
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for attempt := 0; ; attempt++ {
+			inserted, err := s.insertRun(ctx, tx, run)
+			if err != nil {
+				return err
+			}
+			if inserted {
+				break
+			}
+			if attempt == 5 {
+				return fmt.Errorf("no free run id after %d tries", attempt+1)
+			}
+			r.id = newID(r.began)
+			run.ID = r.id
+		}
+		if err := os.Rename(r.file.Name(), s.streamPath(run.ID)); err != nil {
+			return err
+		}
+		moved = true
+		return nil
+	})
+	if err != nil {
+		if moved { // but the transaction failed
+			os.Remove(s.streamPath(run.ID))
+		}
+		return fmt.Errorf("%s: %w", s.dir, err)
+	}
+	syncDir(s.runsDir)
+	return prune(ctx, s, s.opts.Retention)
+}
+
+func (s *sqliteStore) List(ctx context.Context, f Filter) ([]Run, error) {
+	runs, err := s.list(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("history: %s: %w", s.dir, err)
+	}
+	return runs, nil
+}
+
+func (s *sqliteStore) Get(ctx context.Context, id string) (*Run, error) {
+	run, err := s.get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return run, nil
+}
+
+func (s *sqliteStore) Resolve(ctx context.Context, ref string) (string, error) {
+	id, err := s.resolve(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return id, nil
+}
+
+func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
+	if len(id) != IDLength || !isIDPrefix(id) {
+		return nil, fmt.Errorf("history: %w: %q", ErrNotFound, id)
+	}
+	f, err := os.Open(s.streamPath(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err := s.get(ctx, id); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		return nil, fmt.Errorf("history: run %s: %w", id, errStreamMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return newStreamReader(f, f.Close)
+}
+
+func (s *sqliteStore) Prune(ctx context.Context, keep Retention) (Pruned, error) {
+	var p Pruned
+	var victims []victim
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		if victims, err = s.victims(ctx, tx, keep, time.Now()); err != nil {
+			return err
+		}
+		if err := s.deleteRuns(ctx, tx, victims); err != nil {
+			return err
+		}
+		return s.removeOrphans(ctx, tx)
+	})
+	if err != nil {
+		return p, fmt.Errorf("history: pruning %s: %w", s.dir, err)
+	}
+	for _, v := range victims {
+		if err := os.Remove(s.streamPath(v.id)); err == nil || errors.Is(err, fs.ErrNotExist) {
+			p.Runs++
+			p.Bytes += v.bytes
+		}
+	}
+	return p, nil
+}
+
+// removeOrphans removes the stream files that no run names, and the
+// temporary files of recordings that died long ago. It runs in a write
+// transaction: a commit moves its stream into place only while it holds
+// the write lock, so no stream being committed is seen as an orphan.
+func (s *sqliteStore) removeOrphans(ctx context.Context, tx *sql.Tx) error {
+	entries, err := os.ReadDir(s.runsDir)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM runs")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	known := make(map[string]bool)
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		known[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(s.runsDir, name)
+		if id, ok := strings.CutSuffix(name, ".jsonl.zst"); ok && !known[id] {
+			os.Remove(path)
+			continue
+		}
+		if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleTemp {
+				os.Remove(path)
+			}
+		}
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
