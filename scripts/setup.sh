@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what ansible-tap's demo and tests need on a Debian machine:
-# Ansible, the Prometheus tools, junitparser, cmark-gfm, GNU time, jq, Chromium
-# and a font for the HTML report's browser tests, PostgreSQL for the run
-# history's team store (the tests start throwaway servers from its
-# programs; the package's own server is left as Debian sets it up), and Go
-# when the machine has none.
+# Ansible, the Prometheus tools, junitparser, cmark-gfm, pyflakes3 for the
+# Python files, GNU time, jq, Chromium and a font for the HTML report's
+# browser tests, PostgreSQL for the run history's team store (the tests start
+# throwaway servers from its programs; the package's own server is left as
+# Debian sets it up), and Go when the machine has none.
 set -euo pipefail
 
 need=()
@@ -15,6 +15,7 @@ command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporte
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 /usr/bin/python3 -c 'import junitparser' 2>/dev/null || need+=(python3-junitparser)
 command -v cmark-gfm >/dev/null || need+=(cmark-gfm)
+command -v pyflakes3 >/dev/null || need+=(pyflakes3)
 [ -x /usr/bin/time ] || need+=(time)
 command -v jq >/dev/null || need+=(jq)
 command -v chromium >/dev/null || need+=(chromium)

@@ -5,9 +5,6 @@
 # Ansible prints through its Display (warnings, errors, prompts) is not a
 # callback's and still reaches the user.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 DOCUMENTATION = '''
     name: ansible_tap_stdout
     type: stdout
