@@ -9,9 +9,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
