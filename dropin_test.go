@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // dropInCase is one run compared between plain ansible-playbook and
@@ -73,7 +75,7 @@ var dropInVariants = []dropInCase{
 // process ids and random numbers) are normalised, and async polls and the
 // count of an until loop's retries are dropped (they depend on timing).
 func TestDropIn(t *testing.T) {
-	ansiblePlaybook := requireAnsiblePlaybook(t)
+	ansiblePlaybook := testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	var cases []dropInCase
 	for name, args := range readMatrix(t) {
@@ -131,7 +133,7 @@ func checkDropIn(t *testing.T, tc dropInCase, ansiblePlaybook, tap string) {
 // its summary after the recap on stdout, or on stderr when Ansible's
 // stdout is a JSON document; before it, Ansible's output is unchanged.
 func TestDropInSummary(t *testing.T) {
-	ansiblePlaybook := requireAnsiblePlaybook(t)
+	ansiblePlaybook := testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	args := fields(localInventory, "testdata/playbooks/basic.yml")
 	for _, tc := range []struct {
@@ -267,22 +269,6 @@ func normalizeOutput(s string, unordered bool) []string {
 	}
 	sort.Strings(kept)
 	return kept
-}
-
-// requireAnsiblePlaybook is the ansible-playbook on the PATH, which the
-// tests run (scripts/test.sh puts another ansible-core version first on the
-// PATH to run them on it). Without one the test is skipped, and fails
-// under CI.
-func requireAnsiblePlaybook(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("ansible-playbook")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook is not installed")
-	}
-	return path
 }
 
 var (

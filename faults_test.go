@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // The fault suite: what goes wrong around ansible-tap must never make the
@@ -28,7 +30,7 @@ import (
 // stdout is gone, writes every other output, and exits as ansible-playbook
 // alone exits in the same pipeline.
 func TestClosedStdoutNeverStopsTheRun(t *testing.T) {
-	plainPath := requireAnsiblePlaybook(t)
+	plainPath := testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	playbook := filepath.Join("testdata", "faults", "closed_pipe.yml")
 	inventory := filepath.Join("testdata", "inventory", "multi.ini")
@@ -159,7 +161,7 @@ func checkRunEnd(t *testing.T, path string, code int, interrupted bool) {
 // record, and durations that run to the moment the run stopped; it leaves
 // no temporary files of its own.
 func TestSessionEndingSignals(t *testing.T) {
-	plainPath := requireAnsiblePlaybook(t)
+	plainPath := testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	const held = time.Second // how long the slow task runs before the signal
 	args := []string{"-i", filepath.Join("testdata", "inventory", "local.ini"),
@@ -300,7 +302,7 @@ func promValue(t *testing.T, text, name string) float64 {
 // live on, holding its pipes open. ansible-tap must not wait for them: it
 // exits while they still run, and says so once.
 func TestSignalToAnsibleTapAloneDoesNotWaitForOrphans(t *testing.T) {
-	requireAnsiblePlaybook(t)
+	testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	const sleep = "29.7" // the orphaned worker's command, found by it
 	dir := t.TempDir()
@@ -443,7 +445,7 @@ func TestReplayRefusesAnImpossibleExitCode(t *testing.T) {
 // replays without the summary, and the replay's own flag still decides
 // when it is given.
 func TestReplayPrintsWhatTheRunPrinted(t *testing.T) {
-	requireAnsiblePlaybook(t)
+	testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	for _, noSummary := range []bool{true, false} {
 		t.Run("--no-summary="+strconv.FormatBool(noSummary), func(t *testing.T) {

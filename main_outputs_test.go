@@ -109,11 +109,8 @@ func (rc *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // One real run with every file output and a webhook: each is written or
 // delivered, agrees with the run, and ansible-playbook sees none of the flags.
 func TestOutputsOfALiveRun(t *testing.T) {
-	requireAnsible(t)
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Fatal("promtool is not installed (scripts/setup.sh installs it)")
-	}
+	testio.RequireTool(t, "ansible-playbook")
+	promtool := testio.RequireTool(t, "promtool")
 	dir := t.TempDir()
 	recv := &webhookReceiver{t: t, secret: "cli-secret", ids: map[string]bool{}}
 	srv := httptest.NewServer(recv)

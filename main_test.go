@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/internal/golden"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 func TestSplitArgs(t *testing.T) {
@@ -136,20 +136,10 @@ func TestMissingAnsiblePlaybook(t *testing.T) {
 	}
 }
 
-func requireAnsible(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook is not installed")
-	}
-}
-
 // With --format=jsonl, stdout carries nothing but JSON lines, even when
 // Ansible prints warnings and verbose output of its own.
 func TestJSONLStdoutStaysPure(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"ansible-tap", "testdata/cli/warn.yml", "-v", "-i", "testdata/cli/hosts.ini", "--format=jsonl"}, strings.NewReader(""), &stdout, &stderr)
 	if code != 0 {

@@ -55,7 +55,7 @@ func tapCommand(t *testing.T, umask string, args ...string) *exec.Cmd {
 // plainExitCode is the exit code of ansible-playbook itself with args.
 func plainExitCode(t *testing.T, args ...string) int {
 	t.Helper()
-	err := exec.Command(requireAnsiblePlaybook(t), args...).Run()
+	err := exec.Command(testio.RequireTool(t, "ansible-playbook"), args...).Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func checkJUnit(t *testing.T, name string, data []byte) {
 // the flag, the path and the reason, exit 5, before ansible-playbook
 // starts; no directory is created.
 func TestOutputPathsRefusedBeforeTheRun(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "ansible-playbook-ran")
 	file := filepath.Join(dir, "a-file")
@@ -197,7 +197,7 @@ func TestOutputPathsRefusedBeforeTheRun(t *testing.T) {
 // (0666 less the umask). Files from an earlier run, readable by all, are
 // made private too.
 func TestOutputFilesFollowTheUmask(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	for _, tc := range []struct {
 		umask         string
 		private, prom fs.FileMode
@@ -241,7 +241,7 @@ func TestOutputFilesFollowTheUmask(t *testing.T) {
 // into a FIFO, into /dev/stdout (written into, never replaced), without a
 // file left beside them; the run's exit code is ansible-playbook's.
 func TestOutputsGoWhereThePathSays(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	args := []string{"-i", "testdata/inventory/local.ini", "testdata/playbooks/fatal.yml"}
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -303,7 +303,7 @@ func TestOutputsGoWhereThePathSays(t *testing.T) {
 // other output is written; the exit code is ansible-playbook's and both
 // nodes stay what they were.
 func TestFailingOutputIsOneLineAndHarmsNothing(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	testio.RequireRoot(t)
 	args := []string{"-i", "testdata/inventory/local.ini", "testdata/playbooks/fatal.yml"}
 	dir := t.TempDir()
@@ -346,7 +346,7 @@ func TestFailingOutputIsOneLineAndHarmsNothing(t *testing.T) {
 // one line before its ansible-playbook starts, and the first one's file is
 // a whole recording that replays to its exit code.
 func TestEventsFileTakenByOneRunAtATime(t *testing.T) {
-	requireAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir := t.TempDir()
 	path := func(name string) string { return filepath.Join(dir, name) }
 	events := path("events.jsonl")

@@ -14,6 +14,8 @@ import (
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // terminal is the screen of a pseudo-terminal that a test types into.
@@ -83,7 +85,7 @@ func (tt *terminal) text() string {
 // terminal: with and without --events-file, which gives ansible-playbook a
 // pseudo-terminal of ansible-tap's own.
 func TestPromptsOnATerminal(t *testing.T) {
-	ansiblePlaybook := requireAnsiblePlaybook(t)
+	ansiblePlaybook := testio.RequireTool(t, "ansible-playbook")
 	tap := buildTap(t)
 	for _, record := range []bool{false, true} {
 		name := map[bool]string{false: "direct", true: "recorded"}[record]

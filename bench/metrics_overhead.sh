@@ -2,12 +2,12 @@
 # metrics_overhead.sh: the cost of the metrics outputs. For a 50-host x
 # 20-task localhost run (every host ansible_connection=local, cheap tasks),
 # it alternates runs without metrics and runs with --prom-file and
-# --otlp-endpoint (a local OTLP/HTTP receiver, bench build of
-# metrics/internal/otlpsink) and prints each wall time, the medians and
-# their ratio (goal: <= 1.02), and peak memory from /usr/bin/time -v:
-# the run's (the largest process of the tree, usually ansible-playbook's
-# Python), and ansible-tap's own in the live runs (getrusage of
-# ansible-tap's process alone, from its --log-level debug line).
+# --otlp-endpoint (a local OTLP/HTTP receiver, bench/otlpsink) and prints
+# each wall time, the medians and their ratio (goal: <= 1.02), and peak
+# memory from /usr/bin/time -v: the run's (the largest process of the
+# tree, usually ansible-playbook's Python), and ansible-tap's own in the
+# live runs (getrusage of ansible-tap's process alone, from its
+# --log-level debug line).
 #
 # Usage: bench/metrics_overhead.sh [PAIRS]   (default 6; env HOSTS, TASKS, FORKS)
 set -eu
@@ -34,7 +34,7 @@ if ! ./ansible-tap --help | grep -q -- '--prom-file'; then
 	echo "metrics_overhead: ./ansible-tap has no --prom-file: add metricsOutput() to outputs in main.go" >&2
 	exit 1
 fi
-go build -o "$work/otlpsink" ./metrics/internal/otlpsink
+go build -o "$work/otlpsink" ./bench/otlpsink
 
 # The inventory and the playbook.
 {

@@ -8,24 +8,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// skipWithoutGit skips a test without git, and fails it under CI.
-func skipWithoutGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("git is not installed; under CI every test must run")
-		}
-		t.Skip("git not installed")
-	}
-}
+	"github.com/ansible-tap/ansible-tap/internal/testio"
+)
 
 // gitRepo makes a repository in a new directory with one commit of
 // site.yml and returns the directory and the commit.
 func gitRepo(t *testing.T) (string, string) {
 	t.Helper()
-	skipWithoutGit(t)
+	testio.RequireTool(t, "git")
 	dir := t.TempDir()
 	run := func(args ...string) string {
 		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)

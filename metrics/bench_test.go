@@ -8,7 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 

@@ -16,37 +16,17 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/internal/golden"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // update is -update: the golden tests record their streams again first.
 var update = golden.Update
 
-// needAnsible skips a test when ansible-playbook is not installed.
-func needAnsible(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook not installed")
-	}
-}
-
-// needTool fails a test when a tool the test is about is missing.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s not installed: %v", name, err)
-	}
-	return path
-}
-
 // runPlaybook runs a playbook of testdata against testdata/inventory.yml.
 func runPlaybook(t *testing.T, playbook string, h runner.Handler, signals <-chan os.Signal, events io.Writer) *runner.Summary {
 	t.Helper()
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	s, err := runner.Run(context.Background(), runner.Options{
 		Command: "ansible-playbook",
 		Args:    []string{"-i", filepath.Join("testdata", "inventory.yml"), filepath.Join("testdata", playbook)},
@@ -88,7 +68,7 @@ func freePort(t *testing.T) string {
 // within a bounded number of attempts, until url answers.
 func startDaemon(t *testing.T, url string, name string, args ...string) {
 	t.Helper()
-	cmd := exec.Command(needTool(t, name), args...)
+	cmd := exec.Command(testio.RequireTool(t, name), args...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {

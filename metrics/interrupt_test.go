@@ -9,7 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -34,7 +35,7 @@ func (h *signalOnTask) Finish(*runner.Summary) error { return nil }
 // textfile is still written, and the run is marked interrupted in it and
 // in the trace.
 func TestInterruptedRun(t *testing.T) {
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	t.Setenv("TRACEPARENT", "")
 	file := filepath.Join(t.TempDir(), "ansible.prom")
 	recv, err := otlpreceiver.StartHTTP()

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/prometheus/common/model"
@@ -45,14 +44,4 @@ func ParseLabels(items []string) (map[string]string, error) {
 		last = name
 	}
 	return labels, nil
-}
-
-// sortedLabelNames returns the names of labels, sorted.
-func sortedLabelNames(labels map[string]string) []string {
-	names := make([]string, 0, len(labels))
-	for n := range labels {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }

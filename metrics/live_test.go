@@ -9,8 +9,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -19,7 +20,7 @@ import (
 // a real Pushgateway, and OTLP receivers over HTTP and gRPC. Every value
 // must equal Ansible's own stats for the run.
 func TestLiveRun(t *testing.T) {
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	t.Setenv("OTEL_SERVICE_NAME", "ansible-test")
 	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=ci")
 	t.Setenv("TRACEPARENT", callerParent)
@@ -75,7 +76,7 @@ func TestLiveRun(t *testing.T) {
 				if len(entries) != 1 {
 					t.Errorf("the textfile directory holds %d files, want only the textfile", len(entries))
 				}
-				cmd := exec.Command(needTool(t, "promtool"), "check", "metrics")
+				cmd := exec.Command(testio.RequireTool(t, "promtool"), "check", "metrics")
 				f, _ := os.Open(file)
 				defer f.Close()
 				cmd.Stdin = f

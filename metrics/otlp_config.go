@@ -3,7 +3,6 @@ package metrics
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 )
 
@@ -21,9 +20,6 @@ const (
 	signalMetrics signal = "METRICS"
 	signalLogs    signal = "LOGS"
 )
-
-// signals are every signal ansible-tap exports.
-var signals = []signal{signalTraces, signalMetrics, signalLogs}
 
 // httpPath is the path an OTLP/HTTP exporter posts a signal to under a base endpoint.
 func (sig signal) httpPath() string { return "v1/" + strings.ToLower(string(sig)) }
@@ -86,21 +82,6 @@ func ValidateOTLPEndpoint(endpoint string) error {
 			"give credentials as headers in OTEL_EXPORTER_OTLP_HEADERS")
 	}
 	return nil
-}
-
-// OTLPEnabled reports whether any signal would be exported with this
-// endpoint and protocol and the current environment.
-func OTLPEnabled(endpoint, protocol string) (bool, error) {
-	for _, sig := range signals {
-		t, err := resolveTarget(sig, endpoint, protocol, os.Getenv)
-		if err != nil {
-			return false, err
-		}
-		if t.enabled {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 func firstNonEmpty(values ...string) string {

@@ -10,7 +10,7 @@ import (
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/prototext"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -17,7 +18,7 @@ import (
 // records, with the spans it got, and never the output of the no_log task,
 // which prints a secret on stderr.
 func TestOTLPLogsLiveRun(t *testing.T) {
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	t.Setenv("OTEL_SERVICE_NAME", "ansible-test")
 	t.Setenv("TRACEPARENT", callerParent)
 	recv := startReceiver(t, ProtocolGRPC)

@@ -14,7 +14,7 @@ import (
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/prototext"
 
-	"github.com/ansible-tap/ansible-tap/metrics/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )

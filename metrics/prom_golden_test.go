@@ -1,19 +1,21 @@
 package metrics
 
 import (
-	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/golden"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // TestPromGolden replays recorded streams into the Prometheus handler and
 // compares the textfile with the golden file; promtool must find nothing
 // to report in it.
 func TestPromGolden(t *testing.T) {
-	promtool := needTool(t, "promtool")
+	promtool := testio.RequireTool(t, "promtool")
 	recordStreams(t)
 	for _, tc := range []struct {
 		stream, golden string

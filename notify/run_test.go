@@ -4,13 +4,13 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -18,12 +18,7 @@ import (
 // real ansible-playbook and h as the handler, and returns the summary.
 func runPlaybook(t *testing.T, playbook, inventory string, h runner.Handler, extra ...string) *runner.Summary {
 	t.Helper()
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook is not installed")
-	}
+	testio.RequireTool(t, "ansible-playbook")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	args := append([]string{"-i", filepath.Join("testdata", inventory)}, extra...)

@@ -108,8 +108,10 @@ type Sender struct {
 	reasonMu   sync.Mutex
 	lastReason string // why the last failed attempt failed, redacted
 
-	// sleep waits between attempts, or until wake is signalled (woken);
-	// tests replace it to observe the waits.
+	// now and sleep are the clock of the waits between attempts: now is
+	// the time they count from, sleep waits, or until wake is signalled
+	// (woken). Tests replace them to observe the waits without sleeping.
+	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error)
 
 	sent, delivered, failures, dropped, abandoned atomic.Int64
@@ -138,6 +140,7 @@ func NewSender(opts SenderOptions) *Sender {
 		queue:  queue{max: opts.QueueBytes},
 		ctx:    ctx,
 		cancel: cancel,
+		now:    time.Now,
 		sleep:  sleepContext,
 		urgent: make(chan struct{}, 1),
 		failed: failureLog{seen: make(map[string]bool)},
@@ -243,7 +246,7 @@ func (s *Sender) work() {
 		if batch == nil {
 			return
 		}
-		if d := time.Until(hold); d > 0 && s.ctx.Err() == nil {
+		if d := hold.Sub(s.now()); d > 0 && s.ctx.Err() == nil {
 			s.sleep(s.ctx, d, nil) // a cancelled wait is seen below
 		}
 		if s.ctx.Err() != nil {
@@ -251,7 +254,7 @@ func (s *Sender) work() {
 			continue
 		}
 		if after := s.deliver(batch); after > 0 {
-			hold = time.Now().Add(after)
+			hold = s.now().Add(after)
 		}
 	}
 }
@@ -362,13 +365,13 @@ func (s *Sender) deliver(batch []*Message) time.Duration {
 // the destination asks for after it is waited too before the message
 // is tried again. It fails when the deadline passes first.
 func (s *Sender) waitRetry(d time.Duration) error {
-	until := time.Now().Add(d)
+	until := s.now().Add(d)
 	woken, err := s.sleep(s.ctx, d, s.urgent)
 	if err != nil || !woken {
 		return err
 	}
 	keep := s.takeKeep()
-	if rest := time.Until(until); rest > 0 {
+	if rest := until.Sub(s.now()); rest > 0 {
 		if _, err := s.sleep(s.ctx, rest, nil); err != nil {
 			if keep != nil {
 				s.abandoned.Add(1)
@@ -409,14 +412,14 @@ func (s *Sender) pace() error {
 		return nil
 	}
 	s.paceMu.Lock()
-	at := time.Now()
+	at := s.now()
 	if at.Before(s.nextAt) {
 		at = s.nextAt
 	}
 	s.nextAt = at.Add(s.opts.Interval)
 	s.paceMu.Unlock()
-	if d := time.Until(at); d > 0 {
-		_, err := sleepContext(s.ctx, d, nil)
+	if d := at.Sub(s.now()); d > 0 {
+		_, err := s.sleep(s.ctx, d, nil)
 		return err
 	}
 	return s.ctx.Err()

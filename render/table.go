@@ -2,11 +2,15 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/runner"
@@ -39,10 +43,11 @@ func NewTable(w io.Writer, opts Options) *Table {
 // Event collects the rows of the current play and prints the tables when
 // a play ends.
 func (t *Table) Event(ev *runner.Event, s *runner.Summary) error {
+	var err error
 	switch ev.Kind {
 	case runner.PlayStart:
 		if ev.Play != t.play {
-			t.flushPlay()
+			err = t.flushPlay()
 			t.play = ev.Play
 		}
 	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
@@ -52,43 +57,45 @@ func (t *Table) Event(ev *runner.Event, s *runner.Summary) error {
 			changed = "yes"
 		}
 		if len(t.rows) >= t.maxRows {
-			t.printRows(true)
+			err = t.printRows(true)
 		}
-		t.rows = append(t.rows, []string{ev.Host, t.c.status(status).Sprint(string(status)), changed, taskName(ev.Task)})
+		t.rows = append(t.rows, []string{tableCell(ev.Host), t.c.status(status).Sprint(string(status)), changed, tableCell(taskName(ev.Task))})
 	case runner.PlaybookStats:
-		t.flushPlay()
-		t.recap(s)
+		err = errors.Join(t.flushPlay(), t.recap(s))
 	}
-	return t.write()
+	return errors.Join(err, t.write())
 }
 
 // Finish prints what is left when the run ended without Ansible's stats.
 func (t *Table) Finish(s *runner.Summary) error {
+	var err error
 	if !s.Complete && len(s.Hosts) > 0 {
-		t.flushPlay()
+		err = t.flushPlay()
 		if s.Interrupted {
 			fmt.Fprintf(&t.buf, "%s\n", t.c.failed.Sprintf("RUN INTERRUPTED (exit code %d); counts so far:", s.ExitCode))
 		}
-		t.recap(s)
+		err = errors.Join(err, t.recap(s))
 	}
 	if len(s.Hosts) > 0 {
 		fmt.Fprintf(&t.buf, "Duration: %s\n", durations.Format(s.Duration()))
 	}
-	return t.write()
+	return errors.Join(err, t.write())
 }
 
 // flushPlay prints the rest of the current play's table and forgets the play.
-func (t *Table) flushPlay() {
+func (t *Table) flushPlay() error {
+	var err error
 	if t.play != nil || len(t.rows) > 0 {
-		t.printRows(false)
+		err = t.printRows(false)
 	}
 	t.play = nil
 	t.parts = 0
+	return err
 }
 
 // printRows prints the rows kept of the current play as a table; more says
 // that the play goes on, with rows for another part of its table.
-func (t *Table) printRows(more bool) {
+func (t *Table) printRows(more bool) error {
 	name := ""
 	if t.play != nil {
 		name = t.play.Name
@@ -98,10 +105,7 @@ func (t *Table) printRows(more bool) {
 		t.buf.WriteString(" (continued)")
 	}
 	t.buf.WriteByte('\n')
-	tw := t.newWriter()
-	tw.SetHeader([]string{"Host", "Status", "Changed", "Task"})
-	tw.AppendBulk(t.rows)
-	tw.Render()
+	err := t.renderTable([]string{"Host", "Status", "Changed", "Task"}, t.rows)
 	if more {
 		fmt.Fprintf(&t.buf, "%s\n", t.c.dim.Sprintf("… play continues: table printed every %s rows", groupThousands(t.maxRows)))
 	}
@@ -109,6 +113,7 @@ func (t *Table) printRows(more bool) {
 	clear(t.rows)
 	t.rows = t.rows[:0]
 	t.parts++
+	return err
 }
 
 // groupThousands writes n with commas between groups of three digits.
@@ -120,18 +125,17 @@ func groupThousands(n int) string {
 	return s
 }
 
-func (t *Table) recap(s *runner.Summary) {
+func (t *Table) recap(s *runner.Summary) error {
 	t.buf.WriteString("PLAY RECAP\n")
-	tw := t.newWriter()
-	tw.SetHeader([]string{"Host", "Ok", "Changed", "Unreachable", "Failed", "Skipped", "Rescued", "Ignored"})
+	var rows [][]string
 	for _, h := range s.RecapHosts() {
 		c := s.Recap(h)
-		tw.Append([]string{h,
+		rows = append(rows, []string{tableCell(h),
 			t.num(c.OK, t.c.ok), t.num(c.Changed, t.c.changed), t.num(c.Unreachable, t.c.unreachable),
 			t.num(c.Failures, t.c.failed), t.num(c.Skipped, t.c.skipped), t.num(c.Rescued, t.c.rescued),
 			t.num(c.Ignored, t.c.ignored)})
 	}
-	tw.Render()
+	return t.renderTable([]string{"Host", "Ok", "Changed", "Unreachable", "Failed", "Skipped", "Rescued", "Ignored"}, rows)
 }
 
 func (t *Table) num(n int, c interface{ Sprint(...any) string }) string {
@@ -141,13 +145,49 @@ func (t *Table) num(n int, c interface{ Sprint(...any) string }) string {
 	return c.Sprint(strconv.Itoa(n))
 }
 
-func (t *Table) newWriter() *tablewriter.Table {
-	tw := tablewriter.NewWriter(&t.buf)
-	tw.SetAutoWrapText(false)
-	tw.SetAutoFormatHeaders(true)
-	tw.SetAlignment(tablewriter.ALIGN_LEFT)
-	tw.SetHeaderAlignment(tablewriter.ALIGN_LEFT)
-	return tw
+// tableCell is a host or task name as a cell shows it: a tab becomes a
+// space. Left in, tablewriter would widen it by as many spaces as it
+// guesses from the environment ($TABWIDTH, an .editorconfig, the files of
+// the working directory), and the same run would print differently from
+// one directory to another.
+func tableCell(s string) string { return strings.ReplaceAll(s, "\t", " ") }
+
+// renderTable writes rows under header into t.buf as an ASCII table:
+// borders all round, the header upper-cased and underlined, cells
+// left-aligned, never wrapped nor trimmed (blank lines inside a cell
+// included), colours left out of the column widths.
+func (t *Table) renderTable(header []string, rows [][]string) error {
+	cells := func(formatHeader tw.State) tw.CellConfig {
+		return tw.CellConfig{
+			Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone, AutoFormat: formatHeader},
+			Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+			Padding:    tw.CellPadding{Global: tw.PaddingDefault},
+		}
+	}
+	table := tablewriter.NewTable(&t.buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithConfig(tablewriter.Config{
+			Header:   cells(tw.On),
+			Row:      cells(tw.Off),
+			Behavior: tw.Behavior{TrimSpace: tw.Off},
+		}),
+		tablewriter.WithTrimLine(tw.Off))
+	table.Header(header)
+	if err := table.Bulk(rows); err != nil {
+		return err
+	}
+	if err := table.Render(); err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		// With no rows, tablewriter closes the table with one line under
+		// the header; ansible-tap has always drawn the header's own line
+		// and then the bottom border, which are the same.
+		b := t.buf.Bytes()
+		last := bytes.LastIndexByte(b[:len(b)-1], '\n') + 1
+		t.buf.Write(bytes.Clone(b[last:]))
+	}
+	return nil
 }
 
 func (t *Table) write() error {

@@ -104,3 +104,41 @@ func TestGroupThousands(t *testing.T) {
 		}
 	}
 }
+
+// A cell shows its host or task name as it is: spaces around it and blank
+// lines inside it kept, never wrapped; only a tab becomes a space, so that
+// the table does not depend on where ansible-tap runs (tablewriter would
+// size a tab from $TABWIDTH, an .editorconfig or the working directory).
+func TestTableCellsKeepTheirText(t *testing.T) {
+	t.Setenv("TABWIDTH", "3")
+	var out bytes.Buffer
+	tb := NewTable(&out, Options{})
+	s := runner.NewSummary()
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	play := &runner.Play{ID: "p", Name: "cells"}
+	feedTable(t, tb, s, &runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	for i, r := range []struct{ host, task string }{
+		{"web1", "  spaced  "},
+		{"web1", "first\n\nthird"},
+		{"web2", "a\tb"},
+	} {
+		task := &runner.Task{ID: fmt.Sprint(i), Name: r.task}
+		feedTable(t, tb, s, &runner.Event{Kind: runner.RunnerOK, Time: at, Play: play, Task: task, Host: r.host, Result: &runner.Result{}})
+	}
+	feedTable(t, tb, s, &runner.Event{Kind: runner.PlayStart, Time: at, Play: &runner.Play{ID: "q", Name: "next"}})
+	want := `PLAY [cells]
++------+--------+---------+------------+
+| HOST | STATUS | CHANGED | TASK       |
++------+--------+---------+------------+
+| web1 | ok     | no      |   spaced   |
+| web1 | ok     | no      | first      |
+|      |        |         |            |
+|      |        |         | third      |
+| web2 | ok     | no      | a b        |
++------+--------+---------+------------+
+
+`
+	if got := out.String(); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+}

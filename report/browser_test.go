@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -15,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // The test binary's headless Chromium: started by the first test that
@@ -32,16 +33,6 @@ func TestMain(m *testing.M) {
 		browser.stop()
 	}
 	os.Exit(code)
-}
-
-// chromiumPath finds Debian's chromium.
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	return ""
 }
 
 // startBrowser starts Chromium headless, offline and with a fresh profile.
@@ -77,13 +68,7 @@ func startBrowser(path string) (context.Context, func(), error) {
 // test is skipped, and fails under CI, where every test must run.
 func browserTab(t *testing.T) *tab {
 	t.Helper()
-	path := chromiumPath()
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("chromium is not installed")
-	}
+	path := testio.RequireTool(t, "chromium", "chromium-browser")
 	browser.once.Do(func() { browser.ctx, browser.stop, browser.err = startBrowser(path) })
 	if browser.err != nil {
 		t.Fatalf("starting chromium: %v", browser.err)

@@ -7,16 +7,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // renderGFM renders Markdown to HTML with cmark-gfm, the renderer GitHub
 // uses (Debian package cmark-gfm), with GitHub's table extension.
 func renderGFM(t *testing.T, markdown []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("cmark-gfm"); err != nil {
-		t.Fatal("cmark-gfm is not installed: apt-get install cmark-gfm")
-	}
-	cmd := exec.Command("cmark-gfm", "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough")
+	cmd := exec.Command(testio.RequireTool(t, "cmark-gfm"), "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough")
 	cmd.Stdin = bytes.NewReader(markdown)
 	out, err := cmd.Output()
 	if err != nil {

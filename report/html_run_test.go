@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/internal/golden"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -29,7 +30,7 @@ const readmeScreenshot = "testdata/html-report.png"
 // replay with the recorded console output, read in Chromium, shows the
 // run's counts and its console, in the light and the dark colour scheme.
 func TestHTMLRealRun(t *testing.T) {
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir := t.TempDir()
 	base, err := os.Getwd()
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -41,7 +41,7 @@ func TestRecord(t *testing.T) {
 	if !*record {
 		t.Skip("recording only with -record")
 	}
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -89,16 +89,6 @@ func (i *interrupter) Event(ev *runner.Event, _ *runner.Summary) error {
 }
 
 func (i *interrupter) Finish(*runner.Summary) error { return nil }
-
-func needAnsible(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook is not installed")
-	}
-}
 
 func writeTestFile(t *testing.T, path string, data []byte) {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -17,7 +18,7 @@ import (
 // inventory of testdata, feeding handler, and returns the finished summary.
 func runPlaybook(t *testing.T, playbook string, handler runner.Handler) *runner.Summary {
 	t.Helper()
-	needAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	s, err := runner.Run(context.Background(), runner.Options{
 		Command: "ansible-playbook",
 		Args:    []string{"-i", "testdata/inventory.ini", filepath.Join("testdata", playbook)},

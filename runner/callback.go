@@ -32,9 +32,6 @@ var (
 	stdoutCallbackSource []byte
 )
 
-// CallbackSource returns the Python source of the embedded callback plugin.
-func CallbackSource() []byte { return append([]byte(nil), callbackSource...) }
-
 // installCallback writes the callback plugin, and the silent stdout
 // callback when ansible-tap replaces Ansible's output, into a new private
 // directory and returns the directory. The stdout callback is written only

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // ansiblePython is the Python interpreter of the ansible-playbook on the
@@ -16,7 +18,7 @@ import (
 // Ansible itself is the oracle for what these functions reproduce.
 func ansiblePython(t *testing.T) (python, pythonPath string) {
 	t.Helper()
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	out, err := exec.Command("ansible-playbook", "--version").Output()
 	if err != nil {
 		t.Fatalf("ansible-playbook --version: %v", err)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -21,16 +20,6 @@ import (
 
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
-
-func skipWithoutAnsible(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ansible-playbook is not installed; under CI every test must run (scripts/setup.sh installs it)")
-		}
-		t.Skip("ansible-playbook not installed")
-	}
-}
 
 func testdataPath(t *testing.T, name string) string {
 	t.Helper()
@@ -104,7 +93,7 @@ func plainExitCode(t *testing.T, sig syscall.Signal) int {
 }
 
 func TestSignalsForwardedOnce(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	tests := []struct {
 		name string
 		sig  syscall.Signal
@@ -157,7 +146,7 @@ func TestSignalsForwardedOnce(t *testing.T) {
 }
 
 func TestChildKilled(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	var log testio.Buffer
 	rec := &recorder{}
 	var procs []procStat
@@ -217,7 +206,7 @@ func TestChildKilled(t *testing.T) {
 }
 
 func TestChildDiesWithAnsibleTap(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir := t.TempDir()
 	cmd := startHelper(t, "run", dir, "-i", testdataPath(t, "inventory.ini"), testdataPath(t, "sleep.yml"))
 	_, procs := waitForDescendant(t, cmd.Process.Pid, "sleep 30")
@@ -241,7 +230,7 @@ func TestChildDiesWithAnsibleTap(t *testing.T) {
 }
 
 func TestUserCallbackPluginsKeepWorking(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	cfgDir := testdataPath(t, "usercb")
 	tests := []struct {
 		name string
@@ -290,7 +279,7 @@ func TestUserCallbackPluginsKeepWorking(t *testing.T) {
 }
 
 func TestEventsFileIsWhatWasDecoded(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	var events, text bytes.Buffer
 	rec := &recorder{}
 	opts := playbookOptions(t, "ok.yml", rec)
@@ -368,7 +357,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 // An events file that fails (a full disk) ends the recording, never the
 // run: every event still reaches the handlers and the exit code is Ansible's.
 func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	var log bytes.Buffer
 	rec := &recorder{}
 	opts := playbookOptions(t, "ok.yml", rec)
@@ -391,7 +380,7 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 // A real task that returns 64 MiB of stdout: the event line that carries it
 // is decoded whole, and the run goes on to its recap.
 func TestHugeResultFromARealRun(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	var stdoutLen int
 	var after bool
 	rec := &recorder{onEvent: func(ev *Event) {
@@ -452,7 +441,7 @@ func (h *stopCheck) Finish(*Summary) error {
 // A signal that arrives after ansible-playbook ended, while the outputs
 // finish, closes StopWaiting: it is not forwarded to a child that is gone.
 func TestSignalWhileFinishingStopsWaiting(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	h := &stopCheck{signals: make(chan os.Signal, 1), stop: make(chan struct{})}
 	opts := playbookOptions(t, "ok.yml", h)
 	opts.Signals, opts.StopWaiting = h.signals, h.stop

@@ -7,13 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // TestManyItemsAtOnce runs a loop on many hosts with as many forks, so that
 // many item results, each larger than an atomic pipe write, finish at once:
 // every item event arrives whole and decodes.
 func TestManyItemsAtOnce(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	const hosts, items = 20, 40
 	dir := t.TempDir()
 	var inventory bytes.Buffer

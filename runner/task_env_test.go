@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // Ansible reads ANSIBLE_CALLBACK_PLUGINS and ANSIBLE_STDOUT_CALLBACK when it
@@ -15,7 +17,7 @@ import (
 // ansible-tap's: a task that runs ansible-playbook itself behaves as
 // without ansible-tap.
 func TestTasksSeeTheUsersEnvironment(t *testing.T) {
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	userPlugins := filepath.Join(testdataPath(t, "usercb"), "callback_plugins")
 	tests := []struct {
 		name          string

@@ -1,7 +1,8 @@
 // Package testio holds what the tests of several packages need to capture
 // output that more than one goroutine writes, and to give outputs the
-// files that are not regular ones: a FIFO with its reader, a device node.
-// Only tests import it.
+// files that are not regular ones: a FIFO with its reader, a device node;
+// and to skip a test this machine cannot run, except under CI, where it
+// fails. Only tests import it.
 package testio
 
 import (

@@ -38,18 +38,6 @@ func FIFOReader(t testing.TB, path string) func() []byte {
 	}
 }
 
-// RequireRoot skips a test that makes device nodes unless it runs as root,
-// as the tests do in CI, where it fails instead.
-func RequireRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("this test makes device nodes and must run as root under CI")
-		}
-		t.Skip("making device nodes needs root")
-	}
-}
-
 // MknodLike makes a character device node at path with the numbers of the
 // system's device dev (/dev/null, /dev/full), for a test to write into
 // without touching the system's own.
