@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // accessorObservation is one line of testdata/accessors'
@@ -65,7 +67,7 @@ func (r *accessorRun) of(accessor string) (obs, current []accessorObservation) {
 // callback on the plugin path and the embedded plugin for it to check.
 func runAccessorCheck(t *testing.T) *accessorRun {
 	t.Helper()
-	skipWithoutAnsible(t)
+	testio.RequireTool(t, "ansible-playbook")
 	dir := testdataPath(t, "accessors")
 	tmp := t.TempDir()
 	plugin := filepath.Join(tmp, callbackName+".py")
