@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
 // TestCellReadsLiterallyOnGitHub renders cells through cmark-gfm: each
@@ -77,8 +79,8 @@ func TestTruncate(t *testing.T) {
 		{"ééééé", 3, "éé…"},
 		{"anything", 0, "anything"},
 	} {
-		if got := truncate(c.in, c.limit); got != c.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+		if got := textcut.Runes(c.in, c.limit); got != c.want {
+			t.Errorf("textcut.Runes(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
 		}
 	}
 }
