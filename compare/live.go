@@ -76,6 +76,10 @@ func (l *Live) ready() *baseline {
 	}
 }
 
+// Ready is closed once the search for the baseline, and its loading,
+// have ended, with a baseline or without.
+func (l *Live) Ready() <-chan struct{} { return l.loaded }
+
 // Baseline returns the baseline's record once it is loaded (without
 // waiting), or nil.
 func (l *Live) Baseline() *history.Run {
