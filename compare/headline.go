@@ -13,8 +13,13 @@ import (
 // fixed, 3 tasks changed that were ok". The age is the baseline's, from
 // its start to now.
 func (c *Comparison) Headline(now time.Time) string {
-	return fmt.Sprintf("Compared with %s: %s, %d fixed, %s",
-		c.BaseName(now), plural(len(c.NewFailures), "new failure", "new failures"), len(c.Fixed),
+	return "Compared with " + c.BaseName(now) + ": " + c.Tally()
+}
+
+// Tally is the headline's counts: "1 new failure, 2 fixed, 3 tasks
+// changed that were ok".
+func (c *Comparison) Tally() string {
+	return fmt.Sprintf("%s, %d fixed, %s", plural(len(c.NewFailures), "new failure", "new failures"), len(c.Fixed),
 		plural(len(c.NotIdempotent), "task changed that was ok", "tasks changed that were ok"))
 }
 

@@ -43,11 +43,9 @@ func WriteComparisonLine(w io.Writer, c *compare.Comparison, now time.Time, colo
 }
 
 func writeHeadline(b *bytes.Buffer, c *compare.Comparison, now time.Time, p *palette) {
-	line := c.Headline(now)
-	prefix, counts, _ := strings.Cut(line, ": ")
-	b.WriteString(clean(prefix) + ": ")
-	parts := strings.Split(counts, ", ")
-	for i, part := range parts {
+	b.WriteString("Compared with " + clean(c.BaseName(now)) + ": ")
+	// The tally's three parts: new failures, fixed, changes.
+	for i, part := range strings.Split(c.Tally(), ", ") {
 		if i > 0 {
 			b.WriteString(", ")
 		}

@@ -9,6 +9,8 @@ func TestRunes(t *testing.T) {
 		want  string
 	}{
 		{"", 3, ""},
+		{"exactly10!", 10, "exactly10!"},
+		{"eleven char", 10, "eleven ch…"},
 		{"abc", 3, "abc"},
 		{"abcd", 3, "ab…"},
 		{"abcd", 0, "abcd"},
