@@ -168,11 +168,7 @@ func markdownTask(t compare.TaskRef, base string) string {
 		s += " (handler)"
 	}
 	if t.Path != "" {
-		file, line := splitTaskPath(base, t.Path)
-		if line != "" {
-			file += ":" + line
-		}
-		s += "<br>" + code(file)
+		s += "<br>" + code(relTaskPath(base, t.Path))
 	}
 	return s
 }
