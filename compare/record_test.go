@@ -58,3 +58,15 @@ func TestRecord(t *testing.T) {
 		writeFile(t, filepath.Join("testdata", p.name+".cmd"), []byte(p.command(dir)))
 	}
 }
+
+// runScenario runs the named phases of the scenario, in order, in dir
+// with the real ansible-playbook, and returns their events files.
+func runScenario(t testing.TB, dir string, names ...string) map[string][]byte {
+	t.Helper()
+	scenarioDir(t, dir)
+	streams := make(map[string][]byte)
+	for _, name := range names {
+		streams[name] = runPhase(t, dir, phaseNamed(t, name))
+	}
+	return streams
+}
