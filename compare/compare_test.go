@@ -305,3 +305,48 @@ func TestGroupFindings(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestFindingRules compares one task's result on one host in every pair
+// of statuses (a status "" being a task the run did not run there) and
+// checks which finding each pair makes.
+func TestFindingRules(t *testing.T) {
+	statuses := []runner.Status{"", runner.StatusOK, runner.StatusChanged, runner.StatusSkipped, runner.StatusFailed,
+		runner.StatusUnreachable, runner.StatusIgnored, runner.StatusRescued}
+	tableWith := func(s runner.Status) *Table {
+		b := NewBuilder()
+		i := b.task(&runner.Event{Kind: runner.TaskStart, Task: &runner.Task{ID: "1", Name: "x", Path: "f:1"}})
+		b.t.host("h") // the host is in the run, whether it ran the task or not
+		if s != "" {
+			b.result(i, runner.HostResult{Host: "h", Status: s, Changed: s == runner.StatusChanged})
+		}
+		return b.t
+	}
+	for _, before := range statuses {
+		for _, after := range statuses {
+			c := Compare(tableWith(before), tableWith(after))
+			var got []string
+			for kind, fs := range map[string][]Finding{"new": c.NewFailures, "fixed": c.Fixed, "failing": c.StillFailing, "changed": c.NotIdempotent} {
+				if len(fs) > 0 {
+					got = append(got, kind)
+				}
+			}
+			want := ""
+			switch {
+			case failingStatus(after) && !failingStatus(before):
+				want = "new"
+			case failingStatus(after):
+				want = "failing"
+			case failingStatus(before) && after != "":
+				want = "fixed"
+			case after == runner.StatusChanged && before == runner.StatusOK:
+				want = "changed"
+			}
+			if strings.Join(got, ",") != want {
+				t.Errorf("%q → %q: %v, want %q", before, after, got, want)
+			}
+			if wantExit := map[bool]int{true: 1, false: 0}[want == "new" || want == "changed"]; c.ExitCode() != wantExit {
+				t.Errorf("%q → %q: exit code %d, want %d", before, after, c.ExitCode(), wantExit)
+			}
+		}
+	}
+}
