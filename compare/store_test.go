@@ -126,19 +126,20 @@ func TestDiff(t *testing.T) {
 func TestFindBaseline(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s history.Store) {
 		ctx := context.Background()
-		base := record(t, s, "base")[0]
+		first := comparetest.Record(t, s, comparetest.Recording(t, "..", "base"), time.Time{})
+		base := first.ID
+		at := func(minutes int) time.Time { return first.Start.Add(time.Duration(minutes) * time.Minute) }
 		// Newer than base, each unfit to be its successor's baseline.
-		check := comparetest.Record(t, s, comparetest.Recording(t, "..", "failing"), time.Time{})
-		check.Check = true // another scope: a record of its own
-		otherScope := recordRun(t, s, check, comparetest.Recording(t, "..", "failing"))
-		interrupted := comparetest.Record(t, s, compare.CutBeforeStats(t, comparetest.Recording(t, "..", "failing")), time.Time{})
+		failing := comparetest.Recording(t, "..", "failing")
+		otherScope := comparetest.Record(t, s, failing, at(1), func(r *history.Run) { r.Check = true })
+		interrupted := comparetest.Record(t, s, compare.CutBeforeStats(t, failing), at(2))
 		if !interrupted.Interrupted {
 			t.Fatal("the cut stream is not an interrupted run")
 		}
-		noHosts := recordRun(t, s, &history.Run{Playbooks: check.Playbooks, Inventories: []string{"inventory.ini"},
-			Start: interrupted.Start.Add(time.Second), Outcome: "failed", ExitCode: 4}, []byte("ERROR! a syntax error\n"))
-		run := comparetest.Record(t, s, comparetest.Recording(t, "..", "run"), time.Time{})
-
+		run := comparetest.Record(t, s, comparetest.Recording(t, "..", "run"), at(4))
+		// A run that stopped at a syntax error: its events tell no host.
+		noHosts := recordRun(t, s, &history.Run{Playbooks: run.Playbooks, Inventories: run.Inventories,
+			Start: at(3), Outcome: "failed", ExitCode: 4}, []byte("ERROR! a syntax error\n"))
 		got, err := compare.FindBaseline(ctx, s, run)
 		if err != nil {
 			t.Fatal(err)

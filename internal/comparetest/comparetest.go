@@ -39,8 +39,9 @@ func Recording(t testing.TB, root, name string) []byte {
 // Record commits stream into s with the record a live run of the scenario
 // gives itself: its scope (the stream's playbook, inventory.ini) and what
 // its events tell (history.Run.SetOutcome). A non-zero start records it as
-// a run that started then (the same stream, run again at another time).
-func Record(t testing.TB, s history.Store, stream []byte, start time.Time) *history.Run {
+// a run that started then (the same stream, run again at another time);
+// edits change the record before it is committed.
+func Record(t testing.TB, s history.Store, stream []byte, start time.Time, edits ...func(*history.Run)) *history.Run {
 	t.Helper()
 	summary, err := runner.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
 	if err != nil {
@@ -53,6 +54,9 @@ func Record(t testing.TB, s history.Store, stream []byte, start time.Time) *hist
 	run.SetOutcome(summary)
 	if !start.IsZero() {
 		run.Start, run.End = start, start.Add(run.Duration)
+	}
+	for _, edit := range edits {
+		edit(run)
 	}
 	ctx := context.Background()
 	rec, err := s.Begin(ctx)
