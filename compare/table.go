@@ -2,7 +2,6 @@ package compare
 
 import (
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -12,12 +11,12 @@ import (
 )
 
 // Table is the outcome of one run, task by task and host by host: each
-// task's final result on each host (its status, whether it changed, how
-// long it took, the message of a failure), each task's duration, and each
-// host's recap. It holds a few bytes a task and host and nothing per
-// event: loop items, retries and the results' return values are not
-// kept, so its memory follows the run's tasks times its hosts, however
-// long the stream.
+// task's final result on each host (its status, which tells a change and
+// what became of a failure, and the message of a failure), each task's
+// duration, and each host's recap. It holds two bytes a task and host and
+// nothing per event: loop items, retries and the results' return values
+// are not kept, so its memory follows the run's tasks times its hosts,
+// however long the stream.
 type Table struct {
 	// Run describes the run. Its ID is set by LoadTable, or by the caller.
 	Run RunInfo
@@ -43,12 +42,10 @@ type tableTask struct {
 	duration time.Duration
 }
 
-// cell is a task's final result on one host, in eight bytes.
+// cell is a task's final result on one host.
 type cell struct {
-	status  status
-	changed bool
-	noLog   bool
-	ms      uint32 // the result's duration in milliseconds
+	status status
+	noLog  bool
 }
 
 // status is a runner.Status in a byte; notRun is a task that did not run
@@ -165,8 +162,7 @@ func (b *Builder) result(i int, r runner.HostResult) {
 	if h >= len(t.cells) {
 		t.cells = append(t.cells, make([]cell, h+1-len(t.cells))...)
 	}
-	ms := r.Duration().Milliseconds()
-	c := cell{status: statusOf(r.Status), changed: r.Changed, noLog: r.NoLog, ms: uint32(min(ms, math.MaxUint32))}
+	c := cell{status: statusOf(r.Status), noLog: r.NoLog}
 	t.cells[h] = c
 	if c.status.failing() && r.Message != "" {
 		if t.messages == nil {
