@@ -15,8 +15,9 @@ import (
 // background (Follow): until then, and when the run has no baseline, a
 // Mark says nothing and Comparison returns nil.
 //
-// Event and Mark are called from the fan-out's goroutine; Comparison may
-// be called from any output's Finish, at the same time.
+// Event is called from the fan-out's goroutine, and Mark from it or from
+// an output's Finish; Comparison may be called from any output's Finish,
+// at the same time.
 type Live struct {
 	builder *Builder
 	run     *history.Run
@@ -33,7 +34,8 @@ type Live struct {
 // Follow returns a Live for the run that run describes (the live run's
 // record as history.Describe gives it, with the run's start; its ID may be
 // set before Comparison) and starts looking for its baseline in src, in
-// the background, within ctx: the run never waits for its history. A nil
+// the background, within ctx, which should have a deadline: the run never
+// waits for its history, and Comparison waits at most until then. A nil
 // src gives a Live without a baseline.
 func Follow(ctx context.Context, src Source, run *history.Run) *Live {
 	l := &Live{builder: NewBuilder(), run: run, loaded: make(chan struct{})}
