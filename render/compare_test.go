@@ -40,6 +40,12 @@ func TestComparisonGolden(t *testing.T) {
 			return WriteComparison(b, c, ComparisonOptions{Now: comparisonNow(c), Color: true})
 		}},
 		{"compare.jsonl", c, func(b *bytes.Buffer, c *compare.Comparison) error { return WriteComparisonJSONL(b, c) }},
+		{"compare.line", c, func(b *bytes.Buffer, c *compare.Comparison) error {
+			if err := WriteComparisonLine(b, c, comparisonNow(c), false); err != nil {
+				return err
+			}
+			return WriteComparisonLine(b, c, comparisonNow(c), true)
+		}},
 		{"compare-same.text", same, func(b *bytes.Buffer, c *compare.Comparison) error {
 			return WriteComparison(b, c, ComparisonOptions{Now: comparisonNow(c)})
 		}},
