@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // listedRuns is the number of runs BenchmarkList lists.
@@ -76,7 +76,7 @@ func BenchmarkList(b *testing.B) {
 			spec := seededStore(b, kind)
 			s := openStore(b, spec, Options{})
 			b.Run("all", func(b *testing.B) {
-				defer reportCPU(b)()
+				defer testio.ReportCPU(b)()
 				for b.Loop() {
 					runs, err := s.List(ctx, Filter{})
 					if err != nil || len(runs) != listedRuns {
@@ -86,7 +86,7 @@ func BenchmarkList(b *testing.B) {
 			})
 			b.Run("open-list-close", func(b *testing.B) {
 				// What `ansible-tap history` does in a new process.
-				defer reportCPU(b)()
+				defer testio.ReportCPU(b)()
 				for b.Loop() {
 					s, err := Open(ctx, spec, Options{})
 					if err != nil {
@@ -100,7 +100,7 @@ func BenchmarkList(b *testing.B) {
 				}
 			})
 			b.Run("table", func(b *testing.B) {
-				defer reportCPU(b)()
+				defer testio.ReportCPU(b)()
 				for b.Loop() {
 					runs, err := s.List(ctx, Filter{})
 					if err != nil {
@@ -112,7 +112,7 @@ func BenchmarkList(b *testing.B) {
 				}
 			})
 			b.Run("label", func(b *testing.B) {
-				defer reportCPU(b)()
+				defer testio.ReportCPU(b)()
 				for b.Loop() {
 					runs, err := s.List(ctx, Filter{Labels: map[string]string{"team": "team3"}})
 					if err != nil || len(runs) == 0 {
@@ -122,24 +122,6 @@ func BenchmarkList(b *testing.B) {
 			})
 		})
 	}
-}
-
-// reportCPU reports the CPU time the benchmark's process took per
-// operation (all its threads, the garbage collector's included; not a
-// PostgreSQL server's): on a loaded machine a steadier figure than the wall
-// time. Defer the function it returns.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
-	}
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkRecord records a fleet's run of 10,000 events (4.4 MB), commit
@@ -153,7 +135,7 @@ func BenchmarkRecord(b *testing.B) {
 		b.Run(kind.name, func(b *testing.B) {
 			s := openStore(b, kind.spec(b), Options{Retention: Retention{Keep: 5}})
 			b.SetBytes(int64(stream.Len()))
-			defer reportCPU(b)()
+			defer testio.ReportCPU(b)()
 			var run Run
 			for b.Loop() {
 				rec, err := s.Begin(context.Background())

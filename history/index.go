@@ -170,6 +170,21 @@ func (x *index) list(ctx context.Context, f Filter) ([]Run, error) {
 		where = append(where, "started_us >= ?")
 		args = append(args, f.Since.UnixMicro())
 	}
+	if !f.Before.IsZero() {
+		where = append(where, "started_us < ?")
+		args = append(args, f.Before.UnixMicro())
+	}
+	if sc := f.Scope; sc != nil {
+		if len(sc.Playbooks) > 0 {
+			// Through the index of playbook paths: the other columns
+			// are compared in the few runs of the first playbook.
+			where = append(where, "EXISTS (SELECT 1 FROM run_playbooks p WHERE p.run_id = runs.id AND p.position = 0 AND p.path = ?)")
+			args = append(args, sc.Playbooks[0])
+		}
+		// The lists are compared as the JSON that insertRun wrote.
+		where = append(where, "playbooks = ?", "inventories = ?", "host_limit = ?", "check_mode = ?")
+		args = append(args, jsonText(sc.Playbooks, "[]"), jsonText(sc.Inventories, "[]"), sc.Limit, sc.Check)
+	}
 	q := "SELECT " + strings.Join(runColumns, ", ") + " FROM runs"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

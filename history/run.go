@@ -62,6 +62,22 @@ type Run struct {
 	RawBytes    int64 `json:"raw_bytes"`
 }
 
+// Scope is what makes two runs comparable: the same playbooks, in order,
+// the same inventories, as given, the same --limit and the same check mode.
+// Two runs of one scope ran the same plays on the same hosts, as far as
+// their arguments tell.
+type Scope struct {
+	Playbooks   []string
+	Inventories []string
+	Limit       string
+	Check       bool
+}
+
+// Scope returns the run's scope.
+func (r *Run) Scope() Scope {
+	return Scope{Playbooks: r.Playbooks, Inventories: r.Inventories, Limit: r.Limit, Check: r.Check}
+}
+
 // HostCounts are a host's counts in Ansible's recap.
 type HostCounts struct {
 	OK          int `json:"ok"`

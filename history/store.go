@@ -72,6 +72,12 @@ type Filter struct {
 	Host string
 	// Since is the earliest start.
 	Since time.Time
+	// Before selects the runs that started earlier than it.
+	Before time.Time
+	// Scope, when set, selects the runs of exactly that scope: the same
+	// playbooks, inventories, --limit and check mode, the runs that can
+	// be compared with each other.
+	Scope *Scope
 	// Limit is the most runs returned, the newest ones.
 	Limit int
 }

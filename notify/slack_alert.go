@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
 // maxAlertHosts is how many hosts an alert names before "and N more".
@@ -76,11 +78,11 @@ func alertMessage(batch []alert, playbook, dir string) slackMessage {
 		}
 		blocks = append(blocks, section(b.String()))
 		text = append(text, fmt.Sprintf("%s on %s: %s at %s: %s", what, listHosts(g.hosts, maxAlertHosts),
-			orUnknown(a.task), shortPath(a.path, dir), truncate(a.message, 300)))
+			orUnknown(a.task), shortPath(a.path, dir), textcut.Runes(a.message, 300)))
 	}
 	blocks = append(blocks, contextBlock("playbook "+code(orUnknown(playbook))))
 	return slackMessage{
-		Text:   truncate(escape(title+"\n"+strings.Join(text, "\n")), slackMaxText),
+		Text:   textcut.Runes(escape(title+"\n"+strings.Join(text, "\n")), slackMaxText),
 		Blocks: fitBlocks(blocks, "failures"),
 	}
 }

@@ -3,7 +3,8 @@ package notify
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
 // Slack's limits on an incoming webhook message
@@ -40,17 +41,17 @@ type slackText struct {
 }
 
 func header(text string) slackBlock {
-	return slackBlock{Type: "header", Text: &slackText{Type: "plain_text", Text: truncate(text, slackMaxHeaderText)}}
+	return slackBlock{Type: "header", Text: &slackText{Type: "plain_text", Text: textcut.Runes(text, slackMaxHeaderText)}}
 }
 
 func section(mrkdwn string) slackBlock {
-	return slackBlock{Type: "section", Text: &slackText{Type: "mrkdwn", Text: truncate(mrkdwn, slackMaxSectionText)}}
+	return slackBlock{Type: "section", Text: &slackText{Type: "mrkdwn", Text: textcut.Runes(mrkdwn, slackMaxSectionText)}}
 }
 
 func fields(pairs ...string) slackBlock {
 	b := slackBlock{Type: "section"}
 	for i := 0; i+1 < len(pairs) && len(b.Fields) < slackMaxFields; i += 2 {
-		b.Fields = append(b.Fields, &slackText{Type: "mrkdwn", Text: truncate("*"+pairs[i]+"*\n"+pairs[i+1], slackMaxFieldText)})
+		b.Fields = append(b.Fields, &slackText{Type: "mrkdwn", Text: textcut.Runes("*"+pairs[i]+"*\n"+pairs[i+1], slackMaxFieldText)})
 	}
 	return b
 }
@@ -59,7 +60,7 @@ func contextBlock(items ...string) slackBlock {
 	b := slackBlock{Type: "context"}
 	for _, it := range items {
 		if it != "" && len(b.Elements) < slackMaxContextItems {
-			b.Elements = append(b.Elements, &slackText{Type: "mrkdwn", Text: truncate(it, slackMaxSectionText)})
+			b.Elements = append(b.Elements, &slackText{Type: "mrkdwn", Text: textcut.Runes(it, slackMaxSectionText)})
 		}
 	}
 	return b
@@ -74,24 +75,6 @@ func fitBlocks(blocks []slackBlock, what string) []slackBlock {
 	left := len(blocks) - (slackMaxBlocks - 1)
 	out := append([]slackBlock(nil), blocks[:slackMaxBlocks-1]...)
 	return append(out, contextBlock(fmt.Sprintf("_…and %d more %s_", left, what)))
-}
-
-// truncate cuts s to at most n characters (runes), ending with "…" when cut.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s // no more bytes than characters allowed
-	}
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			if utf8.RuneCountInString(s[i:]) <= 1 {
-				return s
-			}
-			return s[:i] + "…"
-		}
-		count++
-	}
-	return s
 }
 
 // escape makes text safe inside mrkdwn: Slack reads &, < and > as markup.
@@ -110,7 +93,7 @@ func code(s string) string {
 // quoteBlock shows a message as a code block, cut to fit in a section.
 func codeBlock(s string, n int) string {
 	s = strings.ReplaceAll(escape(s), "```", "'''")
-	return "```" + truncate(s, n) + "```"
+	return "```" + textcut.Runes(s, n) + "```"
 }
 
 // listHosts names up to max hosts, then says how many more there are.

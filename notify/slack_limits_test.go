@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -109,10 +110,10 @@ func TestListHostsAndTruncate(t *testing.T) {
 			t.Errorf("listHosts(%v, %d) = %q, want %q", tt.hosts, tt.max, got, tt.want)
 		}
 	}
-	if got := truncate("ééééé", 3); got != "éé…" {
+	if got := textcut.Runes("ééééé", 3); got != "éé…" {
 		t.Errorf("truncate = %q", got)
 	}
-	if got := truncate("abc", 3); got != "abc" {
+	if got := textcut.Runes("abc", 3); got != "abc" {
 		t.Errorf("truncate = %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -76,7 +77,7 @@ func summaryMessage(s *runner.Summary, playbook, dir string) slackMessage {
 	if len(failedText) > 0 {
 		text += "\nFailed: " + listHosts(failedText, 50)
 	}
-	return slackMessage{Text: truncate(escape(text), slackMaxText), Blocks: blocks}
+	return slackMessage{Text: textcut.Runes(escape(text), slackMaxText), Blocks: blocks}
 }
 
 // hostFailed is a host with its fatal failures, in order.
@@ -118,8 +119,8 @@ func hostFailures(h *hostFailed, dir string) string {
 			fmt.Fprintf(&b, " at %s", code(shortPath(f.Task.Path, dir)))
 		}
 		if f.Message != "" {
-			msg := truncate(f.Message, 4*maxSummaryMessageRune) // oneLine need not read it all
-			fmt.Fprintf(&b, ": %s", escape(truncate(oneLine(msg), maxSummaryMessageRune)))
+			msg := textcut.Runes(f.Message, 4*maxSummaryMessageRune) // oneLine need not read it all
+			fmt.Fprintf(&b, ": %s", escape(textcut.Runes(oneLine(msg), maxSummaryMessageRune)))
 		}
 	}
 	return b.String()

@@ -14,12 +14,14 @@ import (
 // htmlAssets are the report's template, style sheet and script, which every
 // report carries inline.
 //
-//go:embed html/report.html.tmpl html/report.css html/report.js
+//go:embed html/report.html.tmpl html/report.css html/report.js html/sortable.js
+//go:embed html/compare.html.tmpl html/compare.css html/compare.js
 var htmlAssets embed.FS
 
 var (
 	reportStyle    = mustAsset("html/report.css")
 	reportScript   = mustAsset("html/report.js")
+	sortableScript = mustAsset("html/sortable.js")
 	reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 		"ms":       formatMS,
 		"add":      func(a, b int) int { return a + b },
@@ -31,7 +33,22 @@ var (
 	}).ParseFS(htmlAssets, "html/report.html.tmpl"))
 	// reportCSP lets the page run its own style and script, identified by
 	// their hashes, and nothing else: no request leaves the page.
-	reportCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + "; script-src " + cspHash(reportScript) +
+	reportCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + "; script-src " + cspHash(sortableScript) +
+		" " + cspHash(reportScript) + "; img-src data:; base-uri 'none'; form-action 'none'"
+
+	// The comparison's page: the report's style sheet and its own, the
+	// sortable tables and its own script.
+	comparisonStyle    = mustAsset("html/compare.css")
+	comparisonScript   = mustAsset("html/compare.js")
+	comparisonTemplate = template.Must(template.New("compare.html.tmpl").Funcs(template.FuncMap{
+		"ms":  formatMS,
+		"add": func(a, b int) int { return a + b },
+		"recapColumns": func() []string {
+			return []string{"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"}
+		},
+	}).ParseFS(htmlAssets, "html/compare.html.tmpl"))
+	comparisonCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + " " + cspHash(comparisonStyle) +
+		"; script-src " + cspHash(sortableScript) + " " + cspHash(comparisonScript) +
 		"; img-src data:; base-uri 'none'; form-action 'none'"
 )
 
@@ -55,12 +72,13 @@ func renderPage(p *page) ([]byte, error) {
 	var buf bytes.Buffer
 	err := reportTemplate.Execute(&buf, struct {
 		*page
-		CSP    string
-		Style  template.CSS
-		Script template.JS
-		Data   template.JS
+		CSP      string
+		Style    template.CSS
+		Sortable template.JS
+		Script   template.JS
+		Data     template.JS
 	}{
-		page: p, CSP: reportCSP, Style: template.CSS(reportStyle), Script: template.JS(reportScript),
+		page: p, CSP: reportCSP, Style: template.CSS(reportStyle), Sortable: template.JS(sortableScript), Script: template.JS(reportScript),
 		// encoding/json escaped <, > and &: the data cannot end its element.
 		Data: template.JS(p.Timeline),
 	})

@@ -165,12 +165,8 @@ func taskName(t *runner.TaskRun) string {
 
 // taskPath is a task's file:line, the file relative to base when under it.
 func taskPath(base string, t *runner.Task) string {
-	if t == nil || t.Path == "" {
+	if t == nil {
 		return ""
 	}
-	file, line := splitTaskPath(base, t.Path)
-	if line == "" {
-		return file
-	}
-	return file + ":" + line
+	return relTaskPath(base, t.Path)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -106,7 +107,7 @@ func skippedMeta(t *runner.TaskRun, r runner.HostResult) bool {
 // firstLine is the first line of s, cut to a length a CI list shows.
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return truncate(strings.TrimSpace(line), 200)
+	return textcut.Runes(strings.TrimSpace(line), 200)
 }
 
 // xmlText drops the characters that XML cannot carry, such as the escape

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -48,7 +49,7 @@ func checkMarkdown(t *testing.T, s *runner.Summary, md []byte) {
 			t.Fatalf("%d failed tasks shown, the run had %d", len(rows), len(fatal))
 		}
 		for i, f := range fatal {
-			lines := strings.Split(strings.ReplaceAll(truncate(strings.TrimSpace(f.Message), messageLimit), "\r\n", "\n"), "\n")
+			lines := strings.Split(strings.ReplaceAll(textcut.Runes(strings.TrimSpace(f.Message), messageLimit), "\r\n", "\n"), "\n")
 			for j, l := range lines {
 				lines[j] = dropControl(l)
 			}

@@ -3,7 +3,8 @@ package report
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
 // markdownEscaper makes text literal in GitHub-flavoured Markdown: the
@@ -19,7 +20,7 @@ var markdownEscaper = strings.NewReplacer(
 // line breaks kept as <br>, other control characters dropped, and cut to
 // at most limit characters (0: no limit).
 func cell(text string, limit int) string {
-	text = truncate(strings.TrimSpace(text), limit)
+	text = textcut.Runes(strings.TrimSpace(text), limit)
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = markdownEscaper.Replace(dropControl(l))
@@ -44,12 +45,4 @@ func dropControl(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// truncate cuts s to at most limit characters, marking the cut with "…".
-func truncate(s string, limit int) string {
-	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	return string([]rune(s)[:limit-1]) + "…"
 }

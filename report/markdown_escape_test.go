@@ -64,21 +64,3 @@ func TestInlineReadsLiterallyOnGitHub(t *testing.T) {
 func htmlText(page string) string {
 	return strings.TrimSpace(unescapeHTML(tagPattern.ReplaceAllString(page, "")))
 }
-
-func TestTruncate(t *testing.T) {
-	for _, c := range []struct {
-		in    string
-		limit int
-		want  string
-	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"eleven char", 10, "eleven ch…"},
-		{"ééééé", 3, "éé…"},
-		{"anything", 0, "anything"},
-	} {
-		if got := truncate(c.in, c.limit); got != c.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
-		}
-	}
-}

@@ -26,6 +26,19 @@ func splitTaskPath(base, path string) (file, line string) {
 	return relPath(base, path), ""
 }
 
+// relTaskPath is a task's "file:line", the file relative to base when
+// under it.
+func relTaskPath(base, path string) string {
+	if path == "" {
+		return ""
+	}
+	file, line := splitTaskPath(base, path)
+	if line == "" {
+		return file
+	}
+	return file + ":" + line
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false

@@ -20,3 +20,20 @@ func Format(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 }
+
+// Ago writes how long ago something happened, in its largest unit, rounded
+// down, as people say it: "just now", "45s ago", "12m ago", "2h ago",
+// "3d ago". A negative age (a clock that moved back) is "just now".
+func Ago(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+}

@@ -22,3 +22,26 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestAgo(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Minute, "just now"},
+		{0, "just now"},
+		{999 * time.Millisecond, "just now"},
+		{time.Second, "1s ago"},
+		{59*time.Second + 900*time.Millisecond, "59s ago"},
+		{time.Minute, "1m ago"},
+		{59*time.Minute + 59*time.Second, "59m ago"},
+		{2*time.Hour + 59*time.Minute, "2h ago"},
+		{47 * time.Hour, "47h ago"},
+		{48 * time.Hour, "2d ago"},
+		{400 * 24 * time.Hour, "400d ago"},
+	} {
+		if got := Ago(tc.d); got != tc.want {
+			t.Errorf("Ago(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}

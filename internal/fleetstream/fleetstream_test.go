@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -63,3 +65,62 @@ func TestWriteRepeatsTaskBlocksAsNewTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFleet builds runs of many hosts from the fleet recording and
+// decodes them: as many hosts and tasks as asked, every host's results
+// under its own name, and stats equal to the counts the events give,
+// host by host; a shifted run gives each host another recorded host's
+// results.
+func TestWriteFleet(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet", "fleet.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Fleet{{Hosts: 120, Tasks: 45}, {Hosts: 120, Tasks: 45, Shift: 3}, {Hosts: 30, Tasks: 7}} {
+		var b bytes.Buffer
+		if err := s.WriteFleet(&b, f); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := runner.Replay(&b, nopHandler{}, io.Discard, zerolog.Nop())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Hosts) != f.Hosts || len(sum.Tasks) != f.Tasks || !sum.Complete || sum.Interrupted {
+			t.Errorf("%+v: %d hosts, %d tasks, complete %v", f, len(sum.Hosts), len(sum.Tasks), sum.Complete)
+		}
+		for _, h := range sum.Hosts {
+			if got, want := *sum.Counts[h], sum.Reported[h]; got != want {
+				t.Errorf("%+v: %s: the events count %+v, the stats say %+v", f, h, got, want)
+			}
+		}
+		if f.Hosts != len(sum.Reported) {
+			t.Errorf("%+v: stats of %d hosts", f, len(sum.Reported))
+		}
+		// node07 of the recording fails and carries on; so does host 7
+		// of each 50, or host 7-Shift.
+		for _, k := range []int{6, 56, 106} {
+			if k >= f.Hosts || f.Tasks < 5 {
+				continue
+			}
+			ignored := sum.Counts[FleetHost((k-f.Shift+50)%50+k/50*50)].Ignored
+			if ignored == 0 {
+				t.Errorf("%+v: %s carried on after no failure", f, FleetHost(k-f.Shift))
+			}
+		}
+		for _, task := range sum.Tasks {
+			if task.Done() != f.Hosts {
+				t.Errorf("%+v: task %q ran on %d hosts", f, task.Task.Name, task.Done())
+				break
+			}
+		}
+	}
+}
+
+type nopHandler struct{}
+
+func (nopHandler) Event(*runner.Event, *runner.Summary) error { return nil }
+func (nopHandler) Finish(*runner.Summary) error               { return nil }

@@ -412,7 +412,7 @@
 
   function setUp() {
     setUpFilters();
-    setUpSorting();
+    sortTables(document);
     document.documentElement.dataset.ready = String(Math.round(performance.now()));
   }
 
@@ -476,33 +476,5 @@
     form.addEventListener('submit', (e) => e.preventDefault());
     $('f-summary').textContent = totalBars + ' results';
     form.hidden = false;
-  }
-
-  // setUpSorting sorts a table by a column when its heading is pressed:
-  // numbers by the value in data-v, the rest by text.
-  function setUpSorting() {
-    for (const table of document.querySelectorAll('table.sortable')) {
-      const heads = Array.from(table.tHead.rows[0].cells);
-      heads.forEach((th, column) => {
-        const button = th.querySelector('button');
-        if (!button) return;
-        button.addEventListener('click', () => {
-          const numeric = th.classList.contains('n');
-          const ascending = th.getAttribute('aria-sort') ? th.getAttribute('aria-sort') === 'descending' : !numeric;
-          for (const other of heads) other.removeAttribute('aria-sort');
-          th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-          const key = (row) => {
-            const cell = row.cells[column];
-            return numeric ? Number(cell.dataset.v) : cell.textContent.toLowerCase();
-          };
-          const body = table.tBodies[0];
-          const sorted = Array.from(body.rows).sort((a, b) => {
-            const p = key(a), q = key(b);
-            return (p < q ? -1 : p > q ? 1 : 0) * (ascending ? 1 : -1);
-          });
-          body.append(...sorted);
-        });
-      });
-    }
   }
 })();

@@ -1,0 +1,2 @@
+cd /work/wt-compare/compare/testdata/scenario && cp site.v1.yml site.yml && cp inventory.v1.ini inventory.ini && rm -f state/*.ready state/*.broken && touch state/web1.ready && touch state/web2.ready && touch state/web3.ready && touch state/web4.ready && printf one > state/conf.src && printf 0 > state/delay && ansible-playbook -i inventory.ini site.yml
+# after: mkdir state && for h in web1 web2 web3 web4; do echo one > state/$h.conf; done; the phases before it, in order
