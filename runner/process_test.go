@@ -378,7 +378,7 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	}
 }
 
-// A real task that returns 8 MiB of stdout, four times the line limit: the
+// A real task that returns 8 MiB of stdout, eight times the line limit: the
 // event line that carries it is read in pieces, the event keeps its host,
 // task and status with its stdout cut and marked, the events file records
 // the line whole, and the run goes on to its recap.
@@ -402,7 +402,7 @@ func TestHugeResultFromARealRun(t *testing.T) {
 	}}
 	var events bytes.Buffer
 	opts := playbookOptions(t, "huge.yml", rec)
-	opts.EventsFile = &events
+	opts.EventsFile, opts.MaxLine = &events, 1<<20
 	s, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -417,10 +417,10 @@ func TestHugeResultFromARealRun(t *testing.T) {
 		t.Errorf("the shrunk result does not decode: %v", err)
 	}
 	kept, note, cut := strings.Cut(r.Stdout, truncatedMarker)
-	if !cut || strings.Trim(kept, "x") != "" || len(kept) != DefaultMaxLine/16 || note != fmt.Sprintf("%d bytes]", size-len(kept)) {
+	if !cut || strings.Trim(kept, "x") != "" || len(kept) != opts.MaxLine/16 || note != fmt.Sprintf("%d bytes]", size-len(kept)) {
 		t.Errorf("stdout kept %d bytes of x, then %.40q", len(kept), truncatedMarker+note)
 	}
-	if huge.Host != "web1" || huge.Status() != StatusOK || huge.Truncated < 2*size-DefaultMaxLine {
+	if huge.Host != "web1" || huge.Status() != StatusOK || huge.Truncated < 2*size-int64(opts.MaxLine) {
 		t.Errorf("host %q, status %s, %d bytes left out", huge.Host, huge.Status(), huge.Truncated)
 	}
 	if !after || !s.Complete || s.ExitCode != 0 {
