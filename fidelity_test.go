@@ -105,6 +105,9 @@ var fidelityCases = []fidelityCase{
 	{name: "delegate", exit: 0, stats: true,
 		failed: map[string]runner.Disposition{"Delegated to web1 and failing on web2": runner.Ignored},
 		kinds:  []runner.Kind{runner.RunnerUnreach}},
+	{name: "long_output", exit: 0, stats: true,
+		failed: map[string]runner.Disposition{"Fail with a lot of output, ignored": runner.Ignored, "Fail with a lot of output, rescued": runner.Rescued},
+		kinds:  []runner.Kind{runner.RunnerOK, runner.ItemOK, runner.RunnerFailed}},
 }
 
 // fidelityParallel is how many matrix rows run at once.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/notify"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -24,7 +26,24 @@ func coreFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
 		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
 		&cli.StringSliceFlag{Name: "redact", Usage: "also hide the values under this `KEY` in what every network output sends: webhook payloads, OTLP log records (Slack sends no result values) (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
+		&cli.StringFlag{Name: "max-line-size", Value: fmt.Sprintf("%dMiB", runner.DefaultMaxLine>>20), Usage: "read event lines of up to `SIZE` whole; a longer event keeps its identity and status, its longest values truncated", EnvVars: []string{"ANSIBLE_TAP_MAX_LINE_SIZE"}},
 	}
+}
+
+// minMaxLine is the smallest line limit: the identity of any event fits
+// in a shrunk line of half of it.
+const minMaxLine = 64 << 10
+
+// maxLineSize reads --max-line-size.
+func maxLineSize(c *cli.Context) (int, error) {
+	n, err := notify.ParseSize(c.String("max-line-size"))
+	if err != nil {
+		return 0, usagef("--max-line-size: %v", err)
+	}
+	if n < minMaxLine {
+		return 0, usagef("--max-line-size: at least %dKiB, got %s", minMaxLine>>10, c.String("max-line-size"))
+	}
+	return n, nil
 }
 
 // newRenderer returns the handler that prints the run in format.

@@ -142,6 +142,10 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	gone.log = log
 	replay := len(rest) > 0 && rest[0] == "replay"
+	maxLine, err := maxLineSize(c)
+	if err != nil {
+		return exitUsage, err
+	}
 	format := c.String("format")
 	renderer, err := newRenderer(c, format, replay, stdout, stderr)
 	if err != nil {
@@ -178,13 +182,14 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		if c.IsSet("events-file") {
 			log.Warn().Msg("--events-file has no effect in a replay")
 		}
-		return replayRecording(rec, fanout, format, console, stdout, stderr, log)
+		return replayRecording(rec, maxLine, fanout, format, console, stdout, stderr, log)
 	}
-	return runLive(c, rest, format, fanout, console, env, stdin, stdout, stderr)
+	return runLive(c, rest, format, maxLine, fanout, console, env, stdin, stdout, stderr)
 }
 
-// runLive runs ansible-playbook with the handlers and returns its exit code.
-func runLive(c *cli.Context, args []string, format string, h runner.Handler, console func(string, []byte),
+// runLive runs ansible-playbook with the handlers and returns its exit code;
+// maxLine is the event stream's line limit.
+func runLive(c *cli.Context, args []string, format string, maxLine int, h runner.Handler, console func(string, []byte),
 	env *outputEnv, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var events io.Writer
 	if path := c.String("events-file"); path != "" {
@@ -216,6 +221,7 @@ func runLive(c *cli.Context, args []string, format string, h runner.Handler, con
 		Handler:       h,
 		EventsFile:    events,
 		Text:          stderr,
+		MaxLine:       maxLine,
 		Signals:       signals,
 		StopWaiting:   env.Stop,
 		Log:           env.Log,

@@ -59,9 +59,9 @@ func (r *recording) Close() error {
 // format, is printed again. A stream that holds no run (empty, text, JSON
 // that is no event) exits exitNoRun with one line and finishes no output:
 // no report claims that a run went well that never was.
-func replayRecording(rec *recording, h runner.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
+func replayRecording(rec *recording, maxLine int, h runner.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
 	d := runner.NewDecoder(rec)
-	d.Text, d.Log = stderr, log
+	d.Text, d.Log, d.MaxLine = stderr, log, maxLine
 	d.Console = console
 	if format == render.DefaultFormat {
 		d.Console = func(stream string, data []byte) {
@@ -76,6 +76,7 @@ func replayRecording(rec *recording, h runner.Handler, format string, console fu
 		}
 	}
 	summary, err := runner.ReplayDecoder(d, h)
+	logResources(log)
 	if errors.Is(err, runner.ErrNoRun) {
 		return exitNoRun, fmt.Errorf("replay: %s: %w", rec.name, err)
 	}

@@ -54,6 +54,44 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenLongLines renders the recorded run of long_output.yml read
+// with a line limit of 4 KiB, which its two long results and the loop's
+// result, with both items, exceed: they come
+// with their host, task and status whole, their output cut and marked,
+// and in jsonl the bytes left out in "truncated".
+func TestGoldenLongLines(t *testing.T) {
+	for _, format := range []string{"jsonl", "compact"} {
+		t.Run(format, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("..", "testdata", "streams", "long_output.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			var out bytes.Buffer
+			h, err := New(format, &out, Options{Now: fixedClock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := runner.NewDecoder(f)
+			d.MaxLine = 4 << 10
+			if _, err := runner.ReplayDecoder(d, h); err != nil {
+				t.Fatal(err)
+			}
+			if format == "jsonl" {
+				for _, want := range []string{`"status":"changed"`, `"status":"ignored"`, `…[truncated `} {
+					if n := strings.Count(out.String(), want); n == 0 {
+						t.Errorf("no %s in the records", want)
+					}
+				}
+				if n := strings.Count(out.String(), `"truncated":`); n != 3 {
+					t.Errorf("%d records marked truncated, want the 3 longer than the limit", n)
+				}
+			}
+			golden.Check(t, filepath.Join("testdata", "long_output.4KiB."+format+".golden"), out.Bytes())
+		})
+	}
+}
+
 func fixedClock() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")

@@ -47,6 +47,10 @@ type Record struct {
 	Attempts    int                `json:"attempts,omitempty"`
 	Retries     int                `json:"retries,omitempty"`
 	Result      json.RawMessage    `json:"result,omitempty"`
+	// Truncated counts the bytes of the event's line left out: it was
+	// longer than the line limit, so its longest values were cut, each
+	// marked where it was cut (runner.Event.Truncated).
+	Truncated int64 `json:"truncated,omitempty"`
 
 	Diff          string   `json:"diff,omitempty"`
 	Handler       string   `json:"handler,omitempty"`
@@ -168,6 +172,7 @@ func NewRecord(ev *runner.Event, s *runner.Summary) *Record {
 		IncludedHosts: ev.IncludeHosts,
 		Stats:         ev.Stats,
 		CustomStats:   ev.CustomStats,
+		Truncated:     ev.Truncated,
 	}
 	if s != nil && s.Playbook != nil {
 		r.Playbook = s.Playbook.Path

@@ -63,6 +63,10 @@ func (e *RecordEncoder) appendRecord(b []byte, r *Record) ([]byte, bool) {
 			return b, false
 		}
 	}
+	if r.Truncated != 0 {
+		b = append(b, `,"truncated":`...)
+		b = strconv.AppendInt(b, r.Truncated, 10)
+	}
 	b = e.appendNonEmpty(b, `,"diff":`, r.Diff)
 	b = e.appendNonEmpty(b, `,"handler":`, r.Handler)
 	b = e.appendNonEmpty(b, `,"included_file":`, r.IncludedFile)

@@ -82,6 +82,9 @@ func FuzzRecordLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, task, msg string, raw []byte, changed bool) {
 		r := &Record{SchemaVersion: 1, Timestamp: "t", EventType: "runner_on_ok", Event: "runner_on_ok",
 			Task: task, Msg: msg, Host: msg + task, Changed: &changed, Result: raw, Attempts: len(raw)}
+		if changed {
+			r.Truncated = int64(len(msg)) << 20
+		}
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)

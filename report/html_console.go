@@ -58,6 +58,7 @@ func (c *consoleLog) spans() []consoleSpan {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var t terminalText
+	t.text.Grow(c.headBytes + c.tailBytes + 64)
 	for _, p := range c.head {
 		t.write(p.stream, p.data)
 	}
@@ -67,11 +68,7 @@ func (c *consoleLog) spans() []consoleSpan {
 	for _, p := range c.tail {
 		t.write(p.stream, p.data)
 	}
-	// A character split between two pieces is whole again once they are joined.
-	for i := range t.spans {
-		t.spans[i].Text = strings.ToValidUTF8(t.spans[i].Text, "\uFFFD")
-	}
-	return t.spans
+	return t.end()
 }
 
 // consoleSpan is a run of console text in one style: Class lists the
@@ -86,7 +83,9 @@ type consoleSpan struct {
 // control characters are dropped. An escape sequence may span pieces.
 type terminalText struct {
 	spans   []consoleSpan
-	fg      int // 30–37 or 90–97; 0 for the default colour
+	text    strings.Builder // the text of every span, one after the other
+	starts  []int           // where each span's text starts in text
+	fg      int             // 30–37 or 90–97; 0 for the default colour
 	bold    bool
 	pending []byte // an escape sequence not yet complete
 }
@@ -96,46 +95,63 @@ func (t *terminalText) write(stream string, data []byte) {
 		data = append(t.pending, data...)
 		t.pending = nil
 	}
-	var text []byte
-	flush := func() {
-		if len(text) > 0 {
-			t.emit(t.class(stream), string(text))
-			text = text[:0]
-		}
-	}
+	// Runs of printable bytes go to the spans as they are, between the
+	// escape sequences and control characters that are left out.
+	class, from := t.class(stream), 0
 	for i := 0; i < len(data); i++ {
 		b := data[i]
 		switch {
 		case b == 0x1b:
+			t.emit(class, data[from:i])
 			n, params, sgr := escapeSequence(data[i:])
 			if n == 0 { // incomplete: wait for the next piece
 				t.pending = append([]byte(nil), data[i:]...)
-				flush()
 				return
 			}
 			if sgr {
-				flush()
 				t.apply(params)
+				class = t.class(stream)
 			}
 			i += n - 1
-		case b == '\n' || b == '\t' || b >= 0x20 && b != 0x7f:
-			text = append(text, b)
+			from = i + 1
+		case b != '\n' && b != '\t' && (b < 0x20 || b == 0x7f):
+			t.emit(class, data[from:i])
+			from = i + 1
 		}
 	}
-	flush()
+	t.emit(class, data[from:])
 }
 
 // note adds text of ansible-tap's own, unstyled.
 func (t *terminalText) note(text string) {
-	t.emit("note", text)
+	t.emit("note", []byte(text))
 }
 
-func (t *terminalText) emit(class, text string) {
-	if n := len(t.spans); n > 0 && t.spans[n-1].Class == class {
-		t.spans[n-1].Text += text
+// emit adds text in the style class, to the last span when it has that
+// style. The text of all spans is written once, one after the other.
+func (t *terminalText) emit(class string, text []byte) {
+	if len(text) == 0 {
 		return
 	}
-	t.spans = append(t.spans, consoleSpan{Class: class, Text: text})
+	if n := len(t.spans); n == 0 || t.spans[n-1].Class != class {
+		t.spans = append(t.spans, consoleSpan{Class: class})
+		t.starts = append(t.starts, t.text.Len())
+	}
+	t.text.Write(text)
+}
+
+// end returns the spans of everything written.
+func (t *terminalText) end() []consoleSpan {
+	all := t.text.String()
+	for i := range t.spans {
+		end := len(all)
+		if i+1 < len(t.starts) {
+			end = t.starts[i+1]
+		}
+		// A character split between two pieces is whole again once they are joined.
+		t.spans[i].Text = strings.ToValidUTF8(all[t.starts[i]:end], "\uFFFD")
+	}
+	return t.spans
 }
 
 func (t *terminalText) class(stream string) string {

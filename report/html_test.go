@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,27 @@ func TestTerminalText(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// The console's text, kept in pieces, is copied into its spans once, not
+// once for every piece after it: a long run's output stays within its
+// bounds while the report is written.
+func TestConsoleSpansCopyTheTextOnce(t *testing.T) {
+	var log consoleLog
+	piece := []byte(strings.Repeat("ok: [web1]\n", 32<<10/11))
+	for range 2 * consoleLimit / len(piece) {
+		log.add("stdout", piece)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	spans := log.spans()
+	runtime.ReadMemStats(&after)
+	if len(spans) != 3 || len(spans[0].Text) < consoleLimit/2-len(piece) {
+		t.Fatalf("%d spans", len(spans))
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 2*consoleLimit {
+		t.Errorf("making the spans of %d MiB allocated %d MiB", consoleLimit>>20, allocated>>20)
 	}
 }
 

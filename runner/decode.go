@@ -20,9 +20,12 @@ import (
 
 // Decoder reads an event stream: JSON lines written by ansible-tap's callback
 // or by the stock ansible.posix.jsonl callback, or one document written by the
-// stock ansible.posix.json callback. Lines have no length limit. A line that
-// is not a JSON event is written to Text (when set) and never stops decoding;
-// an event of an unknown kind is skipped with a debug log.
+// stock ansible.posix.json callback. A line that is not a JSON event is
+// written to Text (when set) and never stops decoding; an event of an
+// unknown kind is skipped with a debug log. Memory stays bounded whatever
+// the input: a line longer than MaxLine is read in pieces, an event keeping
+// its identity and status with its longest values truncated (Event.Truncated),
+// any other line passed on cut at the limit.
 type Decoder struct {
 	// Text receives every line that is not an event, with its newline.
 	// Lines before the stream's first event or record of ansible-tap's are
@@ -44,6 +47,9 @@ type Decoder struct {
 	RunStarted bool
 	// Log receives diagnostics about skipped lines.
 	Log zerolog.Logger
+	// MaxLine is the longest line read as it is, in bytes; 0 means
+	// DefaultMaxLine.
+	MaxLine int
 
 	r       *bufio.Reader
 	held    []byte // text held until the first event or record
@@ -54,6 +60,9 @@ type Decoder struct {
 	doc     [][]byte // the lines of a multi-line JSON document being read
 	depth   int      // the brace depth at the end of doc
 	cut     bool     // the line just read had no newline: the writer stopped there
+	docSize int      // the bytes of doc
+	long    longLine // the line just read, when it was longer than the limit
+	shrunk  []byte   // the shrunk line of an event longer than the limit
 	play    *Play
 	tasks   map[string]*Task
 	// taskObjects are the Tasks of task objects seen, by their bytes.
@@ -165,21 +174,32 @@ func complete(ev *Event) *Event {
 // reused by the next call.
 func (d *Decoder) readLine() ([]byte, error) {
 	d.line = d.line[:0]
+	d.long = longLine{}
 	for {
 		if d.beforeWait != nil && d.wouldWait() {
 			d.beforeWait()
 		}
 		chunk, err := d.r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			d.line = append(d.line, chunk...)
+			d.appendChunk(chunk)
+			if len(d.line) > d.maxLine() {
+				return d.readLongLine(d.line, true)
+			}
 			continue
 		}
 		var line []byte
 		if len(d.line) == 0 {
 			line = chunk // no copy for lines that fit the buffer
 		} else {
-			d.line = append(d.line, chunk...)
+			d.appendChunk(chunk)
 			line = d.line
+		}
+		if len(line) > d.maxLine()+1 && len(bytes.TrimRight(line, "\r\n")) > d.maxLine() {
+			long, _ := d.readLongLine(line, false)
+			if err == io.EOF {
+				err = nil // the next read ends the stream
+			}
+			return long, err
 		}
 		d.lineNo++
 		d.cut = err == io.EOF
@@ -198,12 +218,30 @@ func (d *Decoder) readLine() ([]byte, error) {
 
 // decodeLine turns one line into an event; nil when it is not one.
 func (d *Decoder) decodeLine(line []byte) *Event {
+	if d.long.text {
+		if d.doc != nil {
+			d.flushDocument()
+		}
+		d.passLong()
+		return nil
+	}
 	trimmed := bytes.TrimSpace(line)
 	if d.doc != nil {
+		if !isEventLine(trimmed) && d.long.size > 0 {
+			d.flushDocument() // it cannot be read whole
+			d.passLong()
+			return nil
+		}
 		if !isEventLine(trimmed) {
 			d.doc = append(d.doc, append([]byte(nil), line...))
+			d.docSize += len(line) + 1
 			d.depth += braceDelta(line)
-			if d.depth <= 0 {
+			switch {
+			case d.depth <= 0:
+				d.flushDocument()
+			case d.docSize > d.maxLine():
+				d.Log.Warn().Int("line", d.lineNo).Int("limit_bytes", d.maxLine()).
+					Msg("a JSON document longer than the line limit (--max-line-size): not read, its lines passed on")
 				d.flushDocument()
 			}
 			return nil
@@ -218,7 +256,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	if bytes.Equal(trimmed, []byte("{")) {
 		// Perhaps the start of an indented ansible.posix.json document.
 		d.doc = [][]byte{append([]byte(nil), line...)}
-		d.depth = 1
+		d.depth, d.docSize = 1, len(line)+1
 		return nil
 	}
 	w := &d.wire
@@ -227,9 +265,12 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		*w = wireEvent{}
 		if err := json.Unmarshal(line, w); err != nil {
 			d.Log.Debug().Int("line", d.lineNo).Err(err).Msg("not a JSON event, passed on")
-			d.passText(line)
+			d.passLine(line)
 			return nil
 		}
+	}
+	if d.long.size > 0 {
+		d.warnShrunk(w, int64(len(line)))
 	}
 	switch w.Event {
 	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
@@ -260,7 +301,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 			d.pending = append(d.pending, d.fromDocument(&doc)...)
 			return nil
 		}
-		d.passText(line)
+		d.passLine(line)
 		return nil
 	}
 	ev, err := d.fromWire(w)
@@ -270,6 +311,9 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		return nil
 	}
 	ev.Raw = line
+	if d.long.size > 0 {
+		ev.Truncated = d.long.size - int64(len(line))
+	}
 	return ev
 }
 
@@ -292,6 +336,24 @@ func (d *Decoder) runEnd(w *wireEvent) {
 // maxExitCode is the largest exit code a process can have.
 const maxExitCode = 255
 
+// warnShrunk says that the line just read was longer than the limit, and
+// which event it holds; shrunk is the length it was shrunk to.
+func (d *Decoder) warnShrunk(w *wireEvent, shrunk int64) {
+	l := d.Log.Warn().Int("line", d.lineNo).Int64("line_bytes", d.long.size).Int("limit_bytes", d.maxLine()).
+		Int64("bytes_left_out", d.long.size-shrunk).Str("event", w.Event)
+	if w.Host != "" {
+		l = l.Str("host", w.Host)
+	} else if w.resultHost != "" {
+		l = l.Str("host", w.resultHost)
+	}
+	if w.knownTask != nil {
+		l = l.Str("task", w.knownTask.Name)
+	} else if w.Task != nil {
+		l = l.Str("task", w.Task.Name)
+	}
+	l.Msg("an event longer than the line limit (--max-line-size): its longest values are truncated, its identity and status kept")
+}
+
 // console passes a console record on to Console.
 func (d *Decoder) console(w *wireEvent) {
 	if d.Console == nil {
@@ -299,13 +361,29 @@ func (d *Decoder) console(w *wireEvent) {
 	}
 	data := []byte(w.Data)
 	if w.DataBase64 != "" {
+		// A record longer than the line limit keeps the start of its
+		// data, then the note of what was left out.
+		encoded, note, _ := strings.Cut(w.DataBase64, truncatedMarker)
 		var err error
-		if data, err = base64.StdEncoding.DecodeString(w.DataBase64); err != nil {
+		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
 			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record that does not decode, skipped")
 			return
 		}
+		if note != "" {
+			data = append(data, truncatedMarker+note...)
+		}
 	}
 	d.Console(w.Stream, data)
+}
+
+// passLine passes a line that is not an event on as text: one longer than
+// the limit cut at the limit.
+func (d *Decoder) passLine(line []byte) {
+	if d.long.size > 0 {
+		d.passLong()
+		return
+	}
+	d.passText(line)
 }
 
 func (d *Decoder) passText(line []byte) {
@@ -343,7 +421,7 @@ func (d *Decoder) runSeen() {
 // ansible.posix.json report becomes events, anything else is passed on as text.
 func (d *Decoder) flushDocument() {
 	lines := d.doc
-	d.doc, d.depth = nil, 0
+	d.doc, d.depth, d.docSize = nil, 0, 0
 	if len(lines) > 1 {
 		var doc document
 		if err := json.Unmarshal(bytes.Join(lines, []byte("\n")), &doc); err == nil && doc.Plays != nil {

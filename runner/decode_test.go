@@ -166,28 +166,6 @@ func TestDecoderPassesTextOn(t *testing.T) {
 	}
 }
 
-func TestDecoderHugeLine(t *testing.T) {
-	const size = 64 << 20
-	stdout := strings.Repeat("x", size)
-	huge := `{"_event":"v2_runner_on_ok","task":{"id":"t1","name":"task"},"host":"h1","hosts":{"h1":{"changed":true,"stdout":"` +
-		stdout + `","msg":"done"}}}`
-	input := lines(evStart, evTask, huge, "after the huge line", evStats)
-	_, events, raws, text := decodeAll(t, []byte(input))
-	if got, want := kindsOf(events), []Kind{PlaybookStart, TaskStart, RunnerOK, PlaybookStats}; !slices.Equal(got, want) {
-		t.Fatalf("kinds: got %v, want %v", got, want)
-	}
-	if !bytes.Equal(raws[2], []byte(huge)) {
-		t.Errorf("Raw of the huge event: %d bytes, want the %d bytes of the line", len(raws[2]), len(huge))
-	}
-	r := events[2].Result
-	if r == nil || !r.Changed || r.Msg != "done" || !bytes.Contains(r.Raw, []byte(stdout)) {
-		t.Errorf("the huge result did not decode: %+v", r != nil && r.Changed)
-	}
-	if text != lines("after the huge line") {
-		t.Errorf("text = %q", text)
-	}
-}
-
 func TestReplayTruncatedStream(t *testing.T) {
 	stream, err := os.ReadFile(filepath.Join("testdata", "basic.tap.jsonl"))
 	if err != nil {

@@ -221,6 +221,12 @@ type Event struct {
 	// Raw is the line the event was decoded from, without its newline.
 	// It is only valid until the next event is decoded.
 	Raw []byte
+	// Truncated counts the bytes of the event's line that were left out:
+	// the line was longer than the decoder's limit, so its longest values
+	// were cut, each marked "…[truncated N bytes]" where it was cut. The
+	// kind, play, task, host, status and disposition are whole. 0 for an
+	// event read whole.
+	Truncated int64
 }
 
 // Status is the recap status of a host result event.

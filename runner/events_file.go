@@ -43,16 +43,24 @@ const (
 // eventsFile writes the events file: a run-start record, the event stream as
 // read, the console records of what ansible-playbook printed, and the
 // run-end record. Records are whole lines: a console record that arrives
-// while the event stream is in the middle of a line waits for its end. The
-// first write error ends the recording, never the run; it is logged once.
+// while the event stream is in the middle of a line waits for its end, up
+// to maxWaiting bytes of them; beyond that, output is left out and a
+// console record notes how much. The first write error ends the recording,
+// never the run; it is logged once.
 type eventsFile struct {
-	mu      sync.Mutex
-	w       io.Writer
-	log     zerolog.Logger
-	failed  bool
-	midLine bool     // the event bytes written last do not end a line
-	waiting [][]byte // console records waiting for the end of that line
+	mu          sync.Mutex
+	w           io.Writer
+	log         zerolog.Logger
+	failed      bool
+	midLine     bool     // the event bytes written last do not end a line
+	waiting     [][]byte // console records waiting for the end of that line
+	waitingSize int
+	left        map[string]int64 // bytes of output left out, by stream
 }
+
+// maxWaiting bounds the console records that wait for the end of an event
+// line: one that never ends must not make them grow without end.
+const maxWaiting = 4 << 20
 
 func newEventsFile(w io.Writer, log zerolog.Logger) *eventsFile {
 	return &eventsFile{w: w, log: log}
@@ -83,24 +91,35 @@ func (r *eventsFile) Write(p []byte) (int, error) {
 
 // console records what ansible-playbook printed on stream.
 func (r *eventsFile) console(stream string, data []byte, at time.Time) {
+	line := consoleLine(stream, data, at)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.midLine {
+		if r.left != nil || r.waitingSize+len(line) > maxWaiting { // the rest too, to keep the order
+			if r.left == nil {
+				r.left = make(map[string]int64)
+				r.log.Warn().Msg("ansible-playbook's output is left out of the events file while the event stream is in the middle of a very long line")
+			}
+			r.left[stream] += int64(len(data))
+			return
+		}
+		r.waiting = append(r.waiting, line)
+		r.waitingSize += len(line)
+		return
+	}
+	r.write(line)
+}
+
+// consoleLine is the console record of data printed on stream, with its newline.
+func consoleLine(stream string, data []byte, at time.Time) []byte {
 	rec := consoleRecord{Event: ConsoleEvent, Timestamp: formatTimestamp(at), Stream: stream}
 	if utf8.Valid(data) {
 		rec.Data = string(data)
 	} else {
 		rec.DataBase64 = base64.StdEncoding.EncodeToString(data)
 	}
-	line, err := json.Marshal(rec)
-	if err != nil {
-		return // a struct of strings always encodes
-	}
-	line = append(line, '\n')
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.midLine {
-		r.waiting = append(r.waiting, line)
-		return
-	}
-	r.write(line)
+	line, _ := json.Marshal(rec) // a struct of strings always encodes
+	return append(line, '\n')
 }
 
 // end writes the run-end record, after ending a line the child left cut.
@@ -119,7 +138,13 @@ func (r *eventsFile) flushWaiting() {
 	for _, line := range r.waiting {
 		r.write(line)
 	}
-	r.waiting = nil
+	r.waiting, r.waitingSize = nil, 0
+	for _, stream := range []string{StreamStdout, StreamStderr, StreamTerminal} {
+		if n := r.left[stream]; n > 0 {
+			r.write(consoleLine(stream, append(appendTruncated([]byte("\n"), n), '\n'), time.Now()))
+		}
+	}
+	r.left = nil
 }
 
 func (r *eventsFile) write(p []byte) {

@@ -47,6 +47,9 @@ type Options struct {
 	SummaryHidden bool
 	// Text receives lines of the event stream that are not events.
 	Text io.Writer
+	// MaxLine is the decoder's line limit (Decoder.MaxLine); 0 means
+	// DefaultMaxLine.
+	MaxLine int
 	// Signals are forwarded to the child, each kind once.
 	Signals <-chan os.Signal
 	// StopWaiting, when set, is closed when a signal arrives after
@@ -157,6 +160,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	dec := NewDecoder(src)
 	dec.Text = opts.Text
 	dec.Log = opts.Log
+	dec.MaxLine = opts.MaxLine
 	go func() {
 		err := Stream(dec, summary, opts.Handler)
 		// However the stream failed, keep reading the pipe until the child

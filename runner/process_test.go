@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -377,44 +378,63 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	}
 }
 
-// A real task that returns 64 MiB of stdout: the event line that carries it
-// is decoded whole, and the run goes on to its recap.
+// A real task that returns 8 MiB of stdout, eight times the line limit: the
+// event line that carries it is read in pieces, the event keeps its host,
+// task and status with its stdout cut and marked, the events file records
+// the line whole, and the run goes on to its recap.
 func TestHugeResultFromARealRun(t *testing.T) {
 	testio.RequireTool(t, "ansible-playbook")
-	var stdoutLen int
+	const size = 8 << 20
+	var huge *Event
 	var after bool
 	rec := &recorder{onEvent: func(ev *Event) {
 		if ev.Kind != RunnerOK || ev.Task == nil {
 			return
 		}
 		switch ev.Task.Name {
-		case "print 64 MiB":
-			var r struct {
-				Stdout string `json:"stdout"`
-			}
-			if err := json.Unmarshal(ev.Result.Raw, &r); err != nil {
-				t.Errorf("the huge result does not decode: %v", err)
-			}
-			stdoutLen = len(r.Stdout)
-			if strings.Trim(r.Stdout, "x") != "" {
-				t.Errorf("the huge stdout holds something else than x")
-			}
+		case "print 8 MiB":
+			c := *ev
+			c.Raw = bytes.Clone(ev.Raw)
+			huge = &c
 		case "after the huge result":
 			after = true
 		}
 	}}
-	s, err := Run(context.Background(), playbookOptions(t, "huge.yml", rec))
+	var events bytes.Buffer
+	opts := playbookOptions(t, "huge.yml", rec)
+	opts.EventsFile, opts.MaxLine = &events, 1<<20
+	s, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stdoutLen != 64<<20 {
-		t.Errorf("stdout of %d bytes, want %d", stdoutLen, 64<<20)
+	if huge == nil {
+		t.Fatal("no result of the huge task")
+	}
+	var r struct {
+		Stdout string `json:"stdout"`
+	}
+	if err := json.Unmarshal(huge.Result.Raw, &r); err != nil {
+		t.Errorf("the shrunk result does not decode: %v", err)
+	}
+	kept, note, cut := strings.Cut(r.Stdout, truncatedMarker)
+	if !cut || strings.Trim(kept, "x") != "" || len(kept) != opts.MaxLine/16 || note != fmt.Sprintf("%d bytes]", size-len(kept)) {
+		t.Errorf("stdout kept %d bytes of x, then %.40q", len(kept), truncatedMarker+note)
+	}
+	if huge.Host != "web1" || huge.Status() != StatusOK || huge.Truncated < 2*size-int64(opts.MaxLine) {
+		t.Errorf("host %q, status %s, %d bytes left out", huge.Host, huge.Status(), huge.Truncated)
 	}
 	if !after || !s.Complete || s.ExitCode != 0 {
 		t.Errorf("after the huge result: next task seen %v, Complete %v, ExitCode %d", after, s.Complete, s.ExitCode)
 	}
 	if s.Recap("web1") != s.Reported["web1"] {
 		t.Errorf("derived recap %+v, Ansible's %+v", s.Recap("web1"), s.Reported["web1"])
+	}
+	var whole bool
+	for _, line := range nonEmptyLines(events.Bytes()) {
+		whole = whole || len(line) > 2*size && bytes.Contains(line, []byte(`"stdout":"`+strings.Repeat("x", size)+`"`))
+	}
+	if !whole {
+		t.Errorf("the events file does not hold the huge line whole")
 	}
 }
 
