@@ -14,9 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // fidelityCase is what one run of testdata/matrix.txt is meant to show.
@@ -30,9 +29,9 @@ type fidelityCase struct {
 	// failed maps each task whose runner_on_failed events the run produces
 	// to the disposition each of them, and each of its failed loop items and
 	// async jobs, must carry.
-	failed map[string]runner.Disposition
+	failed map[string]event.Disposition
 	// kinds are events the run must produce: what the playbook exercises.
-	kinds []runner.Kind
+	kinds []event.Kind
 	// secret must appear nowhere in ansible-tap's output (no_log).
 	secret string
 }
@@ -40,74 +39,74 @@ type fidelityCase struct {
 // fidelityCases has one row per run of testdata/matrix.txt.
 var fidelityCases = []fidelityCase{
 	{name: "basic", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"An ignored failure": runner.Ignored},
-		kinds:  []runner.Kind{runner.RunnerOK, runner.RunnerSkipped, runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"An ignored failure": event.Ignored},
+		kinds:  []event.Kind{event.RunnerOK, event.RunnerSkipped, event.RunnerFailed}},
 	{name: "unreachable", exit: 4, stats: true,
-		kinds: []runner.Kind{runner.RunnerUnreach, runner.RunnerOK}},
+		kinds: []event.Kind{event.RunnerUnreach, event.RunnerOK}},
 	{name: "ignore_unreachable", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.RunnerUnreach}},
+		kinds: []event.Kind{event.RunnerUnreach}},
 	{name: "rescue", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"This fails": runner.Rescued},
-		kinds:  []runner.Kind{runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"This fails": event.Rescued},
+		kinds:  []event.Kind{event.RunnerFailed}},
 	{name: "loop", exit: 2, stats: true,
-		failed: map[string]runner.Disposition{"Loop where item 2 fails": runner.Fatal},
-		kinds:  []runner.Kind{runner.ItemOK, runner.ItemFailed, runner.ItemSkipped}},
+		failed: map[string]event.Disposition{"Loop where item 2 fails": event.Fatal},
+		kinds:  []event.Kind{event.ItemOK, event.ItemFailed, event.ItemSkipped}},
 	{name: "handlers", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.HandlerNotified, runner.HandlerTaskStart}},
+		kinds: []event.Kind{event.HandlerNotified, event.HandlerTaskStart}},
 	{name: "free", exit: 2, stats: true,
-		failed: map[string]runner.Disposition{"Fails on web2": runner.Fatal},
-		kinds:  []runner.Kind{runner.RunnerSkipped}},
+		failed: map[string]event.Disposition{"Fails on web2": event.Fatal},
+		kinds:  []event.Kind{event.RunnerSkipped}},
 	{name: "serial", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.PlayStart, runner.RunnerSkipped}},
+		kinds: []event.Kind{event.PlayStart, event.RunnerSkipped}},
 	{name: "async", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"Retries that end in failure are ignored": runner.Ignored},
+		failed: map[string]event.Disposition{"Retries that end in failure are ignored": event.Ignored},
 		// Whether a poll finds the job still running depends on the load:
 		// runner_on_async_poll is not required, the failing until loop's
 		// runner_retry is.
-		kinds: []runner.Kind{runner.AsyncOK, runner.RunnerRetry}},
+		kinds: []event.Kind{event.AsyncOK, event.RunnerRetry}},
 	{name: "includes", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.Include, runner.HandlerTaskStart}},
+		kinds: []event.Kind{event.Include, event.HandlerTaskStart}},
 	{name: "no_log", exit: 0, stats: true, secret: "s3cr3t",
-		failed: map[string]runner.Disposition{"A secret failure": runner.Ignored},
-		kinds:  []runner.Kind{runner.ItemOK}},
+		failed: map[string]event.Disposition{"A secret failure": event.Ignored},
+		kinds:  []event.Kind{event.ItemOK}},
 	{name: "diff", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.FileDiff}},
+		kinds: []event.Kind{event.FileDiff}},
 	{name: "check_diff", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.FileDiff}},
+		kinds: []event.Kind{event.FileDiff}},
 	{name: "set_stats", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.PlaybookStats}},
+		kinds: []event.Kind{event.PlaybookStats}},
 	{name: "any_errors_fatal", exit: 2, stats: true,
-		failed: map[string]runner.Disposition{"Fails on web2": runner.Fatal},
-		kinds:  []runner.Kind{runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"Fails on web2": event.Fatal},
+		kinds:  []event.Kind{event.RunnerFailed}},
 	{name: "syntax_error", exit: 4},
 	{name: "unknown_option", exit: 2}, // argparse's own exit code
 	{name: "bad_extra_vars", exit: 5}, // AnsibleOptionsError
 	{name: "no_hosts", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.NoHostsMatched}},
+		kinds: []event.Kind{event.NoHostsMatched}},
 	{name: "limit_no_match", exit: 1},
 	{name: "meta", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.RunnerSkipped}},
+		kinds: []event.Kind{event.RunnerSkipped}},
 	{name: "loop_dispositions", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"Ignored loop failure": runner.Ignored, "Rescued loop failure": runner.Rescued},
-		kinds:  []runner.Kind{runner.ItemFailed, runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"Ignored loop failure": event.Ignored, "Rescued loop failure": event.Rescued},
+		kinds:  []event.Kind{event.ItemFailed, event.RunnerFailed}},
 	{name: "fatal", exit: 2, stats: true,
-		failed: map[string]runner.Disposition{"Fails for good": runner.Fatal},
-		kinds:  []runner.Kind{runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"Fails for good": event.Fatal},
+		kinds:  []event.Kind{event.RunnerFailed}},
 	{name: "import_rescue", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{
-			"An imported task that fails": runner.Rescued, "fails : A role task that fails": runner.Rescued, "Fails first": runner.Rescued,
+		failed: map[string]event.Disposition{
+			"An imported task that fails": event.Rescued, "fails : A role task that fails": event.Rescued, "Fails first": event.Rescued,
 		},
-		kinds: []runner.Kind{runner.RunnerFailed}},
+		kinds: []event.Kind{event.RunnerFailed}},
 	// A task runs ansible-playbook itself: it must see the user's
 	// environment, so that the nested run prints its own output.
 	{name: "nested", exit: 0, stats: true,
-		kinds: []runner.Kind{runner.RunnerOK}},
+		kinds: []event.Kind{event.RunnerOK}},
 	{name: "delegate", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"Delegated to web1 and failing on web2": runner.Ignored},
-		kinds:  []runner.Kind{runner.RunnerUnreach}},
+		failed: map[string]event.Disposition{"Delegated to web1 and failing on web2": event.Ignored},
+		kinds:  []event.Kind{event.RunnerUnreach}},
 	{name: "long_output", exit: 0, stats: true,
-		failed: map[string]runner.Disposition{"Fail with a lot of output, ignored": runner.Ignored, "Fail with a lot of output, rescued": runner.Rescued},
-		kinds:  []runner.Kind{runner.RunnerOK, runner.ItemOK, runner.RunnerFailed}},
+		failed: map[string]event.Disposition{"Fail with a lot of output, ignored": event.Ignored, "Fail with a lot of output, rescued": event.Rescued},
+		kinds:  []event.Kind{event.RunnerOK, event.ItemOK, event.RunnerFailed}},
 }
 
 // fidelityParallel is how many matrix rows run at once.
@@ -144,16 +143,16 @@ func checkFidelity(t *testing.T, tc fidelityCase, plain commandOutput, events st
 		t.Errorf("plain ansible-playbook printed a recap: %v, the matrix expects %v", plainStats != nil, tc.stats)
 	}
 
-	// The events as runner.Replay reads them: the counts derived from them.
+	// The events as event.Replay reads them: the counts derived from them.
 	f, err := os.Open(events)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	seen := &eventLog{kinds: make(map[runner.Kind]int)}
-	s, err := runner.Replay(f, seen, io.Discard, zerolog.Nop())
+	seen := &eventLog{kinds: make(map[event.Kind]int)}
+	s, err := event.Replay(f, seen, io.Discard, zerolog.Nop())
 	if err != nil {
-		t.Fatalf("runner.Replay: %v", err)
+		t.Fatalf("event.Replay: %v", err)
 	}
 	if s.ExitCode != plain.code {
 		t.Errorf("events file: exit code %d, ansible-playbook %d", s.ExitCode, plain.code)
@@ -161,7 +160,7 @@ func checkFidelity(t *testing.T, tc fidelityCase, plain commandOutput, events st
 	if s.Interrupted {
 		t.Errorf("events file: the run is marked interrupted")
 	}
-	derived := make(map[string]runner.HostCounts, len(s.Counts))
+	derived := make(map[string]event.HostCounts, len(s.Counts))
 	for h, c := range s.Counts {
 		derived[h] = *c
 	}
@@ -205,24 +204,24 @@ var recapLine = regexp.MustCompile(`(?m)^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+un
 
 // recapOf reads the stats of the PLAY RECAP in ansible-playbook's output;
 // nil when it printed none.
-func recapOf(output string) map[string]runner.HostCounts {
-	var stats map[string]runner.HostCounts
+func recapOf(output string) map[string]event.HostCounts {
+	var stats map[string]event.HostCounts
 	for _, m := range recapLine.FindAllStringSubmatch(output, -1) {
 		var n [7]int
 		for i := range n {
 			n[i], _ = strconv.Atoi(m[i+2])
 		}
 		if stats == nil {
-			stats = make(map[string]runner.HostCounts)
+			stats = make(map[string]event.HostCounts)
 		}
-		stats[m[1]] = runner.HostCounts{OK: n[0], Changed: n[1], Unreachable: n[2], Failures: n[3], Skipped: n[4], Rescued: n[5], Ignored: n[6]}
+		stats[m[1]] = event.HostCounts{OK: n[0], Changed: n[1], Unreachable: n[2], Failures: n[3], Skipped: n[4], Rescued: n[5], Ignored: n[6]}
 	}
 	return stats
 }
 
 // compareCounts reports each host whose derived counts differ from want.
 // A host missing on one side counts as all zeros there.
-func compareCounts(t *testing.T, what string, want, derived map[string]runner.HostCounts) {
+func compareCounts(t *testing.T, what string, want, derived map[string]event.HostCounts) {
 	t.Helper()
 	hosts := make(map[string]bool)
 	for h := range want {
@@ -257,7 +256,7 @@ func checkDispositions(t *testing.T, tc fidelityCase, failed []failedEvent) {
 		case f.disposition != want:
 			t.Errorf("%s of task %q on %s: disposition %q, want %q", f.kind, f.task, f.host, f.disposition, want)
 		}
-		if f.kind == runner.RunnerFailed {
+		if f.kind == event.RunnerFailed {
 			seen[f.task] = true
 		}
 	}
@@ -294,9 +293,9 @@ func readMatrix(t *testing.T) map[string][]string {
 // cliRun is what ansible-tap printed with --format=jsonl.
 type cliRun struct {
 	code    int
-	endCode *int                         // run_end's exit_code
-	stats   map[string]runner.HostCounts // playbook_on_stats' stats
-	output  string                       // stdout and stderr
+	endCode *int                        // run_end's exit_code
+	stats   map[string]event.HostCounts // playbook_on_stats' stats
+	output  string                      // stdout and stderr
 }
 
 // replayJSONL replays an events file in-process with --format=jsonl.
@@ -311,13 +310,13 @@ func replayJSONL(t *testing.T, events string) cliRun {
 			continue
 		}
 		var rec struct {
-			EventType string                       `json:"event_type"`
-			Stats     map[string]runner.HostCounts `json:"stats"`
+			EventType string                      `json:"event_type"`
+			Stats     map[string]event.HostCounts `json:"stats"`
 		}
 		if err := json.Unmarshal(line, &rec); err != nil {
 			t.Fatalf("--format=jsonl line %d is not JSON: %v\n%s", n+1, err, line)
 		}
-		if rec.EventType == string(runner.PlaybookStats) {
+		if rec.EventType == string(event.PlaybookStats) {
 			r.stats = rec.Stats
 		}
 		last = nil
@@ -337,20 +336,20 @@ func replayJSONL(t *testing.T, events string) cliRun {
 // failedEvent is one runner_on_failed, runner_item_on_failed or
 // runner_on_async_failed event.
 type failedEvent struct {
-	kind        runner.Kind
+	kind        event.Kind
 	task, host  string
-	disposition runner.Disposition
+	disposition event.Disposition
 }
 
-// eventLog is a runner.Handler that keeps what the fidelity test checks.
+// eventLog is a event.Handler that keeps what the fidelity test checks.
 type eventLog struct {
-	kinds  map[runner.Kind]int
+	kinds  map[event.Kind]int
 	failed []failedEvent
 }
 
-func (l *eventLog) Event(ev *runner.Event, _ *runner.Summary) error {
+func (l *eventLog) Event(ev *event.Event, _ *event.Summary) error {
 	l.kinds[ev.Kind]++
-	if ev.Kind == runner.RunnerFailed || ev.Kind == runner.ItemFailed || ev.Kind == runner.AsyncFailed {
+	if ev.Kind == event.RunnerFailed || ev.Kind == event.ItemFailed || ev.Kind == event.AsyncFailed {
 		f := failedEvent{kind: ev.Kind, host: ev.Host, disposition: ev.Disposition}
 		if ev.Task != nil {
 			f.task = ev.Task.Name
@@ -360,7 +359,7 @@ func (l *eventLog) Event(ev *runner.Event, _ *runner.Summary) error {
 	return nil
 }
 
-func (l *eventLog) Finish(*runner.Summary) error { return nil }
+func (l *eventLog) Finish(*event.Summary) error { return nil }
 
 // linesWith returns the lines of text that contain s, for error messages.
 func linesWith(text, s string) string {

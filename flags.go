@@ -10,9 +10,9 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/notify"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // coreFlags are the flags of the run itself, of its rendering, and the
@@ -26,7 +26,7 @@ func coreFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ansible-playbook", Value: "ansible-playbook", Usage: "the ansible-playbook `PATH` to run", EnvVars: []string{"ANSIBLE_TAP_ANSIBLE_PLAYBOOK"}},
 		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "ansible-tap's own diagnostics on stderr at `LEVEL`: debug, info, warn, error", EnvVars: []string{"ANSIBLE_TAP_LOG_LEVEL"}},
 		&cli.StringSliceFlag{Name: "redact", Usage: "also hide the values under this `KEY` in what every network output sends: webhook payloads, OTLP log records (Slack sends no result values) (repeatable)", EnvVars: []string{"ANSIBLE_TAP_REDACT"}},
-		&cli.StringFlag{Name: "max-line-size", Value: fmt.Sprintf("%dMiB", runner.DefaultMaxLine>>20), Usage: "read event lines of up to `SIZE` whole; a longer event keeps its identity and status, its longest values truncated", EnvVars: []string{"ANSIBLE_TAP_MAX_LINE_SIZE"}},
+		&cli.StringFlag{Name: "max-line-size", Value: fmt.Sprintf("%dMiB", event.DefaultMaxLine>>20), Usage: "read event lines of up to `SIZE` whole; a longer event keeps its identity and status, its longest values truncated", EnvVars: []string{"ANSIBLE_TAP_MAX_LINE_SIZE"}},
 	}
 }
 
@@ -47,7 +47,7 @@ func maxLineSize(c *cli.Context) (int, error) {
 }
 
 // newRenderer returns the handler that prints the run in format.
-func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.Writer) (runner.Handler, error) {
+func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.Writer) (event.Handler, error) {
 	opts := render.Options{Color: useColor(c, stdout)}
 	if format == render.DefaultFormat {
 		return render.NewAnsible(render.AnsibleOptions{

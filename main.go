@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -36,7 +37,7 @@ const (
 // output is a group of flags and the handlers they turn on.
 type output struct {
 	flags    []cli.Flag
-	handlers func(c *cli.Context, env *outputEnv) ([]runner.Handler, error)
+	handlers func(c *cli.Context, env *outputEnv) ([]event.Handler, error)
 }
 
 // outputEnv is what an output may use to build its handlers.
@@ -167,7 +168,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	if err := checkOutputFiles(c, replay, rec.path()); err != nil {
 		return exitUsage, err
 	}
-	handlers := []runner.Handler{renderer}
+	handlers := []event.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{}), Redact: c.StringSlice("redact")}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
@@ -176,7 +177,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		handlers = append(handlers, hs...)
 	}
-	fanout := runner.NewFanout(log, handlers...)
+	fanout := event.NewFanout(log, handlers...)
 	console := consoleOf(handlers)
 	if replay {
 		if c.IsSet("events-file") {
@@ -189,7 +190,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 
 // runLive runs ansible-playbook with the handlers and returns its exit code;
 // maxLine is the event stream's line limit.
-func runLive(c *cli.Context, args []string, format string, maxLine int, h runner.Handler, console func(string, []byte),
+func runLive(c *cli.Context, args []string, format string, maxLine int, h event.Handler, console func(string, []byte),
 	env *outputEnv, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var events io.Writer
 	if path := c.String("events-file"); path != "" {
@@ -232,7 +233,7 @@ func runLive(c *cli.Context, args []string, format string, maxLine int, h runner
 	if summary == nil {
 		return exitInternal, err
 	}
-	// An output that failed has said so (runner.Fanout): the run's exit
+	// An output that failed has said so (event.Fanout): the run's exit
 	// code stays ansible-playbook's.
 	logResources(env.Log)
 	return summary.ExitCode, nil
@@ -262,7 +263,7 @@ type consoleSink interface {
 
 // consoleOf is the hook that gives what ansible-playbook prints to the
 // handlers that show it; nil when none does.
-func consoleOf(handlers []runner.Handler) func(stream string, data []byte) {
+func consoleOf(handlers []event.Handler) func(stream string, data []byte) {
 	var sinks []consoleSink
 	for _, h := range handlers {
 		if s, ok := h.(consoleSink); ok {

@@ -18,8 +18,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // maxPeakRSS is the most memory ansible-tap may hold at its peak, whatever
@@ -96,7 +96,7 @@ func TestPeakMemoryOnHugeInput(t *testing.T) {
 			t.Errorf("exit %d, want the recorded run's 0", r.code)
 		}
 		checkPeak(t, "the replay", r.peakRSS)
-		note := fmt.Sprintf("…[truncated %d bytes]\n", size-runner.DefaultMaxLine)
+		note := fmt.Sprintf("…[truncated %d bytes]\n", size-event.DefaultMaxLine)
 		if !strings.Contains(r.stderr, "a line that is not an event, longer than the line limit (--max-line-size): passed on cut at the limit") ||
 			!strings.Contains(r.stderr, note) || !strings.Contains(r.stdout, "PLAY RECAP") {
 			t.Errorf("want the warning, the line cut with %q and the recorded run's output after it; stderr %.300q…", note, r.stderr)
@@ -112,7 +112,7 @@ func TestPeakMemoryOnHugeInput(t *testing.T) {
 			t.Errorf("exit %d, want 99: the stream ended in the middle of a line", r.code)
 		}
 		checkPeak(t, "the replay", r.peakRSS)
-		note := fmt.Sprintf("…[truncated %d bytes]\n", size-runner.DefaultMaxLine)
+		note := fmt.Sprintf("…[truncated %d bytes]\n", size-event.DefaultMaxLine)
 		if !strings.Contains(r.stderr, "passed on cut at the limit") || !strings.Contains(r.stderr, note) {
 			t.Errorf("want the warning and the line cut with %q; stderr %.300q…", note, r.stderr)
 		}
@@ -154,27 +154,27 @@ func checkPeak(t *testing.T, what string, peak int64) {
 // checkCountsOfRecording replays a recording within the default line
 // limit and checks the counts derived from its events against Ansible's
 // recap, and the disposition of each failure.
-func checkCountsOfRecording(t *testing.T, path string, recap map[string]runner.HostCounts) {
+func checkCountsOfRecording(t *testing.T, path string, recap map[string]event.HostCounts) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	seen := &eventLog{kinds: make(map[runner.Kind]int)}
-	s, err := runner.Replay(f, seen, io.Discard, zerolog.Nop())
+	seen := &eventLog{kinds: make(map[event.Kind]int)}
+	s, err := event.Replay(f, seen, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	derived := make(map[string]runner.HostCounts)
+	derived := make(map[string]event.HostCounts)
 	for h, c := range s.Counts {
 		derived[h] = *c
 	}
 	compareCounts(t, "ansible-playbook's recap", recap, derived)
 	compareCounts(t, "Ansible's stats event", s.Reported, derived)
-	want := map[string]runner.Disposition{
-		"Fail with a lot of output, ignored": runner.Ignored,
-		"Fail with a lot of output, rescued": runner.Rescued,
+	want := map[string]event.Disposition{
+		"Fail with a lot of output, ignored": event.Ignored,
+		"Fail with a lot of output, rescued": event.Rescued,
 	}
 	for _, f := range seen.failed {
 		if want[f.task] != f.disposition {
@@ -204,7 +204,7 @@ func checkTruncatedRecords(t *testing.T, jsonl string) {
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("a jsonl line that is not JSON: %v", err)
 		}
-		if len(line) > runner.DefaultMaxLine {
+		if len(line) > event.DefaultMaxLine {
 			t.Errorf("%s: a jsonl line of %d bytes", r.Task, len(line))
 		}
 		status, ok := want[r.Task]

@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/metrics"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // metricsOutput is the Prometheus textfile and Pushgateway outputs and the
@@ -25,7 +25,7 @@ func metricsOutput() output {
 	}
 }
 
-func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
+func metricsHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	timeout := c.Duration("metrics-timeout")
 	if timeout <= 0 {
 		return nil, usagef("--metrics-timeout: must be positive, got %s", timeout)
@@ -41,7 +41,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		}
 	}
 	log := env.Log.With().Str("component", "metrics").Logger()
-	var handlers []runner.Handler
+	var handlers []event.Handler
 	if file != "" || pushURL != "" {
 		handlers = append(handlers, metrics.NewProm(metrics.PromOptions{
 			File: file, PushURL: pushURL, Labels: labels, PerHost: c.Bool("prom-per-host"),

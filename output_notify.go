@@ -9,8 +9,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/notify"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // notifyOutput is the Slack and webhook notifiers. Their credentials come
@@ -33,7 +33,7 @@ func notifyOutput() output {
 	}
 }
 
-func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
+func notifyHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	slackURL, webhookURL := c.String("slack"), c.String("webhook")
 	if err := checkNotifyURL(slackURL); err != nil {
 		return nil, usagef("--slack: %v", err)
@@ -59,7 +59,7 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 		onSuccess = envSwitch("SLACK_NOTIFY_SUCCESS", log)
 	}
 	group := &notify.Group{Timeout: timeout, Stop: env.Stop, Log: log}
-	var handlers []runner.Handler
+	var handlers []event.Handler
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
 			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess,

@@ -5,9 +5,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/report"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // reportOutput is the CI reports: a JUnit XML file, a Markdown summary
@@ -28,7 +28,7 @@ func reportOutput() output {
 }
 
 // reportHandlers builds the reports; checkOutputFiles has checked their paths.
-func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
+func reportHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	log := env.Log.With().Str("component", "report").Logger()
 	base, _ := os.Getwd()
 	junitPath, htmlPath := c.String("junit-file"), c.String("html-file")
@@ -40,7 +40,7 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]runner.Handler, error) {
 	if junitPath == "" && (c.Bool("junit-fail-on-ignore") || c.Bool("junit-fail-on-change")) {
 		log.Warn().Msg("--junit-fail-on-ignore and --junit-fail-on-change have no effect without --junit-file")
 	}
-	var handlers []runner.Handler
+	var handlers []event.Handler
 	if junitPath != "" {
 		handlers = append(handlers, report.NewJUnit(report.JUnitOptions{
 			Path: junitPath, FailOnIgnore: c.Bool("junit-fail-on-ignore"), FailOnChange: c.Bool("junit-fail-on-change"),

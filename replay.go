@@ -8,8 +8,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // recording is the stream a replay reads: a file, or standard input.
@@ -59,13 +59,13 @@ func (r *recording) Close() error {
 // format, is printed again. A stream that holds no run (empty, text, JSON
 // that is no event) exits exitNoRun with one line and finishes no output:
 // no report claims that a run went well that never was.
-func replayRecording(rec *recording, maxLine int, h runner.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
-	d := runner.NewDecoder(rec)
+func replayRecording(rec *recording, maxLine int, h event.Handler, format string, console func(string, []byte), stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
+	d := event.NewDecoder(rec)
 	d.Text, d.Log, d.MaxLine = stderr, log, maxLine
 	d.Console = console
 	if format == render.DefaultFormat {
 		d.Console = func(stream string, data []byte) {
-			if stream == runner.StreamStderr {
+			if stream == event.StreamStderr {
 				stderr.Write(data)
 			} else {
 				stdout.Write(data)
@@ -75,13 +75,13 @@ func replayRecording(rec *recording, maxLine int, h runner.Handler, format strin
 			}
 		}
 	}
-	summary, err := runner.ReplayDecoder(d, h)
+	summary, err := event.ReplayDecoder(d, h)
 	logResources(log)
-	if errors.Is(err, runner.ErrNoRun) {
+	if errors.Is(err, event.ErrNoRun) {
 		return exitNoRun, fmt.Errorf("replay: %s: %w", rec.name, err)
 	}
-	if errors.Is(err, runner.ErrRead) {
+	if errors.Is(err, event.ErrRead) {
 		log.Error().Err(err).Msg("the recorded run is replayed as far as it could be read")
-	} // an output that failed has said so (runner.Fanout)
+	} // an output that failed has said so (event.Fanout)
 	return summary.ExitCode, nil
 }

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // summary is a comparison in a few words, for tests to compare with what
@@ -139,7 +138,7 @@ func TestCompareDetails(t *testing.T) {
 	if diff := cmp.Diff([]string{"web1", "web2", "web3", "web4"}, hosts); diff != "" {
 		t.Errorf("recap hosts (-want +got):\n%s", diff)
 	}
-	if want := (runner.HostCounts{OK: 5, Changed: 1, Failures: 1}); *c.Recap[0].After != want {
+	if want := (event.HostCounts{OK: 5, Changed: 1, Failures: 1}); *c.Recap[0].After != want {
 		t.Errorf("web1's recap now %+v, want %+v", *c.Recap[0].After, want)
 	}
 	if c.BaseTotal != base.total || c.RunTotal != run.total || c.RunTotal.Changed != 3 {
@@ -174,8 +173,8 @@ func TestCompareSameRun(t *testing.T) {
 	}
 }
 
-func failingStatus(s runner.Status) bool {
-	return s == runner.StatusFailed || s == runner.StatusUnreachable
+func failingStatus(s event.Status) bool {
+	return s == event.StatusFailed || s == event.StatusUnreachable
 }
 
 // TestCompareInterrupted compares with runs cut before their stats, as an
@@ -209,7 +208,7 @@ func TestMatch(t *testing.T) {
 	tableOf := func(tasks ...task) *Table {
 		b := NewBuilder()
 		for i, tk := range tasks {
-			b.task(&runner.Event{Kind: runner.TaskStart, Task: &runner.Task{ID: fmt.Sprint(i), Name: tk.name, Path: tk.path}})
+			b.task(&event.Event{Kind: event.TaskStart, Task: &event.Task{ID: fmt.Sprint(i), Name: tk.name, Path: tk.path}})
 		}
 		return b.t
 	}
@@ -287,14 +286,14 @@ func TestGroupFindings(t *testing.T) {
 	x, y := TaskRef{Name: "x", Path: "f:1"}, TaskRef{Name: "y", Path: "f:2"}
 	since := &Streak{ID: "a", Runs: 3}
 	findings := []Finding{
-		{Task: x, Host: "h1", Before: runner.StatusOK, After: runner.StatusFailed, Message: "boom"},
-		{Task: x, Host: "h2", Before: "", After: runner.StatusFailed, Message: "boom"},
-		{Task: x, Host: "h3", Before: runner.StatusOK, After: runner.StatusFailed, Message: "boom"},
-		{Task: x, Host: "h4", Before: runner.StatusOK, After: runner.StatusFailed, Message: "other"},
-		{Task: y, Host: "h1", Before: runner.StatusOK, After: runner.StatusFailed, Message: "boom"},
-		{Task: y, Host: "h2", After: runner.StatusFailed, Since: since},
-		{Task: y, Host: "h3", After: runner.StatusFailed, Since: &Streak{ID: "a", Runs: 3}},
-		{Task: y, Host: "h4", After: runner.StatusFailed, Since: &Streak{ID: "b", Runs: 2}},
+		{Task: x, Host: "h1", Before: event.StatusOK, After: event.StatusFailed, Message: "boom"},
+		{Task: x, Host: "h2", Before: "", After: event.StatusFailed, Message: "boom"},
+		{Task: x, Host: "h3", Before: event.StatusOK, After: event.StatusFailed, Message: "boom"},
+		{Task: x, Host: "h4", Before: event.StatusOK, After: event.StatusFailed, Message: "other"},
+		{Task: y, Host: "h1", Before: event.StatusOK, After: event.StatusFailed, Message: "boom"},
+		{Task: y, Host: "h2", After: event.StatusFailed, Since: since},
+		{Task: y, Host: "h3", After: event.StatusFailed, Since: &Streak{ID: "a", Runs: 3}},
+		{Task: y, Host: "h4", After: event.StatusFailed, Since: &Streak{ID: "b", Runs: 2}},
 	}
 	var got []string
 	for _, g := range GroupFindings(findings) {
@@ -310,14 +309,14 @@ func TestGroupFindings(t *testing.T) {
 // of statuses (a status "" being a task the run did not run there) and
 // checks which finding each pair makes.
 func TestFindingRules(t *testing.T) {
-	statuses := []runner.Status{"", runner.StatusOK, runner.StatusChanged, runner.StatusSkipped, runner.StatusFailed,
-		runner.StatusUnreachable, runner.StatusIgnored, runner.StatusRescued}
-	tableWith := func(s runner.Status) *Table {
+	statuses := []event.Status{"", event.StatusOK, event.StatusChanged, event.StatusSkipped, event.StatusFailed,
+		event.StatusUnreachable, event.StatusIgnored, event.StatusRescued}
+	tableWith := func(s event.Status) *Table {
 		b := NewBuilder()
-		i := b.task(&runner.Event{Kind: runner.TaskStart, Task: &runner.Task{ID: "1", Name: "x", Path: "f:1"}})
+		i := b.task(&event.Event{Kind: event.TaskStart, Task: &event.Task{ID: "1", Name: "x", Path: "f:1"}})
 		b.t.host("h") // the host is in the run, whether it ran the task or not
 		if s != "" {
-			b.result(i, runner.HostResult{Host: "h", Status: s, Changed: s == runner.StatusChanged})
+			b.result(i, event.HostResult{Host: "h", Status: s, Changed: s == event.StatusChanged})
 		}
 		return b.t
 	}
@@ -338,7 +337,7 @@ func TestFindingRules(t *testing.T) {
 				want = "failing"
 			case failingStatus(before) && after != "":
 				want = "fixed"
-			case after == runner.StatusChanged && before == runner.StatusOK:
+			case after == event.StatusChanged && before == event.StatusOK:
 				want = "changed"
 			}
 			if strings.Join(got, ",") != want {

@@ -5,7 +5,7 @@
 // `ansible-tap diff` and of a live run's comparison with its last
 // comparable run; its writers live with the outputs (render, report).
 //
-// A run's Table is built from its events by a Builder, a runner.Handler:
+// A run's Table is built from its events by a Builder, a event.Handler:
 // each task's final result on each host, and each host's recap, in memory
 // that follows the run's tasks times its hosts, never its events. Compare
 // compares two Tables. Against a run history (Source, which a

@@ -1,6 +1,6 @@
 package compare
 
-import "github.com/ansible-tap/ansible-tap/runner"
+import "github.com/ansible-tap/ansible-tap/event"
 
 // Group is the findings of one task that read alike (the same statuses,
 // message and streak) on several hosts: what the comparison's writers
@@ -8,7 +8,7 @@ import "github.com/ansible-tap/ansible-tap/runner"
 // line, not a thousand.
 type Group struct {
 	Task          TaskRef
-	Before, After runner.Status
+	Before, After event.Status
 	Message       string
 	NoLog         bool
 	Since         *Streak
@@ -18,7 +18,7 @@ type Group struct {
 
 // groupKey is what the findings of a group share besides their task.
 type groupKey struct {
-	before, after runner.Status
+	before, after event.Status
 	message       string
 	noLog         bool
 	since         Streak

@@ -4,12 +4,12 @@ import (
 	"context"
 	"sync"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // Live compares a live run with its baseline while it runs and when it
-// ends. It is a runner.Handler that builds the run's Table; put it in the
+// ends. It is a event.Handler that builds the run's Table; put it in the
 // fan-out ahead of the outputs that ask it for a Mark, so that it has seen
 // each event before them. Its baseline is found and loaded in the
 // background (Follow): until then, and when the run has no baseline, a
@@ -62,10 +62,10 @@ func Follow(ctx context.Context, src Source, run *history.Run) *Live {
 }
 
 // Event adds the event to the run's table.
-func (l *Live) Event(ev *runner.Event, s *runner.Summary) error { return l.builder.Event(ev, s) }
+func (l *Live) Event(ev *event.Event, s *event.Summary) error { return l.builder.Event(ev, s) }
 
 // Finish does nothing: Comparison reads the end of the run.
-func (l *Live) Finish(*runner.Summary) error { return nil }
+func (l *Live) Finish(*event.Summary) error { return nil }
 
 // ready returns the baseline once it is loaded, without waiting; nil
 // before, and without one.
@@ -95,7 +95,7 @@ func (l *Live) Baseline() *history.Run {
 // of task on host that the run just reported: new, or failing since an
 // earlier run. Its task is found in the baseline by the matching rule's
 // keys, one task at a time (see the package's documentation).
-func (l *Live) Mark(task *runner.Task, host string) Mark {
+func (l *Live) Mark(task *event.Task, host string) Mark {
 	b := l.ready()
 	if b == nil || task == nil {
 		return Mark{}
@@ -124,7 +124,7 @@ func (l *Live) Mark(task *runner.Task, host string) Mark {
 // comparison of the ended run, whose Summary s is, with it: nil when the
 // run has no baseline, and an error when it could not be read. It is
 // computed once, by its first caller; call it once the run has ended.
-func (l *Live) Comparison(s *runner.Summary) (*Comparison, error) {
+func (l *Live) Comparison(s *event.Summary) (*Comparison, error) {
 	<-l.loaded
 	if l.err != nil || l.base == nil {
 		return nil, l.err

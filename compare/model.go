@@ -3,7 +3,7 @@ package compare
 import (
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Comparison is what changed from one run, the baseline, to a later one,
@@ -44,7 +44,7 @@ type Comparison struct {
 	// Recap is each host's recap in the baseline and in the run, by host.
 	Recap []RecapRow
 	// BaseTotal and RunTotal are the recaps summed over the hosts.
-	BaseTotal, RunTotal runner.HostCounts
+	BaseTotal, RunTotal event.HostCounts
 
 	// Matched counts the run's tasks matched with one of the baseline's;
 	// Moved those among them matched by their file and name, their line
@@ -96,7 +96,7 @@ type Finding struct {
 	Host string
 	// Before and After are the result's status in the baseline and in
 	// the run; "" where that run did not run the task on the host.
-	Before, After runner.Status
+	Before, After event.Status
 	// Message is the failure's message: the run's for a new or still
 	// failing result, the baseline's for a fixed one. It is empty under
 	// no_log, and NoLog is then true.
@@ -145,5 +145,5 @@ func (s Slower) Ratio() float64 {
 // that run.
 type RecapRow struct {
 	Host          string
-	Before, After *runner.HostCounts
+	Before, After *event.HostCounts
 }

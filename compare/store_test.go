@@ -16,10 +16,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/internal/comparetest"
 	"github.com/ansible-tap/ansible-tap/internal/pgtest"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 func TestMain(m *testing.M) {
@@ -241,14 +241,14 @@ type marker struct {
 	marks []string
 }
 
-func (m *marker) Event(ev *runner.Event, _ *runner.Summary) error {
-	if ev.Kind == runner.RunnerFailed || ev.Kind == runner.RunnerUnreach {
+func (m *marker) Event(ev *event.Event, _ *event.Summary) error {
+	if ev.Kind == event.RunnerFailed || ev.Kind == event.RunnerUnreach {
 		m.marks = append(m.marks, ev.Task.Name+"/"+ev.Host+": "+m.live.Mark(ev.Task, ev.Host).String())
 	}
 	return nil
 }
 
-func (m *marker) Finish(*runner.Summary) error { return nil }
+func (m *marker) Finish(*event.Summary) error { return nil }
 
 // TestLive follows a run, replayed from its recording, against a store
 // that holds its predecessors: each failure is marked new or failing
@@ -273,7 +273,7 @@ func TestLive(t *testing.T) {
 			t.Fatalf("the live run's baseline is %v, want %s", b, ids[2])
 		}
 		m := &marker{live: live}
-		summary, err := runner.Replay(bytes.NewReader(stream), runner.NewFanout(zerolog.Nop(), live, m), io.Discard, zerolog.Nop())
+		summary, err := event.Replay(bytes.NewReader(stream), event.NewFanout(zerolog.Nop(), live, m), io.Discard, zerolog.Nop())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,9 +307,9 @@ func TestLive(t *testing.T) {
 // with, and tells why when the store cannot be read.
 func TestLiveWithoutBaseline(t *testing.T) {
 	stream := comparetest.Recording(t, "..", "run")
-	replay := func(live *compare.Live) (*runner.Summary, *marker) {
+	replay := func(live *compare.Live) (*event.Summary, *marker) {
 		m := &marker{live: live}
-		s, err := runner.Replay(bytes.NewReader(stream), runner.NewFanout(zerolog.Nop(), live, m), io.Discard, zerolog.Nop())
+		s, err := event.Replay(bytes.NewReader(stream), event.NewFanout(zerolog.Nop(), live, m), io.Discard, zerolog.Nop())
 		if err != nil {
 			t.Fatal(err)
 		}

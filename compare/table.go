@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // Table is the outcome of one run, task by task and host by host: each
@@ -25,8 +25,8 @@ type Table struct {
 	hosts      []string // by host index, in the order first seen
 	hostIndex  map[string]int
 	recapHosts []string // sorted
-	recap      map[string]runner.HostCounts
-	total      runner.HostCounts
+	recap      map[string]event.HostCounts
+	total      event.HostCounts
 }
 
 // tableTask is one task of a Table and its result on each host.
@@ -48,7 +48,7 @@ type cell struct {
 	noLog  bool
 }
 
-// status is a runner.Status in a byte; notRun is a task that did not run
+// status is a event.Status in a byte; notRun is a task that did not run
 // on the host.
 type status uint8
 
@@ -63,13 +63,13 @@ const (
 	statusIgnored
 )
 
-var statusNames = [...]runner.Status{
-	notRun: "", statusOK: runner.StatusOK, statusChanged: runner.StatusChanged, statusFailed: runner.StatusFailed,
-	statusSkipped: runner.StatusSkipped, statusUnreachable: runner.StatusUnreachable,
-	statusRescued: runner.StatusRescued, statusIgnored: runner.StatusIgnored,
+var statusNames = [...]event.Status{
+	notRun: "", statusOK: event.StatusOK, statusChanged: event.StatusChanged, statusFailed: event.StatusFailed,
+	statusSkipped: event.StatusSkipped, statusUnreachable: event.StatusUnreachable,
+	statusRescued: event.StatusRescued, statusIgnored: event.StatusIgnored,
 }
 
-func statusOf(s runner.Status) status {
+func statusOf(s event.Status) status {
 	for i, name := range statusNames {
 		if i > 0 && name == s {
 			return status(i)
@@ -78,8 +78,8 @@ func statusOf(s runner.Status) status {
 	return statusOK
 }
 
-// Status is the runner.Status it stands for; "" for notRun.
-func (s status) Status() runner.Status { return statusNames[s] }
+// Status is the event.Status it stands for; "" for notRun.
+func (s status) Status() event.Status { return statusNames[s] }
 
 // failing reports whether the result failed the host: a fatal failure or
 // an unreachable host. Ignored and rescued failures let the host go on.
@@ -89,7 +89,7 @@ func (s status) failing() bool { return s == statusFailed || s == statusUnreacha
 // characters.
 const messageLimit = 4096
 
-// Builder builds the Table of a run as its events come: a runner.Handler,
+// Builder builds the Table of a run as its events come: a event.Handler,
 // for a live run's fan-out or a replay. It reads each host's result from
 // the Summary that the event updated, and keeps nothing per event.
 type Builder struct {
@@ -112,7 +112,7 @@ func NewBuilder() *Builder {
 }
 
 // Event records a task's start and each host's final result.
-func (b *Builder) Event(ev *runner.Event, s *runner.Summary) error {
+func (b *Builder) Event(ev *event.Event, s *event.Summary) error {
 	switch {
 	case ev.Kind.IsTaskStart():
 		b.task(ev)
@@ -130,10 +130,10 @@ func (b *Builder) Event(ev *runner.Event, s *runner.Summary) error {
 }
 
 // Finish does nothing: Table reads the end of the run from the Summary.
-func (b *Builder) Finish(*runner.Summary) error { return nil }
+func (b *Builder) Finish(*event.Summary) error { return nil }
 
 // task returns the index of the event's task, adding it when it is new.
-func (b *Builder) task(ev *runner.Event) int {
+func (b *Builder) task(ev *event.Event) int {
 	if i, ok := b.byID[ev.Task.ID]; ok {
 		return i
 	}
@@ -156,7 +156,7 @@ func (b *Builder) task(ev *runner.Event) int {
 
 // result records a host's final result for task i; a later result of the
 // same task on the same host (a handler run twice) replaces it.
-func (b *Builder) result(i int, r runner.HostResult) {
+func (b *Builder) result(i int, r event.HostResult) {
 	t := b.t.tasks[i]
 	h := b.t.host(r.Host)
 	if h >= len(t.cells) {
@@ -189,7 +189,7 @@ func (t *Table) host(name string) int {
 // (each task's duration, each host's recap, the run's outcome) and
 // returns it. Call it once the run has ended (after Finish); the Builder
 // is done with then.
-func (b *Builder) Table(s *runner.Summary) *Table {
+func (b *Builder) Table(s *event.Summary) *Table {
 	t := b.t
 	for id, i := range b.byID {
 		if tr := s.TaskRun(id); tr != nil {
@@ -197,7 +197,7 @@ func (b *Builder) Table(s *runner.Summary) *Table {
 		}
 	}
 	t.recapHosts = s.RecapHosts()
-	t.recap = make(map[string]runner.HostCounts, len(t.recapHosts))
+	t.recap = make(map[string]event.HostCounts, len(t.recapHosts))
 	for _, h := range t.recapHosts {
 		t.recap[h] = s.Recap(h)
 	}
@@ -216,11 +216,11 @@ func (b *Builder) Table(s *runner.Summary) *Table {
 
 // ReadTable reads a run's recorded event stream (an events file, or a
 // stream of the stock ansible.posix callbacks) into its Table. A stream
-// with no run in it is an error wrapping runner.ErrNoRun; a reader that
-// fails, one wrapping runner.ErrRead.
+// with no run in it is an error wrapping event.ErrNoRun; a reader that
+// fails, one wrapping event.ErrRead.
 func ReadTable(r io.Reader) (*Table, error) {
 	b := NewBuilder()
-	s, err := runner.ReplayDecoder(runner.NewDecoder(r), b)
+	s, err := event.ReplayDecoder(event.NewDecoder(r), b)
 	if err != nil {
 		return nil, err
 	}

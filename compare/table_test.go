@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // recordedStreams are every real recording of the repository: the
@@ -52,10 +52,10 @@ func TestTableOfRecordings(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := NewBuilder()
-			d := runner.NewDecoder(bytes.NewReader(data))
-			s := runner.NewSummary()
+			d := event.NewDecoder(bytes.NewReader(data))
+			s := event.NewSummary()
 			s.KeepResults = true
-			if err := runner.Stream(d, s, b); err != nil {
+			if err := event.Stream(d, s, b); err != nil {
 				t.Fatal(err)
 			}
 			table := b.Table(s)
@@ -67,7 +67,7 @@ func TestTableOfRecordings(t *testing.T) {
 				if tt.ref.Name != tr.Task.Name || tt.ref.Path != tr.Task.Path || tt.duration != tr.Duration() {
 					t.Errorf("task %d: %+v (%v), the run's %+v (%v)", i, tt.ref, tt.duration, tr.Task, tr.Duration())
 				}
-				last := make(map[string]runner.HostResult)
+				last := make(map[string]event.HostResult)
 				for _, r := range tr.Results {
 					last[r.Host] = r
 				}

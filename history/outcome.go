@@ -1,8 +1,6 @@
 package history
 
-import (
-	"github.com/ansible-tap/ansible-tap/runner"
-)
+import "github.com/ansible-tap/ansible-tap/event"
 
 // SetOutcome fills in what the run's events tell, from its Summary once
 // the run has ended: its times, exit code, outcome, events, ansible-core's
@@ -10,7 +8,7 @@ import (
 // Summary kept, in order: Task is the task's name, TaskPath its
 // "file:line", as the comparison of runs reads them). Describe gives the
 // rest.
-func (r *Run) SetOutcome(s *runner.Summary) {
+func (r *Run) SetOutcome(s *event.Summary) {
 	r.Start, r.End, r.Duration = s.Start, s.End, s.Duration()
 	r.ExitCode = s.ExitCode
 	r.Outcome = s.Outcome()
@@ -31,7 +29,7 @@ func (r *Run) SetOutcome(s *runner.Summary) {
 		case f.Unreachable:
 			t.Disposition = "unreachable"
 		case t.Disposition == "":
-			t.Disposition = string(runner.Fatal)
+			t.Disposition = string(event.Fatal)
 		}
 		if f.Task != nil {
 			t.Task, t.TaskPath = f.Task.Name, f.Task.Path

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestSetOutcome fills a record from the Summary of a real run with every
@@ -24,7 +23,7 @@ func TestSetOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := runner.Replay(bytes.NewReader(stream), nopHandler{}, io.Discard, zerolog.Nop())
+	s, err := event.Replay(bytes.NewReader(stream), nopHandler{}, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,5 +76,5 @@ func TestSetOutcome(t *testing.T) {
 
 type nopHandler struct{}
 
-func (nopHandler) Event(*runner.Event, *runner.Summary) error { return nil }
-func (nopHandler) Finish(*runner.Summary) error               { return nil }
+func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
+func (nopHandler) Finish(*event.Summary) error              { return nil }

@@ -8,30 +8,30 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // syntheticRun is the event sequence of a linear play of hosts x tasks,
 // every result ok (every fourth changed), ending with Ansible's stats.
-func syntheticRun(hosts, tasks int) []*runner.Event {
+func syntheticRun(hosts, tasks int) []*event.Event {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tick := func() time.Time { at = at.Add(time.Millisecond); return at }
-	play := &runner.Play{ID: "play-1", Name: "bench", Strategy: "linear"}
-	evs := []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: tick(), Playbook: &runner.Playbook{Path: "bench.yml"}},
-		{Kind: runner.PlayStart, Time: tick(), Play: play},
+	play := &event.Play{ID: "play-1", Name: "bench", Strategy: "linear"}
+	evs := []*event.Event{
+		{Kind: event.PlaybookStart, Time: tick(), Playbook: &event.Playbook{Path: "bench.yml"}},
+		{Kind: event.PlayStart, Time: tick(), Play: play},
 	}
-	stats := make(map[string]runner.HostCounts, hosts)
+	stats := make(map[string]event.HostCounts, hosts)
 	for ti := range tasks {
-		task := &runner.Task{ID: fmt.Sprintf("task-%d", ti), Name: fmt.Sprintf("task %d", ti), Action: "debug", Path: fmt.Sprintf("bench.yml:%d", ti)}
-		evs = append(evs, &runner.Event{Kind: runner.TaskStart, Time: tick(), Play: play, Task: task})
+		task := &event.Task{ID: fmt.Sprintf("task-%d", ti), Name: fmt.Sprintf("task %d", ti), Action: "debug", Path: fmt.Sprintf("bench.yml:%d", ti)}
+		evs = append(evs, &event.Event{Kind: event.TaskStart, Time: tick(), Play: play, Task: task})
 		for hi := range hosts {
 			host := fmt.Sprintf("h%03d", hi)
 			changed := (ti+hi)%4 == 0
 			evs = append(evs,
-				&runner.Event{Kind: runner.RunnerStart, Time: tick(), Play: play, Task: task, Host: host},
-				&runner.Event{Kind: runner.RunnerOK, Time: tick(), Play: play, Task: task, Host: host, Result: &runner.Result{Changed: changed}})
+				&event.Event{Kind: event.RunnerStart, Time: tick(), Play: play, Task: task, Host: host},
+				&event.Event{Kind: event.RunnerOK, Time: tick(), Play: play, Task: task, Host: host, Result: &event.Result{Changed: changed}})
 			c := stats[host]
 			c.OK++
 			if changed {
@@ -40,7 +40,7 @@ func syntheticRun(hosts, tasks int) []*runner.Event {
 			stats[host] = c
 		}
 	}
-	return append(evs, &runner.Event{Kind: runner.PlaybookStats, Time: tick(), Stats: stats})
+	return append(evs, &event.Event{Kind: event.PlaybookStats, Time: tick(), Stats: stats})
 }
 
 // BenchmarkHandlers drives each output over a 50-host x 20-task run, from
@@ -57,13 +57,13 @@ func BenchmarkHandlers(b *testing.B) {
 	dir := b.TempDir()
 	for _, tc := range []struct {
 		name string
-		make func() runner.Handler
+		make func() event.Handler
 	}{
-		{"none", func() runner.Handler { return nil }},
-		{"prom-file", func() runner.Handler {
+		{"none", func() event.Handler { return nil }},
+		{"prom-file", func() event.Handler {
 			return NewProm(PromOptions{File: filepath.Join(dir, "bench.prom"), PerHost: true})
 		}},
-		{"otlp-http", func() runner.Handler {
+		{"otlp-http", func() event.Handler {
 			h, err := NewOTLP(OTLPOptions{Endpoint: recv.URL, Log: zerolog.Nop()})
 			if err != nil {
 				b.Fatal(err)
@@ -75,7 +75,7 @@ func BenchmarkHandlers(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				h := tc.make()
-				s := runner.NewSummary()
+				s := event.NewSummary()
 				for _, ev := range events {
 					s.Add(ev)
 					if h != nil {

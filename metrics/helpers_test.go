@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
@@ -24,7 +25,7 @@ import (
 var update = golden.Update
 
 // runPlaybook runs a playbook of testdata against testdata/inventory.yml.
-func runPlaybook(t *testing.T, playbook string, h runner.Handler, signals <-chan os.Signal, events io.Writer) *runner.Summary {
+func runPlaybook(t *testing.T, playbook string, h event.Handler, signals <-chan os.Signal, events io.Writer) *event.Summary {
 	t.Helper()
 	testio.RequireTool(t, "ansible-playbook")
 	s, err := runner.Run(context.Background(), runner.Options{
@@ -40,13 +41,13 @@ func runPlaybook(t *testing.T, playbook string, h runner.Handler, signals <-chan
 }
 
 // replayStream replays a recorded stream of testdata into h.
-func replayStream(t *testing.T, name string, h runner.Handler) *runner.Summary {
+func replayStream(t *testing.T, name string, h event.Handler) *event.Summary {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := runner.Replay(bytes.NewReader(data), h, io.Discard, zerolog.Nop())
+	s, err := event.Replay(bytes.NewReader(data), h, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatalf("replaying %s: %v", name, err)
 	}

@@ -9,9 +9,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // signalOnTask sends a signal once a host starts the named task.
@@ -22,14 +22,14 @@ type signalOnTask struct {
 	once sync.Once
 }
 
-func (h *signalOnTask) Event(ev *runner.Event, _ *runner.Summary) error {
-	if ev.Kind == runner.RunnerStart && ev.Task != nil && ev.Task.Name == h.task {
+func (h *signalOnTask) Event(ev *event.Event, _ *event.Summary) error {
+	if ev.Kind == event.RunnerStart && ev.Task != nil && ev.Task.Name == h.task {
 		h.once.Do(func() { h.ch <- h.sig })
 	}
 	return nil
 }
 
-func (h *signalOnTask) Finish(*runner.Summary) error { return nil }
+func (h *signalOnTask) Finish(*event.Summary) error { return nil }
 
 // TestInterruptedRun stops a real run in the middle of a task: the
 // textfile is still written, and the run is marked interrupted in it and
@@ -49,7 +49,7 @@ func TestInterruptedRun(t *testing.T) {
 	}
 	signals := make(chan os.Signal, 1)
 	trigger := &signalOnTask{task: "sleep", sig: syscall.SIGTERM, ch: signals}
-	s := runPlaybook(t, "sleep.yml", runner.NewFanout(zerolog.Nop(), trigger, NewProm(PromOptions{File: file}), otlp), signals, nil)
+	s := runPlaybook(t, "sleep.yml", event.NewFanout(zerolog.Nop(), trigger, NewProm(PromOptions{File: file}), otlp), signals, nil)
 	if !s.Interrupted {
 		t.Fatalf("the run was not interrupted (exit code %d)", s.ExitCode)
 	}

@@ -9,10 +9,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestLiveRun runs real playbooks with every output on at once: the
@@ -58,7 +58,7 @@ func TestLiveRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := runPlaybook(t, tc.playbook, runner.NewFanout(zerolog.Nop(), prom, otlpHTTP, otlpGRPC, resultKeeper{}), nil, nil)
+			s := runPlaybook(t, tc.playbook, event.NewFanout(zerolog.Nop(), prom, otlpHTTP, otlpGRPC, resultKeeper{}), nil, nil)
 			if s.ExitCode != tc.exitCode {
 				t.Fatalf("exit code %d, want %d", s.ExitCode, tc.exitCode)
 			}
@@ -122,6 +122,6 @@ func TestLiveRun(t *testing.T) {
 // checkSpanTree compares the host spans with.
 type resultKeeper struct{}
 
-func (resultKeeper) Event(*runner.Event, *runner.Summary) error { return nil }
-func (resultKeeper) Finish(*runner.Summary) error               { return nil }
-func (resultKeeper) KeepsResults() bool                         { return true }
+func (resultKeeper) Event(*event.Event, *event.Summary) error { return nil }
+func (resultKeeper) Finish(*event.Summary) error              { return nil }
+func (resultKeeper) KeepsResults() bool                       { return true }

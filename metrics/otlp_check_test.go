@@ -9,8 +9,8 @@ import (
 	metricpb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // The trace a test run joins, as a CI pipeline would pass it in TRACEPARENT.
@@ -31,7 +31,7 @@ func attrs(kvs []*commonpb.KeyValue) map[string]*commonpb.AnyValue {
 // checkSpanTree checks the spans a receiver got for the run in s: one
 // playbook span under the caller's span, its plays, their tasks, and one
 // span per host result with the result's times, status and attributes.
-func checkSpanTree(t *testing.T, r *otlpreceiver.Receiver, s *runner.Summary, service string) {
+func checkSpanTree(t *testing.T, r *otlpreceiver.Receiver, s *event.Summary, service string) {
 	t.Helper()
 	var spans []*tracepb.Span
 	for _, rs := range r.ResourceSpans() {
@@ -122,7 +122,7 @@ func checkSpanTree(t *testing.T, r *otlpreceiver.Receiver, s *runner.Summary, se
 	}
 
 	type key struct{ task, host string }
-	want := make(map[key]runner.HostResult)
+	want := make(map[key]event.HostResult)
 	for _, tr := range s.Tasks {
 		for _, hr := range tr.Results {
 			want[key{tr.Task.Name, hr.Host}] = hr
@@ -157,7 +157,7 @@ func checkSpanTree(t *testing.T, r *otlpreceiver.Receiver, s *runner.Summary, se
 		if got := a["ansible.item_count"].GetIntValue(); got != int64(hr.Items) {
 			t.Errorf("host span %v item_count = %d, want %d", k, got, hr.Items)
 		}
-		fatal := hr.Status == runner.StatusFailed || hr.Status == runner.StatusUnreachable
+		fatal := hr.Status == event.StatusFailed || hr.Status == event.StatusUnreachable
 		if got := hs.Status.GetCode() == tracepb.Status_STATUS_CODE_ERROR; got != fatal {
 			t.Errorf("host span %v (%s) error = %v, want %v", k, hr.Status, got, fatal)
 		}
@@ -168,7 +168,7 @@ func checkSpanTree(t *testing.T, r *otlpreceiver.Receiver, s *runner.Summary, se
 }
 
 // checkOTLPMetrics checks the metrics a receiver got against Ansible's stats.
-func checkOTLPMetrics(t *testing.T, r *otlpreceiver.Receiver, s *runner.Summary) {
+func checkOTLPMetrics(t *testing.T, r *otlpreceiver.Receiver, s *event.Summary) {
 	t.Helper()
 	byName := make(map[string]*metricpb.Metric)
 	for _, rm := range r.ResourceMetrics() {

@@ -18,8 +18,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // instrumentation names the tracer and meter of ansible-tap.
@@ -174,7 +174,7 @@ func (o *OTLP) describe(err error) string {
 
 // Event adds the event's spans and emits its log record. It never blocks
 // on the network.
-func (o *OTLP) Event(ev *runner.Event, s *runner.Summary) error {
+func (o *OTLP) Event(ev *event.Event, s *event.Summary) error {
 	if o.logs == nil {
 		o.tree.event(ev, s)
 		return nil
@@ -187,7 +187,7 @@ func (o *OTLP) Event(ev *runner.Event, s *runner.Summary) error {
 // log record and flushes the three signals within the timeout. An
 // unreachable collector makes it return an error after at most the
 // timeout; the run's exit code is not affected.
-func (o *OTLP) Finish(s *runner.Summary) error {
+func (o *OTLP) Finish(s *event.Summary) error {
 	o.tree.finish(s)
 	if o.logs != nil {
 		o.logs.runEnd(runContext(o.tree), s)

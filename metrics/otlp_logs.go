@@ -12,9 +12,9 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // eventLogs sends each event of a run, and the run's end, as an OTLP log
@@ -57,7 +57,7 @@ func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string, 
 }
 
 // event emits the record of ev; ctx carries the span the event belongs to.
-func (l *eventLogs) event(ctx context.Context, ev *runner.Event, s *runner.Summary) {
+func (l *eventLogs) event(ctx context.Context, ev *event.Event, s *event.Summary) {
 	sev := eventSeverity(ev)
 	attrs := eventAttributes(ev, l.playbook.of(s))
 	l.emit(ctx, l.redacted(render.NewRecord(ev, s), ev), ev.Time, sev, attrs)
@@ -67,7 +67,7 @@ func (l *eventLogs) event(ctx context.Context, ev *runner.Event, s *runner.Summa
 // r of ev: nothing of a no_log result (its item, values and diff; the
 // record already leaves out its message), and no value under a secret
 // key, in results, loop items and custom stats.
-func (l *eventLogs) redacted(r *render.Record, ev *runner.Event) *render.Record {
+func (l *eventLogs) redacted(r *render.Record, ev *event.Event) *render.Record {
 	shown := redact.ResultOf(ev).Redact(l.redactor)
 	r.Item, r.Result, r.Diff = shown.Item, shown.Values, shown.Diff
 	if len(r.CustomStats) > 0 {
@@ -83,7 +83,7 @@ func (l *eventLogs) redacted(r *render.Record, ev *runner.Event) *render.Record 
 
 // runEnd emits the run_end record of the run in s; ctx carries the
 // playbook's span.
-func (l *eventLogs) runEnd(ctx context.Context, s *runner.Summary) {
+func (l *eventLogs) runEnd(ctx context.Context, s *event.Summary) {
 	at := s.End
 	if at.IsZero() {
 		at = time.Now()
@@ -134,7 +134,7 @@ type playbookName struct {
 	known    bool
 }
 
-func (p *playbookName) of(s *runner.Summary) string {
+func (p *playbookName) of(s *event.Summary) string {
 	path := playbookPath(s)
 	if !p.known || path != p.path {
 		p.path, p.label, p.known = path, PlaybookLabel(path, p.fallback), true

@@ -15,31 +15,31 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // eventKeeper keeps copies of the events of a replay.
-type eventKeeper struct{ events []*runner.Event }
+type eventKeeper struct{ events []*event.Event }
 
-func (k *eventKeeper) Event(ev *runner.Event, _ *runner.Summary) error {
+func (k *eventKeeper) Event(ev *event.Event, _ *event.Summary) error {
 	c := *ev
 	c.Raw = nil // only valid until the next event
 	k.events = append(k.events, &c)
 	return nil
 }
 
-func (k *eventKeeper) Finish(*runner.Summary) error { return nil }
+func (k *eventKeeper) Finish(*event.Summary) error { return nil }
 
 // recordedEvents returns the events of a recorded stream of testdata.
-func recordedEvents(b *testing.B, name string) []*runner.Event {
+func recordedEvents(b *testing.B, name string) []*event.Event {
 	b.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		b.Fatal(err)
 	}
 	k := &eventKeeper{}
-	if _, err := runner.Replay(bytes.NewReader(data), k, nil, zerolog.Nop()); err != nil {
+	if _, err := event.Replay(bytes.NewReader(data), k, nil, zerolog.Nop()); err != nil {
 		b.Fatal(err)
 	}
 	return k.events
@@ -133,7 +133,7 @@ func BenchmarkOTLPLogsMillion(b *testing.B) {
 				}
 				mem := watchMemory()
 				began := time.Now()
-				s := runner.NewSummary()
+				s := event.NewSummary()
 				for i := range total {
 					if *logsRate > 0 && i%1000 == 0 { // paced by the thousand
 						if ahead := time.Duration(i)*time.Second/time.Duration(*logsRate) - time.Since(began); ahead > 0 {

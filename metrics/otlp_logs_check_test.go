@@ -10,16 +10,16 @@ import (
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // eventCounter counts the events of a run.
 type eventCounter struct{ n int }
 
-func (c *eventCounter) Event(*runner.Event, *runner.Summary) error { c.n++; return nil }
-func (c *eventCounter) Finish(*runner.Summary) error               { return nil }
+func (c *eventCounter) Event(*event.Event, *event.Summary) error { c.n++; return nil }
+func (c *eventCounter) Finish(*event.Summary) error              { return nil }
 
 // logRecords returns the log records a receiver got, in order, and checks
 // that their resource is the run's.
@@ -158,13 +158,13 @@ func wantSeverity(ev jsonlLine) logspb.SeverityNumber {
 		case "interrupted":
 			return logspb.SeverityNumber_SEVERITY_NUMBER_WARN
 		}
-	case string(runner.ItemFailed), string(runner.AsyncFailed):
+	case string(event.ItemFailed), string(event.AsyncFailed):
 		return logspb.SeverityNumber_SEVERITY_NUMBER_WARN
 	}
-	switch runner.Status(ev.Status) {
-	case runner.StatusFailed, runner.StatusUnreachable:
+	switch event.Status(ev.Status) {
+	case event.StatusFailed, event.StatusUnreachable:
 		return logspb.SeverityNumber_SEVERITY_NUMBER_ERROR
-	case runner.StatusIgnored, runner.StatusRescued:
+	case event.StatusIgnored, event.StatusRescued:
 		return logspb.SeverityNumber_SEVERITY_NUMBER_WARN
 	}
 	return logspb.SeverityNumber_SEVERITY_NUMBER_INFO
@@ -176,14 +176,14 @@ func wantSpanName(ev jsonlLine) func(*tracepb.Span) bool {
 		return func(sp *tracepb.Span) bool { return sp.Name == name }
 	}
 	switch {
-	case runner.Kind(ev.EventType).IsHostResult():
+	case event.Kind(ev.EventType).IsHostResult():
 		return func(sp *tracepb.Span) bool {
 			a := attrs(sp.Attributes)
 			return sp.Name == "host "+ev.Host && a["ansible.task.name"].GetStringValue() == ev.Task
 		}
 	case ev.Task != "":
 		return func(sp *tracepb.Span) bool { return sp.Name == "task "+ev.Task || sp.Name == "handler "+ev.Task }
-	case ev.Play != "" && ev.EventType != string(runner.PlaybookStats):
+	case ev.Play != "" && ev.EventType != string(event.PlaybookStats):
 		return named("play " + ev.Play) // a play's start, a notification
 	}
 	return func(sp *tracepb.Span) bool { return strings.HasPrefix(sp.Name, "playbook ") }

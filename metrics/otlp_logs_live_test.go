@@ -8,9 +8,9 @@ import (
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/prototext"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestOTLPLogsLiveRun runs a real playbook with the OTLP output beside the
@@ -28,7 +28,7 @@ func TestOTLPLogsLiveRun(t *testing.T) {
 	}
 	var jsonl bytes.Buffer
 	events := &eventCounter{}
-	s := runPlaybook(t, "mixed.yml", runner.NewFanout(zerolog.Nop(), events, otlp, render.NewJSONL(&jsonl)), nil, nil)
+	s := runPlaybook(t, "mixed.yml", event.NewFanout(zerolog.Nop(), events, otlp, render.NewJSONL(&jsonl)), nil, nil)
 	if s.ExitCode != 4 {
 		t.Fatalf("exit code %d, want 4", s.ExitCode)
 	}

@@ -4,8 +4,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // attrEvent is the log attribute naming the event: the jsonl event_type.
@@ -15,17 +15,17 @@ const attrEvent = "ansible.event"
 // host's fatal failure or unreachable host, WARN for a failure that is
 // ignored or rescued and for a failed loop item or async poll (whose host
 // result tells what became of it), INFO for everything else.
-func eventSeverity(ev *runner.Event) log.Severity {
+func eventSeverity(ev *event.Event) log.Severity {
 	if ev.Kind.IsHostResult() {
 		switch ev.Status() {
-		case runner.StatusFailed, runner.StatusUnreachable:
+		case event.StatusFailed, event.StatusUnreachable:
 			return log.SeverityError
-		case runner.StatusIgnored, runner.StatusRescued:
+		case event.StatusIgnored, event.StatusRescued:
 			return log.SeverityWarn
 		}
 		return log.SeverityInfo
 	}
-	if ev.Kind == runner.ItemFailed || ev.Kind == runner.AsyncFailed {
+	if ev.Kind == event.ItemFailed || ev.Kind == event.AsyncFailed {
 		return log.SeverityWarn
 	}
 	return log.SeverityInfo
@@ -34,7 +34,7 @@ func eventSeverity(ev *runner.Event) log.Severity {
 // eventAttributes are the attributes of an event's log record, for
 // filtering in the log store without parsing the body: the event, the
 // playbook, and the play, task, host and status when the event has them.
-func eventAttributes(ev *runner.Event, playbook string) []attribute.KeyValue {
+func eventAttributes(ev *event.Event, playbook string) []attribute.KeyValue {
 	attrs := make([]attribute.KeyValue, 0, 6)
 	attrs = append(attrs, attribute.String(attrEvent, string(ev.Kind)), attribute.String(string(attrPlaybook), playbook))
 	if ev.Play != nil && ev.Play.Name != "" {
@@ -55,7 +55,7 @@ func eventAttributes(ev *runner.Event, playbook string) []attribute.KeyValue {
 // runEndSeverity is the severity of the run_end record, from the run's
 // outcome: ERROR when it failed, WARN when it was interrupted without a
 // failure, INFO when it succeeded.
-func runEndSeverity(s *runner.Summary) log.Severity {
+func runEndSeverity(s *event.Summary) log.Severity {
 	switch s.Outcome() {
 	case "failed":
 		return log.SeverityError
@@ -66,7 +66,7 @@ func runEndSeverity(s *runner.Summary) log.Severity {
 }
 
 // runEndAttributes are the attributes of the run_end record.
-func runEndAttributes(s *runner.Summary, playbook string) []attribute.KeyValue {
+func runEndAttributes(s *event.Summary, playbook string) []attribute.KeyValue {
 	return []attribute.KeyValue{
 		attribute.String(attrEvent, render.RunEnd), attribute.String(string(attrPlaybook), playbook),
 		attribute.String(string(attrOutcome), s.Outcome()), attribute.Int(string(attrExitCode), s.ExitCode),

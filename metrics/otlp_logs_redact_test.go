@@ -15,34 +15,34 @@ import (
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/prototext"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/notify"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // secretRun is a run whose results carry values under secret keys (one of
 // them a --redact key), a loop item that is a dict with a password, custom
 // stats with a token, and a no_log task whose result Ansible would have
 // censored but which still carries its message, item, values and diff.
-func secretRun() []*runner.Event {
+func secretRun() []*event.Event {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "vault"}
-	shown := &runner.Task{ID: "t1", Name: "create users", Action: "user"}
-	hidden := &runner.Task{ID: "t2", Name: "use the vault", Action: "command"}
-	return []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "vault.yml"}},
-		{Kind: runner.PlayStart, Time: at.Add(1), Play: play},
-		{Kind: runner.TaskStart, Time: at.Add(2), Play: play, Task: shown},
-		{Kind: runner.ItemOK, Time: at.Add(3), Play: play, Task: shown, Host: "web1", Item: `{"name":"alice","password":"ItemS3cret"}`,
-			Result: &runner.Result{Changed: true, Raw: []byte(`{"changed":true,"name":"alice","vault_pin":"PinS3cret","nested":{"api_token":"TokenS3cret","keys":["k1"]}}`)}},
-		{Kind: runner.RunnerOK, Time: at.Add(4), Play: play, Task: shown, Host: "web1",
-			Result: &runner.Result{Changed: true, Raw: []byte(`{"changed":true,"results":[{"item":{"name":"alice","password":"ItemS3cret"},"vault_pin":"PinS3cret"}],"msg":"All items completed"}`)}},
-		{Kind: runner.TaskStart, Time: at.Add(5), Play: play, Task: hidden},
-		{Kind: runner.ItemFailed, Time: at.Add(6), Play: play, Task: hidden, Host: "web1", NoLog: true, Item: "NoLogItemS3cret",
-			Result: &runner.Result{Failed: true, Msg: "NoLogMsgS3cret", Raw: []byte(`{"failed":true,"msg":"NoLogMsgS3cret","stdout":"NoLogValueS3cret"}`)}},
-		{Kind: runner.FileDiff, Time: at.Add(7), Play: play, Task: hidden, Host: "web1", NoLog: true, DiffText: "+NoLogDiffS3cret\n"},
-		{Kind: runner.RunnerFailed, Time: at.Add(8), Play: play, Task: hidden, Host: "web1", NoLog: true, Disposition: runner.Fatal,
-			Result: &runner.Result{Failed: true, Msg: "NoLogMsgS3cret", Raw: []byte(`{"failed":true,"msg":"NoLogMsgS3cret"}`)}},
-		{Kind: runner.PlaybookStats, Time: at.Add(9), Stats: map[string]runner.HostCounts{"web1": {Changed: 1, Failures: 1}},
+	play := &event.Play{ID: "p", Name: "vault"}
+	shown := &event.Task{ID: "t1", Name: "create users", Action: "user"}
+	hidden := &event.Task{ID: "t2", Name: "use the vault", Action: "command"}
+	return []*event.Event{
+		{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "vault.yml"}},
+		{Kind: event.PlayStart, Time: at.Add(1), Play: play},
+		{Kind: event.TaskStart, Time: at.Add(2), Play: play, Task: shown},
+		{Kind: event.ItemOK, Time: at.Add(3), Play: play, Task: shown, Host: "web1", Item: `{"name":"alice","password":"ItemS3cret"}`,
+			Result: &event.Result{Changed: true, Raw: []byte(`{"changed":true,"name":"alice","vault_pin":"PinS3cret","nested":{"api_token":"TokenS3cret","keys":["k1"]}}`)}},
+		{Kind: event.RunnerOK, Time: at.Add(4), Play: play, Task: shown, Host: "web1",
+			Result: &event.Result{Changed: true, Raw: []byte(`{"changed":true,"results":[{"item":{"name":"alice","password":"ItemS3cret"},"vault_pin":"PinS3cret"}],"msg":"All items completed"}`)}},
+		{Kind: event.TaskStart, Time: at.Add(5), Play: play, Task: hidden},
+		{Kind: event.ItemFailed, Time: at.Add(6), Play: play, Task: hidden, Host: "web1", NoLog: true, Item: "NoLogItemS3cret",
+			Result: &event.Result{Failed: true, Msg: "NoLogMsgS3cret", Raw: []byte(`{"failed":true,"msg":"NoLogMsgS3cret","stdout":"NoLogValueS3cret"}`)}},
+		{Kind: event.FileDiff, Time: at.Add(7), Play: play, Task: hidden, Host: "web1", NoLog: true, DiffText: "+NoLogDiffS3cret\n"},
+		{Kind: event.RunnerFailed, Time: at.Add(8), Play: play, Task: hidden, Host: "web1", NoLog: true, Disposition: event.Fatal,
+			Result: &event.Result{Failed: true, Msg: "NoLogMsgS3cret", Raw: []byte(`{"failed":true,"msg":"NoLogMsgS3cret"}`)}},
+		{Kind: event.PlaybookStats, Time: at.Add(9), Stats: map[string]event.HostCounts{"web1": {Changed: 1, Failures: 1}},
 			CustomStats:       map[string]json.RawMessage{"web1": []byte(`{"deploy_token":"StatsS3cret","release":"1.2"}`)},
 			GlobalCustomStats: []byte(`{"db_password":"StatsS3cret"}`)},
 	}
@@ -74,8 +74,8 @@ func TestOTLPLogsRedactAsTheWebhookDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook := notify.NewWebhook(notify.WebhookOptions{URL: hookSrv.URL, Redact: redactKeys, Workers: 1, Log: zerolog.Nop()})
-	h := runner.NewFanout(zerolog.Nop(), otlp, hook)
-	s := runner.NewSummary()
+	h := event.NewFanout(zerolog.Nop(), otlp, hook)
+	s := event.NewSummary()
 	for _, ev := range secretRun() {
 		s.Add(ev)
 		h.Event(ev, s)
@@ -140,7 +140,7 @@ func TestOTLPLogsRedactAsTheWebhookDoes(t *testing.T) {
 	if compared != 4 {
 		t.Errorf("%d results compared, want the 4 of the run", compared)
 	}
-	item := bodies[string(runner.ItemOK)+" web1"]
+	item := bodies[string(event.ItemOK)+" web1"]
 	values, _ := json.Marshal(item.Result)
 	if item.Item != `{"name":"alice","password":"[redacted]"}` || !strings.Contains(string(values), `"vault_pin":"[redacted]"`) ||
 		!strings.Contains(string(values), `"api_token":"[redacted]"`) || !strings.Contains(string(values), `"keys":["k1"]`) {

@@ -3,9 +3,8 @@ package metrics
 import (
 	"context"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // spanRecorder is the tracer of the span tree: it remembers the context of
@@ -28,7 +27,7 @@ func (r *spanRecorder) Start(ctx context.Context, name string, opts ...trace.Spa
 // span the event belongs to: the span it made, else its task's open span,
 // else its play's, else the playbook's, else the caller's. A log record
 // emitted with it carries that span's trace and span IDs.
-func eventContext(t *spanTree, rec *spanRecorder, ev *runner.Event, s *runner.Summary) context.Context {
+func eventContext(t *spanTree, rec *spanRecorder, ev *event.Event, s *event.Summary) context.Context {
 	rec.last = nil
 	t.event(ev, s)
 	if rec.last != nil {

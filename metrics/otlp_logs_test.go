@@ -14,9 +14,9 @@ import (
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/prototext"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // startReceiver starts an in-process OTLP receiver for protocol.
@@ -59,7 +59,7 @@ func TestOTLPLogsReplay(t *testing.T) {
 			}
 			var jsonl bytes.Buffer
 			events := &eventCounter{}
-			replayStream(t, tc.stream, runner.NewFanout(zerolog.Nop(), events, otlp, render.NewJSONL(&jsonl)))
+			replayStream(t, tc.stream, event.NewFanout(zerolog.Nop(), events, otlp, render.NewJSONL(&jsonl)))
 			if events.n == 0 {
 				t.Fatal("the stream has no event")
 			}
@@ -97,23 +97,23 @@ func TestOTLPLogsNoLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	var jsonl bytes.Buffer
-	h := runner.NewFanout(zerolog.Nop(), otlp, render.NewJSONL(&jsonl))
+	h := event.NewFanout(zerolog.Nop(), otlp, render.NewJSONL(&jsonl))
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "secrets"}
-	task := &runner.Task{ID: "t", Name: "use the token", Action: "command"}
+	play := &event.Play{ID: "p", Name: "secrets"}
+	task := &event.Task{ID: "t", Name: "use the token", Action: "command"}
 	rc := 3
 	censored := []byte(`{"censored":"the output has been hidden due to the fact that 'no_log: true' was specified for this result","changed":false}`)
-	s := runner.NewSummary()
-	for _, ev := range []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "secret.yml"}},
-		{Kind: runner.PlayStart, Time: at.Add(1), Play: play},
-		{Kind: runner.TaskStart, Time: at.Add(2), Play: play, Task: task},
-		{Kind: runner.RunnerStart, Time: at.Add(3), Play: play, Task: task, Host: "web-1"},
-		{Kind: runner.ItemFailed, Time: at.Add(4), Play: play, Task: task, Host: "web-1", NoLog: true, Item: "a",
-			Result: &runner.Result{Failed: true, Msg: "item " + secret, Raw: censored}},
-		{Kind: runner.RunnerFailed, Time: at.Add(5), Play: play, Task: task, Host: "web-1", NoLog: true, Disposition: runner.Fatal,
-			Result: &runner.Result{Failed: true, Msg: "failed with " + secret, Stderr: secret, RC: &rc, Raw: censored}},
-		{Kind: runner.PlaybookStats, Time: at.Add(6), Stats: map[string]runner.HostCounts{"web-1": {Failures: 1}}},
+	s := event.NewSummary()
+	for _, ev := range []*event.Event{
+		{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "secret.yml"}},
+		{Kind: event.PlayStart, Time: at.Add(1), Play: play},
+		{Kind: event.TaskStart, Time: at.Add(2), Play: play, Task: task},
+		{Kind: event.RunnerStart, Time: at.Add(3), Play: play, Task: task, Host: "web-1"},
+		{Kind: event.ItemFailed, Time: at.Add(4), Play: play, Task: task, Host: "web-1", NoLog: true, Item: "a",
+			Result: &event.Result{Failed: true, Msg: "item " + secret, Raw: censored}},
+		{Kind: event.RunnerFailed, Time: at.Add(5), Play: play, Task: task, Host: "web-1", NoLog: true, Disposition: event.Fatal,
+			Result: &event.Result{Failed: true, Msg: "failed with " + secret, Stderr: secret, RC: &rc, Raw: censored}},
+		{Kind: event.PlaybookStats, Time: at.Add(6), Stats: map[string]event.HostCounts{"web-1": {Failures: 1}}},
 	} {
 		s.Add(ev)
 		h.Event(ev, s)
@@ -180,7 +180,7 @@ func TestOTLPLogsSignals(t *testing.T) {
 			t.Fatalf("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT alone gave %+v, want the logs only", otlp)
 		}
 		events := &eventCounter{}
-		replayStream(t, "mixed.jsonl", runner.NewFanout(zerolog.Nop(), events, otlp))
+		replayStream(t, "mixed.jsonl", event.NewFanout(zerolog.Nop(), events, otlp))
 		if spans, metrics, logs := count(recv); spans != 0 || metrics != 0 || logs != events.n+1 {
 			t.Errorf("%d spans, %d metrics, %d log records; want only %d log records", spans, metrics, logs, events.n+1)
 		}
@@ -218,12 +218,12 @@ func TestOTLPLogsHangingCollector(t *testing.T) {
 			}
 			defer stream.Close()
 			events := &eventCounter{}
-			done := make(chan *runner.Summary, 1)
+			done := make(chan *event.Summary, 1)
 			go func() {
-				s, _ := runner.Replay(stream, runner.NewFanout(zerolog.Nop(), events, otlp), bytes.NewBuffer(nil), zerolog.Nop())
+				s, _ := event.Replay(stream, event.NewFanout(zerolog.Nop(), events, otlp), bytes.NewBuffer(nil), zerolog.Nop())
 				done <- s
 			}()
-			var s *runner.Summary
+			var s *event.Summary
 			select {
 			case s = <-done:
 			case <-time.After(100 * timeout): // a bound for the test, far beyond the flush timeout

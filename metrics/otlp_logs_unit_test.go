@@ -3,9 +3,8 @@ package metrics
 import (
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"go.opentelemetry.io/otel/log"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 func TestResolveLogsTarget(t *testing.T) {
@@ -35,26 +34,26 @@ func TestResolveLogsTarget(t *testing.T) {
 }
 
 func TestEventSeverity(t *testing.T) {
-	failed := &runner.Result{Failed: true}
+	failed := &event.Result{Failed: true}
 	for _, tc := range []struct {
 		name string
-		ev   runner.Event
+		ev   event.Event
 		want log.Severity
 	}{
-		{"ok", runner.Event{Kind: runner.RunnerOK, Result: &runner.Result{}}, log.SeverityInfo},
-		{"changed", runner.Event{Kind: runner.RunnerOK, Result: &runner.Result{Changed: true}}, log.SeverityInfo},
-		{"skipped", runner.Event{Kind: runner.RunnerSkipped, Result: &runner.Result{}}, log.SeverityInfo},
-		{"fatal", runner.Event{Kind: runner.RunnerFailed, Disposition: runner.Fatal, Result: failed}, log.SeverityError},
-		{"failed, no disposition", runner.Event{Kind: runner.RunnerFailed, Result: failed}, log.SeverityError},
-		{"ignored", runner.Event{Kind: runner.RunnerFailed, Disposition: runner.Ignored, Result: failed}, log.SeverityWarn},
-		{"rescued", runner.Event{Kind: runner.RunnerFailed, Disposition: runner.Rescued, Result: failed}, log.SeverityWarn},
-		{"unreachable", runner.Event{Kind: runner.RunnerUnreach, Result: &runner.Result{Unreachable: true}}, log.SeverityError},
-		{"unreachable ignored", runner.Event{Kind: runner.RunnerUnreach, IgnoreUnreachable: true, Result: &runner.Result{Unreachable: true}}, log.SeverityWarn},
-		{"item failed", runner.Event{Kind: runner.ItemFailed, Result: failed}, log.SeverityWarn},
-		{"async failed", runner.Event{Kind: runner.AsyncFailed, Result: failed}, log.SeverityWarn},
-		{"retry", runner.Event{Kind: runner.RunnerRetry, Result: failed}, log.SeverityInfo},
-		{"task start", runner.Event{Kind: runner.TaskStart}, log.SeverityInfo},
-		{"stats", runner.Event{Kind: runner.PlaybookStats}, log.SeverityInfo},
+		{"ok", event.Event{Kind: event.RunnerOK, Result: &event.Result{}}, log.SeverityInfo},
+		{"changed", event.Event{Kind: event.RunnerOK, Result: &event.Result{Changed: true}}, log.SeverityInfo},
+		{"skipped", event.Event{Kind: event.RunnerSkipped, Result: &event.Result{}}, log.SeverityInfo},
+		{"fatal", event.Event{Kind: event.RunnerFailed, Disposition: event.Fatal, Result: failed}, log.SeverityError},
+		{"failed, no disposition", event.Event{Kind: event.RunnerFailed, Result: failed}, log.SeverityError},
+		{"ignored", event.Event{Kind: event.RunnerFailed, Disposition: event.Ignored, Result: failed}, log.SeverityWarn},
+		{"rescued", event.Event{Kind: event.RunnerFailed, Disposition: event.Rescued, Result: failed}, log.SeverityWarn},
+		{"unreachable", event.Event{Kind: event.RunnerUnreach, Result: &event.Result{Unreachable: true}}, log.SeverityError},
+		{"unreachable ignored", event.Event{Kind: event.RunnerUnreach, IgnoreUnreachable: true, Result: &event.Result{Unreachable: true}}, log.SeverityWarn},
+		{"item failed", event.Event{Kind: event.ItemFailed, Result: failed}, log.SeverityWarn},
+		{"async failed", event.Event{Kind: event.AsyncFailed, Result: failed}, log.SeverityWarn},
+		{"retry", event.Event{Kind: event.RunnerRetry, Result: failed}, log.SeverityInfo},
+		{"task start", event.Event{Kind: event.TaskStart}, log.SeverityInfo},
+		{"stats", event.Event{Kind: event.PlaybookStats}, log.SeverityInfo},
 	} {
 		if got := eventSeverity(&tc.ev); got != tc.want {
 			t.Errorf("%s: severity %v, want %v", tc.name, got, tc.want)

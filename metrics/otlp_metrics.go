@@ -3,15 +3,14 @@ package metrics
 import (
 	"context"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // recordRun records the metrics of the finished run in s on meter: the same
 // values as the Prometheus metrics, with OpenTelemetry names.
-func recordRun(meter metric.Meter, s *runner.Summary, playbook string) error {
+func recordRun(meter metric.Meter, s *event.Summary, playbook string) error {
 	ctx := context.Background()
 	pb := attribute.String("ansible.playbook", playbook)
 

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // The span attributes.
@@ -59,7 +58,7 @@ type taskSpan struct {
 	span  trace.Span
 	ctx   context.Context
 	id    string
-	run   *runner.TaskRun
+	run   *event.TaskRun
 	start time.Time
 	end   time.Time
 	hosts int
@@ -71,17 +70,17 @@ func newSpanTree(tracer trace.Tracer, parent context.Context, playbook string) *
 }
 
 // event updates the tree with ev; s has already been updated with it.
-func (t *spanTree) event(ev *runner.Event, s *runner.Summary) {
+func (t *spanTree) event(ev *event.Event, s *event.Summary) {
 	switch {
-	case ev.Kind == runner.PlaybookStart:
+	case ev.Kind == event.PlaybookStart:
 		t.ensureRoot(ev.Time, s)
-	case ev.Kind == runner.PlayStart:
+	case ev.Kind == event.PlayStart:
 		t.startPlay(ev, s)
 	case ev.Kind.IsTaskStart():
 		t.startTask(ev, s)
 	case ev.Kind.IsHostResult():
 		t.hostResult(ev, s)
-	case ev.Kind == runner.PlaybookStats:
+	case ev.Kind == event.PlaybookStats:
 		t.endPlay()
 	}
 	if t.play != nil && ev.Time.After(t.playLast) {
@@ -89,7 +88,7 @@ func (t *spanTree) event(ev *runner.Event, s *runner.Summary) {
 	}
 }
 
-func (t *spanTree) ensureRoot(at time.Time, s *runner.Summary) {
+func (t *spanTree) ensureRoot(at time.Time, s *event.Summary) {
 	if t.root != nil {
 		return
 	}
@@ -98,7 +97,7 @@ func (t *spanTree) ensureRoot(at time.Time, s *runner.Summary) {
 		trace.WithTimestamp(orNow(at)), trace.WithAttributes(attrPlaybook.String(name)))
 }
 
-func (t *spanTree) startPlay(ev *runner.Event, s *runner.Summary) {
+func (t *spanTree) startPlay(ev *event.Event, s *event.Summary) {
 	t.ensureRoot(ev.Time, s)
 	t.endPlay()
 	name, strategy := "", ""
@@ -113,13 +112,13 @@ func (t *spanTree) startPlay(ev *runner.Event, s *runner.Summary) {
 	t.playFail = 0
 }
 
-func (t *spanTree) ensurePlay(ev *runner.Event, s *runner.Summary) {
+func (t *spanTree) ensurePlay(ev *event.Event, s *event.Summary) {
 	if t.play == nil {
 		t.startPlay(ev, s)
 	}
 }
 
-func (t *spanTree) startTask(ev *runner.Event, s *runner.Summary) {
+func (t *spanTree) startTask(ev *event.Event, s *event.Summary) {
 	if ev.Task == nil {
 		return
 	}
@@ -133,7 +132,7 @@ func (t *spanTree) startTask(ev *runner.Event, s *runner.Summary) {
 	t.lastTask = t.openTask(ev, s.CurrentTask, orNow(ev.Time))
 }
 
-func (t *spanTree) openTask(ev *runner.Event, run *runner.TaskRun, start time.Time) *taskSpan {
+func (t *spanTree) openTask(ev *event.Event, run *event.TaskRun, start time.Time) *taskSpan {
 	task := ev.Task
 	kind := "task "
 	if task.Handler {
@@ -147,7 +146,7 @@ func (t *spanTree) openTask(ev *runner.Event, run *runner.TaskRun, start time.Ti
 	return ts
 }
 
-func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
+func (t *spanTree) hostResult(ev *event.Event, s *event.Summary) {
 	if ev.Task == nil {
 		return
 	}
@@ -164,7 +163,7 @@ func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
 	if ts.run == nil {
 		ts.run = s.TaskRun(ev.Task.ID)
 	}
-	hr := runner.HostResult{Host: ev.Host, Status: ev.Status(), End: ev.Time}
+	hr := event.HostResult{Host: ev.Host, Status: ev.Status(), End: ev.Time}
 	if ts.run != nil && ev.Host != "" && ts.run.Last.Host == ev.Host {
 		hr = ts.run.Last
 	}
@@ -175,7 +174,7 @@ func (t *spanTree) hostResult(ev *runner.Event, s *runner.Summary) {
 	_, span := t.tracer.Start(ts.ctx, "host "+ev.Host, trace.WithTimestamp(start), trace.WithAttributes(
 		attrHost.String(ev.Host), attrTaskName.String(ev.Task.Name), attrStatus.String(string(hr.Status)),
 		attrChanged.Bool(hr.Changed), attrItems.Int(hr.Items)))
-	if hr.Status == runner.StatusFailed || hr.Status == runner.StatusUnreachable {
+	if hr.Status == event.StatusFailed || hr.Status == event.StatusUnreachable {
 		msg := hr.Message
 		if ev.NoLog || msg == "" {
 			msg = string(hr.Status) // never the message of a no_log result
@@ -221,7 +220,7 @@ func (t *spanTree) endPlay() {
 }
 
 // finish ends every open span; the playbook span carries the run's outcome.
-func (t *spanTree) finish(s *runner.Summary) {
+func (t *spanTree) finish(s *event.Summary) {
 	t.endPlay()
 	t.ensureRoot(s.Start, s)
 	outcome := s.Outcome()

@@ -5,13 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // statuses are the recap statuses of task results, in the order they are written.
-var statuses = []runner.Status{
-	runner.StatusOK, runner.StatusChanged, runner.StatusFailed, runner.StatusSkipped,
-	runner.StatusUnreachable, runner.StatusRescued, runner.StatusIgnored,
+var statuses = []event.Status{
+	event.StatusOK, event.StatusChanged, event.StatusFailed, event.StatusSkipped,
+	event.StatusUnreachable, event.StatusRescued, event.StatusIgnored,
 }
 
 // runOutcomes are the values of Summary.Outcome.
@@ -21,28 +21,28 @@ var runOutcomes = []string{"ok", "changed", "failed", "interrupted"}
 var hostOutcomes = []string{"unreachable", "failed", "changed", "ok"}
 
 // statusCount is the recap count of one status.
-func statusCount(c runner.HostCounts, st runner.Status) int {
+func statusCount(c event.HostCounts, st event.Status) int {
 	switch st {
-	case runner.StatusOK:
+	case event.StatusOK:
 		return c.OK
-	case runner.StatusChanged:
+	case event.StatusChanged:
 		return c.Changed
-	case runner.StatusFailed:
+	case event.StatusFailed:
 		return c.Failures
-	case runner.StatusSkipped:
+	case event.StatusSkipped:
 		return c.Skipped
-	case runner.StatusUnreachable:
+	case event.StatusUnreachable:
 		return c.Unreachable
-	case runner.StatusRescued:
+	case event.StatusRescued:
 		return c.Rescued
-	case runner.StatusIgnored:
+	case event.StatusIgnored:
 		return c.Ignored
 	}
 	return 0
 }
 
 // hostOutcome is the outcome of a host from its recap counts.
-func hostOutcome(c runner.HostCounts) string {
+func hostOutcome(c event.HostCounts) string {
 	switch {
 	case c.Unreachable > 0:
 		return "unreachable"
@@ -55,7 +55,7 @@ func hostOutcome(c runner.HostCounts) string {
 }
 
 // hostsByOutcome counts the recap's hosts by outcome.
-func hostsByOutcome(s *runner.Summary) map[string]int {
+func hostsByOutcome(s *event.Summary) map[string]int {
 	n := make(map[string]int, len(hostOutcomes))
 	for _, h := range s.RecapHosts() {
 		n[hostOutcome(s.Recap(h))]++
@@ -64,7 +64,7 @@ func hostsByOutcome(s *runner.Summary) map[string]int {
 }
 
 // succeeded reports whether the run finished without failure.
-func succeeded(s *runner.Summary) bool {
+func succeeded(s *event.Summary) bool {
 	o := s.Outcome()
 	return o == "ok" || o == "changed"
 }
@@ -94,7 +94,7 @@ func PlaybookLabel(path, fallback string) string {
 }
 
 // playbookPath is the playbook a summary reports, or "".
-func playbookPath(s *runner.Summary) string {
+func playbookPath(s *event.Summary) string {
 	if s.Playbook == nil {
 		return ""
 	}

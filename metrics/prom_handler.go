@@ -10,9 +10,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // PromOptions configure the Prometheus outputs.
@@ -59,11 +59,11 @@ func NewProm(opts PromOptions) *Prom {
 }
 
 // Event does nothing: the metrics describe the finished run.
-func (p *Prom) Event(*runner.Event, *runner.Summary) error { return nil }
+func (p *Prom) Event(*event.Event, *event.Summary) error { return nil }
 
 // Finish writes the textfile and pushes to the Pushgateway. It returns the
 // failures of both, joined; the run's exit code is not affected.
-func (p *Prom) Finish(s *runner.Summary) error {
+func (p *Prom) Finish(s *event.Summary) error {
 	var errs []error
 	if p.opts.File != "" {
 		reg, err := p.gather(s, false)
@@ -92,7 +92,7 @@ func (p *Prom) Finish(s *runner.Summary) error {
 
 // gather builds the registry of the run's metrics.
 // grouped leaves out the playbook label, for a push grouped by playbook.
-func (p *Prom) gather(s *runner.Summary, grouped bool) (*prometheus.Registry, error) {
+func (p *Prom) gather(s *event.Summary, grouped bool) (*prometheus.Registry, error) {
 	return promSnapshot{
 		grouped:  grouped,
 		playbook: PlaybookLabel(playbookPath(s), p.opts.Playbook),

@@ -3,9 +3,8 @@ package metrics
 import (
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // metricPrefix starts the name of every metric.
@@ -29,7 +28,7 @@ type promSnapshot struct {
 
 // gatherer returns a registry holding the metrics of the run in s, all of
 // them gauges of this run except the task duration histogram.
-func (p promSnapshot) gatherer(s *runner.Summary) (*prometheus.Registry, error) {
+func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 	reg := prometheus.NewPedanticRegistry()
 	r := prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg)
 	pb := prometheus.Labels{"playbook": p.playbook}

@@ -13,9 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // apiKeyGateway publishes the Pushgateway at pushAddr under /pgw, as a
@@ -46,13 +45,13 @@ func apiKeyGateway(t *testing.T, pushAddr, key string) *httptest.Server {
 
 // replayInto replays a recorded stream of testdata into h and returns the
 // summary and the error of the outputs.
-func replayInto(t *testing.T, name string, h runner.Handler) (*runner.Summary, error) {
+func replayInto(t *testing.T, name string, h event.Handler) (*event.Summary, error) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return runner.Replay(bytes.NewReader(data), h, io.Discard, zerolog.Nop())
+	return event.Replay(bytes.NewReader(data), h, io.Discard, zerolog.Nop())
 }
 
 // A Pushgateway URL with a path and a query (an API key for the gateway in

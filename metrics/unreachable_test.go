@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // hangingListener accepts connections and never answers, until the test ends.
@@ -75,13 +74,13 @@ func TestUnreachableCollector(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer stream.Close()
-			done := make(chan *runner.Summary, 1)
+			done := make(chan *event.Summary, 1)
 			go func() {
 				// Finish reports the failed delivery; that is all it may do.
-				s, _ := runner.Replay(stream, runner.NewFanout(zerolog.Nop(), otlp, NewProm(PromOptions{File: file})), io.Discard, zerolog.Nop())
+				s, _ := event.Replay(stream, event.NewFanout(zerolog.Nop(), otlp, NewProm(PromOptions{File: file})), io.Discard, zerolog.Nop())
 				done <- s
 			}()
-			var s *runner.Summary
+			var s *event.Summary
 			select {
 			case s = <-done:
 			case <-time.After(100 * timeout): // a bound for the test, far beyond the flush timeout

@@ -4,15 +4,14 @@ import (
 	"io"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // reportedTotals sums the stats Ansible reported, status by status.
-func reportedTotals(t *testing.T, s *runner.Summary) map[string]float64 {
+func reportedTotals(t *testing.T, s *event.Summary) map[string]float64 {
 	t.Helper()
 	if s.Reported == nil {
 		t.Fatal("Ansible reported no stats")
@@ -76,7 +75,7 @@ func gaugeValue(t *testing.T, fams map[string]*dto.MetricFamily, name string, la
 
 // checkRunValues checks that the exposition carries the values of the run:
 // Ansible's own stats, its exit code, the hosts and the tasks.
-func checkRunValues(t *testing.T, fams map[string]*dto.MetricFamily, s *runner.Summary, labels map[string]string) {
+func checkRunValues(t *testing.T, fams map[string]*dto.MetricFamily, s *event.Summary, labels map[string]string) {
 	t.Helper()
 	with := func(k, v string) map[string]string {
 		m := map[string]string{k: v}

@@ -9,31 +9,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // failingRun feeds h a run in which three tasks fail, each on its own
 // host, and finishes it: three Slack alerts and a summary.
-func failingRun(t *testing.T, h runner.Handler) {
+func failingRun(t *testing.T, h event.Handler) {
 	t.Helper()
 	at := time.Now()
-	play := &runner.Play{ID: "p", Name: "deploy"}
-	s := runner.NewSummary()
-	events := []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "/srv/site.yml"}},
-		{Kind: runner.PlayStart, Time: at, Play: play},
+	play := &event.Play{ID: "p", Name: "deploy"}
+	s := event.NewSummary()
+	events := []*event.Event{
+		{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "/srv/site.yml"}},
+		{Kind: event.PlayStart, Time: at, Play: play},
 	}
 	for i, host := range []string{"web1", "web2", "web3"} {
-		task := &runner.Task{ID: "t" + host, Name: "step " + host, Path: "/srv/site.yml:" + string(rune('1'+i))}
+		task := &event.Task{ID: "t" + host, Name: "step " + host, Path: "/srv/site.yml:" + string(rune('1'+i))}
 		events = append(events,
-			&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task},
-			&runner.Event{Kind: runner.RunnerFailed, Time: at, Play: play, Task: task, Host: host, Disposition: runner.Fatal,
-				Result: &runner.Result{Failed: true, Msg: "broken on " + host, Raw: []byte(`{"failed":true,"msg":"broken"}`)}})
+			&event.Event{Kind: event.TaskStart, Time: at, Play: play, Task: task},
+			&event.Event{Kind: event.RunnerFailed, Time: at, Play: play, Task: task, Host: host, Disposition: event.Fatal,
+				Result: &event.Result{Failed: true, Msg: "broken on " + host, Raw: []byte(`{"failed":true,"msg":"broken"}`)}})
 	}
-	events = append(events, &runner.Event{Kind: runner.PlaybookStats, Time: at,
-		Stats: map[string]runner.HostCounts{"web1": {Failures: 1}, "web2": {Failures: 1}, "web3": {Failures: 1}}})
+	events = append(events, &event.Event{Kind: event.PlaybookStats, Time: at,
+		Stats: map[string]event.HostCounts{"web1": {Failures: 1}, "web2": {Failures: 1}, "web3": {Failures: 1}}})
 	for _, ev := range events {
 		s.Add(ev)
 		if err := h.Event(ev, s); err != nil {

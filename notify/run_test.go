@@ -10,13 +10,14 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // runPlaybook runs testdata/playbook against testdata/inventory with the
 // real ansible-playbook and h as the handler, and returns the summary.
-func runPlaybook(t *testing.T, playbook, inventory string, h runner.Handler, extra ...string) *runner.Summary {
+func runPlaybook(t *testing.T, playbook, inventory string, h event.Handler, extra ...string) *event.Summary {
 	t.Helper()
 	testio.RequireTool(t, "ansible-playbook")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -37,5 +38,5 @@ func runPlaybook(t *testing.T, playbook, inventory string, h runner.Handler, ext
 // nopHandler runs a playbook without outputs, for a baseline.
 type nopHandler struct{}
 
-func (nopHandler) Event(*runner.Event, *runner.Summary) error { return nil }
-func (nopHandler) Finish(*runner.Summary) error               { return nil }
+func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
+func (nopHandler) Finish(*event.Summary) error              { return nil }

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 func TestNothingSecretIsLogged(t *testing.T) {
@@ -34,7 +33,7 @@ func TestNothingSecretIsLogged(t *testing.T) {
 	log := zerolog.New(zerolog.SyncWriter(&buf)).Level(zerolog.DebugLevel) // workers log concurrently
 	fast := RetryPolicy{Attempts: 3, Base: 10 * time.Millisecond, Max: 20 * time.Millisecond, MaxRetryAfter: time.Second}
 	group := &Group{Timeout: 5 * time.Second, Log: log}
-	h := runner.NewFanout(log,
+	h := event.NewFanout(log,
 		NewSlack(SlackOptions{URL: slack.URL + slackPath, Group: group, Retry: fast, Log: log}),
 		NewWebhook(WebhookOptions{URL: hook.URL + "/ansible/HookPathSecret?sig=QuerySecret", Token: token, Secret: secret,
 			Group: group, Retry: fast, Log: log}),
@@ -80,7 +79,7 @@ func TestEchoedCredentialsAreNotLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	runner.Replay(f, h, io.Discard, log)
+	event.Replay(f, h, io.Discard, log)
 
 	out := buf.String()
 	if !strings.Contains(out, "HTTP 401: bad credentials: Bearer [redacted] signed with [redacted]") {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // SlackOptions configure a Slack notifier.
@@ -43,7 +43,7 @@ type SlackOptions struct {
 
 // Slack posts alerts for fatal failures and unreachable hosts while the
 // playbook runs, and a summary at the end, to a Slack incoming webhook. It
-// is a runner.Handler. The alerts of one task are posted as one message
+// is a event.Handler. The alerts of one task are posted as one message
 // when the task ends. Messages are posted one at a time, in order, at most
 // one a second.
 type Slack struct {
@@ -84,18 +84,18 @@ func NewSlack(opts SlackOptions) *Slack {
 // Event turns a fatal failure or an unreachable host into an alert, posted
 // with the others of its task when the next task or play starts. Ignored
 // and rescued failures post nothing. It never waits on the network.
-func (s *Slack) Event(ev *runner.Event, _ *runner.Summary) error {
-	if ev.Kind == runner.PlaybookStart && ev.Playbook != nil {
+func (s *Slack) Event(ev *event.Event, _ *event.Summary) error {
+	if ev.Kind == event.PlaybookStart && ev.Playbook != nil {
 		s.playbook = filepath.Base(ev.Playbook.Path)
 		s.dir = filepath.Dir(ev.Playbook.Path)
 	}
-	if ev.Kind.IsTaskStart() || ev.Kind == runner.PlayStart {
+	if ev.Kind.IsTaskStart() || ev.Kind == event.PlayStart {
 		s.alerts.end()
 	}
 	if !isAlert(ev) {
 		return nil
 	}
-	a := alert{host: ev.Host, unreachable: ev.Kind == runner.RunnerUnreach}
+	a := alert{host: ev.Host, unreachable: ev.Kind == event.RunnerUnreach}
 	if ev.Play != nil {
 		a.play = ev.Play.Name
 	}
@@ -112,7 +112,7 @@ func (s *Slack) Event(ev *runner.Event, _ *runner.Summary) error {
 
 // Finish posts the pending alerts and the summary, then waits, at most the
 // group's deadline, for the deliveries. It never returns an error.
-func (s *Slack) Finish(sum *runner.Summary) error {
+func (s *Slack) Finish(sum *event.Summary) error {
 	if s.playbook == "" && sum.Playbook != nil {
 		s.playbook = filepath.Base(sum.Playbook.Path)
 		s.dir = filepath.Dir(sum.Playbook.Path)

@@ -15,8 +15,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestSlackGolden replays every recorded stream of ../testdata/streams into
@@ -49,7 +49,7 @@ func TestSlackGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			if _, err := runner.Replay(f, h, io.Discard, zerolog.Nop()); err != nil {
+			if _, err := event.Replay(f, h, io.Discard, zerolog.Nop()); err != nil {
 				t.Fatal(err)
 			}
 			mu.Lock()

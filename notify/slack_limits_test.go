@@ -9,24 +9,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // failedRun is the summary of a run in which hosts hosts (names of
 // nameLen characters) failed tasks tasks each, with messages of msgLen characters.
-func failedRun(hosts, tasks, nameLen, msgLen int) *runner.Summary {
-	s := runner.NewSummary()
+func failedRun(hosts, tasks, nameLen, msgLen int) *event.Summary {
+	s := event.NewSummary()
 	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	s.Add(&runner.Event{Kind: runner.PlaybookStart, Time: t0, Playbook: &runner.Playbook{Path: "/srv/site.yml"}})
-	play := &runner.Play{ID: "p1", Name: "all <the> things"}
+	s.Add(&event.Event{Kind: event.PlaybookStart, Time: t0, Playbook: &event.Playbook{Path: "/srv/site.yml"}})
+	play := &event.Play{ID: "p1", Name: "all <the> things"}
 	for i := 0; i < tasks; i++ {
-		task := &runner.Task{ID: fmt.Sprint("t", i), Name: fmt.Sprintf("task & %d `quoted`", i), Path: fmt.Sprintf("/srv/roles/r/tasks/main.yml:%d", i)}
+		task := &event.Task{ID: fmt.Sprint("t", i), Name: fmt.Sprintf("task & %d `quoted`", i), Path: fmt.Sprintf("/srv/roles/r/tasks/main.yml:%d", i)}
 		for h := 0; h < hosts; h++ {
 			host := fmt.Sprintf("%0*d", nameLen, h)
-			s.Add(&runner.Event{
-				Kind: runner.RunnerFailed, Time: t0.Add(time.Duration(i) * time.Second), Play: play, Task: task, Host: host,
-				Disposition: runner.Fatal, Result: &runner.Result{Failed: true, Msg: strings.Repeat("é", msgLen)},
+			s.Add(&event.Event{
+				Kind: event.RunnerFailed, Time: t0.Add(time.Duration(i) * time.Second), Play: play, Task: task, Host: host,
+				Disposition: event.Fatal, Result: &event.Result{Failed: true, Msg: strings.Repeat("é", msgLen)},
 			})
 		}
 	}

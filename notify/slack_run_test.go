@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // slackPost is a message as the test Slack endpoint received it.
@@ -140,7 +139,7 @@ func TestAFailureStormIsOneAlert(t *testing.T) {
 	slack := NewSlack(SlackOptions{URL: e.URL + "/services/T0/B0/x", Group: group, Log: zerolog.Nop()})
 	receiver := newEndpoint(t, checkSigned("", "S1gningSecret"), slow(50*time.Millisecond))
 	hook := NewWebhook(WebhookOptions{URL: receiver.URL, Secret: "S1gningSecret", Batch: true, Workers: 2, Group: group, Log: zerolog.Nop()})
-	s := runPlaybook(t, "storm.yml", "storm.ini", runner.NewFanout(zerolog.Nop(), slack, hook), "--forks", "5")
+	s := runPlaybook(t, "storm.yml", "storm.ini", event.NewFanout(zerolog.Nop(), slack, hook), "--forks", "5")
 	if s.ExitCode != 2 || len(s.FatalFailures()) != 40 {
 		t.Fatalf("exit code %d with %d failures, want 2 and 40", s.ExitCode, len(s.FatalFailures()))
 	}
@@ -207,7 +206,7 @@ func TestDeadEndpointsLeaveTheRunAlone(t *testing.T) {
 			group := &Group{Timeout: 500 * time.Millisecond, Log: zerolog.Nop()}
 			slack := NewSlack(SlackOptions{URL: url, Group: group, Log: zerolog.Nop()})
 			hook := NewWebhook(WebhookOptions{URL: url, Group: group, Log: zerolog.Nop()})
-			s := runPlaybook(t, "failures.yml", "mixed.ini", runner.NewFanout(zerolog.Nop(), slack, hook))
+			s := runPlaybook(t, "failures.yml", "mixed.ini", event.NewFanout(zerolog.Nop(), slack, hook))
 			if s.ExitCode != baseline.ExitCode || !s.Complete {
 				t.Errorf("exit code %d (complete %t), want %d as without notifiers", s.ExitCode, s.Complete, baseline.ExitCode)
 			}

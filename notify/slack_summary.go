@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // Caps of the summary message.
@@ -31,7 +31,7 @@ func outcomeLabel(outcome string) string {
 
 // summaryMessage is the Slack message at the end of a run: outcome, counts,
 // duration, hosts, and the failed hosts with their failed tasks.
-func summaryMessage(s *runner.Summary, playbook, dir string) slackMessage {
+func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 	label := outcomeLabel(s.Outcome())
 	t := s.Totals()
 	hosts := s.RecapHosts()
@@ -83,10 +83,10 @@ func summaryMessage(s *runner.Summary, playbook, dir string) slackMessage {
 // hostFailed is a host with its fatal failures, in order.
 type hostFailed struct {
 	host     string
-	failures []runner.Failure
+	failures []event.Failure
 }
 
-func failuresByHost(fs []runner.Failure) []*hostFailed {
+func failuresByHost(fs []event.Failure) []*hostFailed {
 	var out []*hostFailed
 	index := make(map[string]*hostFailed)
 	for _, f := range fs {
@@ -136,7 +136,7 @@ func formatDuration(d time.Duration) string {
 }
 
 // taskName is a failure's task name, for messages.
-func taskName(f runner.Failure) string {
+func taskName(f event.Failure) string {
 	if f.Task == nil {
 		return "(unknown)"
 	}

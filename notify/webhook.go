@@ -10,8 +10,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // DefaultWebhookWorkers bounds the concurrent deliveries of a webhook.
@@ -83,7 +83,7 @@ type WebhookOptions struct {
 }
 
 // Webhook posts the events of a run as JSON to an HTTP endpoint. It is a
-// runner.Handler.
+// event.Handler.
 type Webhook struct {
 	events     EventFilter
 	playbookID string
@@ -142,8 +142,8 @@ func (w *Webhook) PlaybookID() string { return w.playbookID }
 
 // Event queues the payload of ev, if the filter wants it. It copies what it
 // needs from ev and never waits on the network.
-func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
-	if ev.Kind == runner.PlaybookStart && ev.Playbook != nil {
+func (w *Webhook) Event(ev *event.Event, s *event.Summary) error {
+	if ev.Kind == event.PlaybookStart && ev.Playbook != nil {
 		w.name = filepath.Base(ev.Playbook.Path)
 	}
 	eventType := webhookEventType(ev)
@@ -180,7 +180,7 @@ func (w *Webhook) Event(ev *runner.Event, s *runner.Summary) error {
 
 // Finish sends the summary and waits, at most the group's deadline, for
 // the deliveries. It never returns an error: a notifier failure is logged.
-func (w *Webhook) Finish(s *runner.Summary) error {
+func (w *Webhook) Finish(s *event.Summary) error {
 	if w.name == "" && s.Playbook != nil {
 		w.name = filepath.Base(s.Playbook.Path)
 	}
@@ -205,7 +205,7 @@ func (w *Webhook) send(eventType string, at time.Time, size int, data func() any
 		}})
 }
 
-func (w *Webhook) wants(eventType string, ev *runner.Event) bool {
+func (w *Webhook) wants(eventType string, ev *event.Event) bool {
 	switch w.events {
 	case AllEvents:
 		return true
@@ -216,21 +216,21 @@ func (w *Webhook) wants(eventType string, ev *runner.Event) bool {
 }
 
 // isAlert reports whether ev is a fatal failure or an unreachable host.
-func isAlert(ev *runner.Event) bool {
+func isAlert(ev *event.Event) bool {
 	switch ev.Kind {
-	case runner.RunnerFailed:
-		return ev.Disposition == runner.Fatal || ev.Disposition == ""
-	case runner.RunnerUnreach:
+	case event.RunnerFailed:
+		return ev.Disposition == event.Fatal || ev.Disposition == ""
+	case event.RunnerUnreach:
 		return !ev.IgnoreUnreachable
 	}
 	return false
 }
 
-func webhookEventType(ev *runner.Event) string {
+func webhookEventType(ev *event.Event) string {
 	switch {
-	case ev.Kind == runner.PlaybookStart:
+	case ev.Kind == event.PlaybookStart:
 		return EventPlaybookStart
-	case ev.Kind == runner.PlayStart:
+	case ev.Kind == event.PlayStart:
 		return EventPlayStart
 	case ev.Kind.IsTaskStart():
 		return EventTaskStart
@@ -238,14 +238,14 @@ func webhookEventType(ev *runner.Event) string {
 		return EventTaskResult
 	case ev.Kind.IsItem():
 		return EventItemResult
-	case ev.Kind == runner.RunnerRetry:
+	case ev.Kind == event.RunnerRetry:
 		return EventTaskRetry
 	}
 	return ""
 }
 
-func playbookInfo(ev *runner.Event) *PlaybookInfo {
-	if ev.Kind != runner.PlaybookStart || ev.Playbook == nil {
+func playbookInfo(ev *event.Event) *PlaybookInfo {
+	if ev.Kind != event.PlaybookStart || ev.Playbook == nil {
 		return nil
 	}
 	p := ev.Playbook

@@ -6,39 +6,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // noLogEvents are a run whose task hides its output with no_log, with
 // what Ansible would censor first left in: the webhook's own guard must
 // keep the message, the loop items and the values out of every payload.
 // A task without no_log carries a value under a --redact key.
-func noLogEvents() []*runner.Event {
+func noLogEvents() []*event.Event {
 	at := time.Now()
-	play := &runner.Play{ID: "p", Name: "vault"}
-	hidden := &runner.Task{ID: "t1", Name: "use the vault", Action: "command"}
-	shown := &runner.Task{ID: "t2", Name: "read the pin", Action: "debug"}
+	play := &event.Play{ID: "p", Name: "vault"}
+	hidden := &event.Task{ID: "t1", Name: "use the vault", Action: "command"}
+	shown := &event.Task{ID: "t2", Name: "read the pin", Action: "debug"}
 	raw := []byte(`{"msg":"MsgS3cret","stdout":"ValueS3cret","failed":true}`)
-	result := func(failed bool) *runner.Result {
-		return &runner.Result{Failed: failed, Msg: "MsgS3cret", Stderr: "StderrS3cret", Raw: raw}
+	result := func(failed bool) *event.Result {
+		return &event.Result{Failed: failed, Msg: "MsgS3cret", Stderr: "StderrS3cret", Raw: raw}
 	}
-	return []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "/srv/vault.yml"}},
-		{Kind: runner.PlayStart, Time: at, Play: play},
-		{Kind: runner.TaskStart, Time: at, Play: play, Task: hidden},
-		{Kind: runner.ItemOK, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
+	return []*event.Event{
+		{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "/srv/vault.yml"}},
+		{Kind: event.PlayStart, Time: at, Play: play},
+		{Kind: event.TaskStart, Time: at, Play: play, Task: hidden},
+		{Kind: event.ItemOK, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
 			Item: `{"user":"u","pin":"ItemS3cret"}`, Result: result(false)},
-		{Kind: runner.ItemFailed, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
+		{Kind: event.ItemFailed, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
 			Item: "ItemLabelS3cret", Result: result(true)},
-		{Kind: runner.RunnerRetry, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true, Result: result(true)},
-		{Kind: runner.RunnerFailed, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
-			Disposition: runner.Fatal, Result: result(true)},
-		{Kind: runner.TaskStart, Time: at, Play: play, Task: shown},
-		{Kind: runner.RunnerOK, Time: at, Play: play, Task: shown, Host: "web2",
-			Result: &runner.Result{Msg: "pin read", Raw: []byte(`{"msg":"pin read","vault_pin":"PinS3cret"}`)}},
-		{Kind: runner.PlaybookStats, Time: at, Stats: map[string]runner.HostCounts{"web1": {Failures: 1}, "web2": {OK: 1}}},
+		{Kind: event.RunnerRetry, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true, Result: result(true)},
+		{Kind: event.RunnerFailed, Time: at, Play: play, Task: hidden, Host: "web1", NoLog: true,
+			Disposition: event.Fatal, Result: result(true)},
+		{Kind: event.TaskStart, Time: at, Play: play, Task: shown},
+		{Kind: event.RunnerOK, Time: at, Play: play, Task: shown, Host: "web2",
+			Result: &event.Result{Msg: "pin read", Raw: []byte(`{"msg":"pin read","vault_pin":"PinS3cret"}`)}},
+		{Kind: event.PlaybookStats, Time: at, Stats: map[string]event.HostCounts{"web1": {Failures: 1}, "web2": {OK: 1}}},
 	}
 }
 
@@ -70,7 +69,7 @@ func TestWebhookNeverSendsANoLogResult(t *testing.T) {
 			})
 			hook := NewWebhook(WebhookOptions{URL: e.URL, Events: tc.events, Batch: tc.batch, Workers: 1,
 				Redact: []string{"vault_pin"}, Group: &Group{Timeout: 20 * time.Second}, Log: zerolog.Nop()})
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			for _, ev := range noLogEvents() {
 				s.Add(ev)
 				hook.Event(ev, s)

@@ -3,7 +3,7 @@ package notify
 import (
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // SchemaVersion is the version of the webhook payloads. It changes when a
@@ -77,13 +77,13 @@ type TaskInfo struct {
 
 // SummaryData is the data of playbook_end.
 type SummaryData struct {
-	Outcome         string                       `json:"outcome"` // ok, changed, failed, interrupted
-	ExitCode        int                          `json:"exit_code"`
-	Interrupted     bool                         `json:"interrupted"`
-	DurationSeconds float64                      `json:"duration_seconds"`
-	Totals          runner.HostCounts            `json:"totals"`
-	Hosts           map[string]runner.HostCounts `json:"hosts"`
-	Failures        []FailureInfo                `json:"failures"`
+	Outcome         string                      `json:"outcome"` // ok, changed, failed, interrupted
+	ExitCode        int                         `json:"exit_code"`
+	Interrupted     bool                        `json:"interrupted"`
+	DurationSeconds float64                     `json:"duration_seconds"`
+	Totals          event.HostCounts            `json:"totals"`
+	Hosts           map[string]event.HostCounts `json:"hosts"`
+	Failures        []FailureInfo               `json:"failures"`
 }
 
 // FailureInfo is one fatal failure or unreachable host.
@@ -95,14 +95,14 @@ type FailureInfo struct {
 	Unreachable bool      `json:"unreachable"`
 }
 
-func playInfo(p *runner.Play) *PlayInfo {
+func playInfo(p *event.Play) *PlayInfo {
 	if p == nil {
 		return nil
 	}
 	return &PlayInfo{ID: p.ID, Name: p.Name}
 }
 
-func taskInfo(t *runner.Task) *TaskInfo {
+func taskInfo(t *event.Task) *TaskInfo {
 	if t == nil {
 		return nil
 	}
@@ -110,14 +110,14 @@ func taskInfo(t *runner.Task) *TaskInfo {
 }
 
 // summaryData is the playbook_end data of a finished run.
-func summaryData(s *runner.Summary) SummaryData {
+func summaryData(s *event.Summary) SummaryData {
 	d := SummaryData{
 		Outcome:         s.Outcome(),
 		ExitCode:        s.ExitCode,
 		Interrupted:     s.Interrupted,
 		DurationSeconds: s.Duration().Round(time.Millisecond).Seconds(),
 		Totals:          s.Totals(),
-		Hosts:           make(map[string]runner.HostCounts),
+		Hosts:           make(map[string]event.HostCounts),
 		Failures:        []FailureInfo{},
 	}
 	for _, h := range s.RecapHosts() {

@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // DefaultFormat names the default output, Ansible's own (Ansible).
@@ -14,12 +14,12 @@ const DefaultFormat = "ansible"
 // Ansible prints itself, with whatever stdout callback and settings the
 // user configured, followed by ansible-tap's summary of the run. In a live
 // run ansible-playbook prints its part; in a replay it comes from the
-// console records of the events file (runner.Decoder.Console), and a
+// console records of the events file (event.Decoder.Console), and a
 // recording without them (an older events file, a stock callback's
 // stream) is rendered compact instead.
 type Ansible struct {
 	opts     AnsibleOptions
-	fallback runner.Handler // the compact renderer of a recording without console output
+	fallback event.Handler // the compact renderer of a recording without console output
 }
 
 // AnsibleOptions tune the default output.
@@ -47,7 +47,7 @@ func NewAnsible(opts AnsibleOptions) *Ansible {
 
 // Event renders ev compact when a replayed stream holds no console output;
 // otherwise Ansible's own output says it all.
-func (a *Ansible) Event(ev *runner.Event, s *runner.Summary) error {
+func (a *Ansible) Event(ev *event.Event, s *event.Summary) error {
 	if !a.opts.Replay || s.ConsoleRecorded {
 		return nil
 	}
@@ -59,7 +59,7 @@ func (a *Ansible) Event(ev *runner.Event, s *runner.Summary) error {
 
 // Finish appends ansible-tap's summary after Ansible's output: the
 // duration, the failed tasks with host and disposition, the slowest tasks.
-func (a *Ansible) Finish(s *runner.Summary) error {
+func (a *Ansible) Finish(s *event.Summary) error {
 	if a.fallback != nil {
 		return a.fallback.Finish(s)
 	}

@@ -6,10 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // replayAnsible replays a stream with the default output, the console
@@ -18,16 +17,16 @@ func replayAnsible(t *testing.T, stream string, opts AnsibleOptions) (stdout, st
 	t.Helper()
 	var out, errOut bytes.Buffer
 	opts.Stdout, opts.Stderr, opts.Replay = &out, &errOut, true
-	d := runner.NewDecoder(strings.NewReader(stream))
+	d := event.NewDecoder(strings.NewReader(stream))
 	d.Log = zerolog.Nop()
 	d.Console = func(s string, data []byte) {
-		if s == runner.StreamStderr {
+		if s == event.StreamStderr {
 			errOut.Write(data)
 			return
 		}
 		out.Write(data)
 	}
-	if _, err := runner.ReplayDecoder(d, NewAnsible(opts)); err != nil {
+	if _, err := event.ReplayDecoder(d, NewAnsible(opts)); err != nil {
 		t.Fatal(err)
 	}
 	return out.String(), errOut.String()
@@ -41,7 +40,7 @@ func TestAnsibleReplayWithoutConsoleIsCompact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(data, []byte(runner.ConsoleEvent)) {
+		if bytes.Contains(data, []byte(event.ConsoleEvent)) {
 			continue
 		}
 		got, _ := replayAnsible(t, string(data), AnsibleOptions{Options: Options{Now: fixedClock}})

@@ -1,9 +1,8 @@
 package render
 
 import (
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/fatih/color"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // palette colours output the way ansible-playbook does, or not at all.
@@ -42,19 +41,19 @@ func newPalette(enabled bool) *palette {
 }
 
 // status returns the colour of a result status.
-func (p *palette) status(s runner.Status) *color.Color {
+func (p *palette) status(s event.Status) *color.Color {
 	switch s {
-	case runner.StatusChanged:
+	case event.StatusChanged:
 		return p.changed
-	case runner.StatusFailed:
+	case event.StatusFailed:
 		return p.failed
-	case runner.StatusSkipped:
+	case event.StatusSkipped:
 		return p.skipped
-	case runner.StatusUnreachable:
+	case event.StatusUnreachable:
 		return p.unreachable
-	case runner.StatusIgnored:
+	case event.StatusIgnored:
 		return p.ignored
-	case runner.StatusRescued:
+	case event.StatusRescued:
 		return p.rescued
 	}
 	return p.ok

@@ -10,8 +10,8 @@ import (
 
 	"github.com/fatih/color"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/durations"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // bannerWidth is the width of PLAY and TASK banners, as ansible-playbook
@@ -31,7 +31,7 @@ type Compact struct {
 	status bool       // a status line is on screen
 	buf    bytes.Buffer
 	// taskShown is the task whose banner was printed last.
-	taskShown *runner.Task
+	taskShown *event.Task
 	// warned holds the warnings printed: like ansible-playbook, each is
 	// printed once a run.
 	warned map[string]bool
@@ -95,7 +95,7 @@ func (t *Compact) refresh() {
 }
 
 // Event prints the lines for ev.
-func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
+func (t *Compact) Event(ev *event.Event, s *event.Summary) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.firstEvent.IsZero() {
@@ -105,7 +105,7 @@ func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
 	t.clearStatus()
 	t.render(ev, s)
 	t.ticking = false
-	if t.live && s.CurrentTask != nil && ev.Kind != runner.PlaybookStats && !prompts(s.CurrentTask.Task) {
+	if t.live && s.CurrentTask != nil && ev.Kind != event.PlaybookStats && !prompts(s.CurrentTask.Task) {
 		t.statusTask, t.statusDone = clean(taskName(s.CurrentTask.Task)), s.CurrentTask.Done()
 		t.drawStatus()
 		t.ticking = s.Busy()
@@ -115,7 +115,7 @@ func (t *Compact) Event(ev *runner.Event, s *runner.Summary) error {
 
 // Finish prints the recap when Ansible did not, then the run's tail: the
 // duration, the failed tasks and the slowest tasks.
-func (t *Compact) Finish(s *runner.Summary) error {
+func (t *Compact) Finish(s *event.Summary) error {
 	if t.live {
 		close(t.stopClock)
 		<-t.clockDone
@@ -139,46 +139,46 @@ func (t *Compact) Finish(s *runner.Summary) error {
 	return t.flush()
 }
 
-func (t *Compact) render(ev *runner.Event, s *runner.Summary) {
+func (t *Compact) render(ev *event.Event, s *event.Summary) {
 	switch ev.Kind {
-	case runner.PlayStart:
+	case event.PlayStart:
 		name := ev.Play.Name
 		t.banner("PLAY [" + name + "]")
-	case runner.TaskStart, runner.CleanupTaskStart:
+	case event.TaskStart, event.CleanupTaskStart:
 		t.taskStart("TASK", ev)
-	case runner.HandlerTaskStart:
+	case event.HandlerTaskStart:
 		t.taskStart("RUNNING HANDLER", ev)
-	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
+	case event.RunnerOK, event.RunnerFailed, event.RunnerSkipped, event.RunnerUnreach:
 		t.ensureBanner(ev.Task)
 		t.result(ev)
 		t.warnings(ev)
-	case runner.ItemOK, runner.ItemFailed, runner.ItemSkipped:
+	case event.ItemOK, event.ItemFailed, event.ItemSkipped:
 		t.ensureBanner(ev.Task)
 		t.item(ev)
 		t.warnings(ev)
-	case runner.RunnerRetry:
+	case event.RunnerRetry:
 		t.ensureBanner(ev.Task)
 		left := ev.Result.Retries - ev.Result.Attempts
 		t.line(t.c.failed, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", ev.Host, taskName(ev.Task), left))
-	case runner.AsyncPoll:
+	case event.AsyncPoll:
 		t.ensureBanner(ev.Task)
 		t.line(nil, asyncLine(ev))
-	case runner.AsyncOK:
+	case event.AsyncOK:
 		t.ensureBanner(ev.Task)
 		t.line(t.c.ok, asyncLine(ev))
-	case runner.AsyncFailed:
+	case event.AsyncFailed:
 		t.ensureBanner(ev.Task)
 		t.line(t.c.failed, asyncLine(ev))
-	case runner.FileDiff:
+	case event.FileDiff:
 		t.ensureBanner(ev.Task)
 		t.diff(clean(ev.DiffText))
-	case runner.Include:
+	case event.Include:
 		t.line(nil, fmt.Sprintf("included: %s for %s", ev.IncludedFile, strings.Join(ev.IncludeHosts, ", ")))
-	case runner.NoHostsMatched:
+	case event.NoHostsMatched:
 		t.line(t.c.skipped, "skipping: no hosts matched")
-	case runner.NoHostsRemaining:
+	case event.NoHostsRemaining:
 		t.banner("NO MORE HOSTS LEFT")
-	case runner.PlaybookStats:
+	case event.PlaybookStats:
 		t.recap(s)
 	}
 }
@@ -198,7 +198,7 @@ func (t *Compact) banner(msg string) {
 
 // taskStart prints the banner of a task that starts, unless the play's
 // hosts run free: then the banner waits for the task's first result.
-func (t *Compact) taskStart(kind string, ev *runner.Event) {
+func (t *Compact) taskStart(kind string, ev *event.Event) {
 	if !hostsRunFree(ev.Play) {
 		t.taskBanner(kind, ev.Task)
 	}
@@ -206,7 +206,7 @@ func (t *Compact) taskStart(kind string, ev *runner.Event) {
 
 // hostsRunFree reports whether the play's hosts run their tasks each at
 // its own pace (strategy free or host_pinned).
-func hostsRunFree(play *runner.Play) bool {
+func hostsRunFree(play *event.Play) bool {
 	if play == nil {
 		return false
 	}
@@ -217,7 +217,7 @@ func hostsRunFree(play *runner.Play) bool {
 	return false
 }
 
-func (t *Compact) taskBanner(kind string, task *runner.Task) {
+func (t *Compact) taskBanner(kind string, task *event.Task) {
 	t.banner(kind + " [" + taskName(task) + "]")
 	t.taskShown = task
 }
@@ -225,7 +225,7 @@ func (t *Compact) taskBanner(kind string, task *runner.Task) {
 // ensureBanner prints a task's banner unless it is the last banner
 // printed: at the task's start, or with its first result when hosts run
 // free, and again when results of another task came in between.
-func (t *Compact) ensureBanner(task *runner.Task) {
+func (t *Compact) ensureBanner(task *event.Task) {
 	if task == nil || task == t.taskShown {
 		return
 	}
@@ -249,7 +249,7 @@ func (t *Compact) line(c *color.Color, text string) {
 
 // failure prints the line of a failed or unreachable result, its
 // headline after " => ", and the details under it.
-func (t *Compact) failure(c *color.Color, prefix string, ev *runner.Event) {
+func (t *Compact) failure(c *color.Color, prefix string, ev *event.Event) {
 	f := describeFailure(ev)
 	if f.head != "" {
 		prefix += " => " + f.head
@@ -260,10 +260,10 @@ func (t *Compact) failure(c *color.Color, prefix string, ev *runner.Event) {
 	}
 }
 
-func (t *Compact) result(ev *runner.Event) {
+func (t *Compact) result(ev *event.Event) {
 	host := hostLabel(ev)
 	switch ev.Kind {
-	case runner.RunnerOK:
+	case event.RunnerOK:
 		if ev.IsInclude {
 			return // the Include event says it: "included: FILE for HOSTS"
 		}
@@ -280,17 +280,17 @@ func (t *Compact) result(ev *runner.Event) {
 			line += " => " + out
 		}
 		t.line(c, line)
-	case runner.RunnerSkipped:
+	case event.RunnerSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s]", host))
-	case runner.RunnerFailed:
+	case event.RunnerFailed:
 		t.failure(t.c.failed, fmt.Sprintf("fatal: [%s]: FAILED!", host), ev)
 		switch ev.Disposition {
-		case runner.Rescued:
+		case event.Rescued:
 			t.line(t.c.rescued, "...rescued")
-		case runner.Ignored:
+		case event.Ignored:
 			t.line(t.c.ignored, "...ignoring")
 		}
-	case runner.RunnerUnreach:
+	case event.RunnerUnreach:
 		t.failure(t.c.unreachable, fmt.Sprintf("fatal: [%s]: UNREACHABLE!", host), ev)
 		if ev.IgnoreUnreachable {
 			t.line(t.c.ignored, "...ignoring")
@@ -300,7 +300,7 @@ func (t *Compact) result(ev *runner.Event) {
 
 // warnings prints the warnings and deprecations of a result that were not
 // printed before.
-func (t *Compact) warnings(ev *runner.Event) {
+func (t *Compact) warnings(ev *event.Event) {
 	for _, w := range resultWarnings(ev) {
 		if t.warned[w.text] {
 			continue
@@ -314,10 +314,10 @@ func (t *Compact) warnings(ev *runner.Event) {
 	}
 }
 
-func (t *Compact) item(ev *runner.Event) {
+func (t *Compact) item(ev *event.Event) {
 	host := hostLabel(ev)
 	switch ev.Kind {
-	case runner.ItemOK:
+	case event.ItemOK:
 		word, c := "ok", t.c.ok
 		if ev.Result.Changed {
 			word, c = "changed", t.c.changed
@@ -327,9 +327,9 @@ func (t *Compact) item(ev *runner.Event) {
 			line += " => " + out
 		}
 		t.line(c, line)
-	case runner.ItemSkipped:
+	case event.ItemSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
-	case runner.ItemFailed:
+	case event.ItemFailed:
 		t.failure(t.c.failed, fmt.Sprintf("failed: [%s] (item=%s)", host, ev.Item), ev)
 	}
 }
@@ -361,7 +361,7 @@ func (t *Compact) diff(text string) {
 }
 
 // recap prints the PLAY RECAP with Ansible's layout.
-func (t *Compact) recap(s *runner.Summary) {
+func (t *Compact) recap(s *event.Summary) {
 	t.banner("PLAY RECAP")
 	for _, h := range s.RecapHosts() {
 		c := s.Recap(h)
@@ -416,9 +416,9 @@ func (t *Compact) flush() error {
 
 // prompts reports whether task may ask the user something on the terminal:
 // no status line is drawn over it.
-func prompts(task *runner.Task) bool { return isAction(task, "pause") }
+func prompts(task *event.Task) bool { return isAction(task, "pause") }
 
-func taskName(task *runner.Task) string {
+func taskName(task *event.Task) string {
 	if task == nil {
 		return ""
 	}
@@ -427,7 +427,7 @@ func taskName(task *runner.Task) string {
 
 // hostLabel names a result's host as Ansible does: "web2 -> web1(127.0.0.1)"
 // for a result delegated to web1 at that address.
-func hostLabel(ev *runner.Event) string {
+func hostLabel(ev *event.Event) string {
 	if ev.DelegatedTo == "" || ev.DelegatedTo == ev.Host {
 		return ev.Host
 	}

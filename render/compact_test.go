@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
-func feed(h runner.Handler, events ...*runner.Event) *runner.Summary {
-	s := runner.NewSummary()
+func feed(h event.Handler, events ...*event.Event) *event.Summary {
+	s := event.NewSummary()
 	for _, ev := range events {
 		s.Add(ev)
 		h.Event(ev, s)
@@ -23,16 +23,16 @@ func feed(h runner.Handler, events ...*runner.Event) *runner.Summary {
 	return s
 }
 
-func liveEvents() []*runner.Event {
+func liveEvents() []*event.Event {
 	t0 := time.Unix(1000, 0)
-	play := &runner.Play{ID: "p", Name: "web"}
-	task := &runner.Task{ID: "t", Name: "install"}
-	return []*runner.Event{
-		{Kind: runner.PlayStart, Time: t0, Play: play},
-		{Kind: runner.TaskStart, Time: t0, Play: play, Task: task},
-		{Kind: runner.RunnerOK, Time: t0.Add(time.Second), Play: play, Task: task, Host: "a", Result: &runner.Result{}},
-		{Kind: runner.RunnerOK, Time: t0.Add(2 * time.Second), Play: play, Task: task, Host: "b", Result: &runner.Result{Changed: true}},
-		{Kind: runner.PlaybookStats, Time: t0.Add(3 * time.Second), Stats: map[string]runner.HostCounts{"a": {OK: 1}, "b": {OK: 1, Changed: 1}}},
+	play := &event.Play{ID: "p", Name: "web"}
+	task := &event.Task{ID: "t", Name: "install"}
+	return []*event.Event{
+		{Kind: event.PlayStart, Time: t0, Play: play},
+		{Kind: event.TaskStart, Time: t0, Play: play, Task: task},
+		{Kind: event.RunnerOK, Time: t0.Add(time.Second), Play: play, Task: task, Host: "a", Result: &event.Result{}},
+		{Kind: event.RunnerOK, Time: t0.Add(2 * time.Second), Play: play, Task: task, Host: "b", Result: &event.Result{Changed: true}},
+		{Kind: event.PlaybookStats, Time: t0.Add(3 * time.Second), Stats: map[string]event.HostCounts{"a": {OK: 1}, "b": {OK: 1, Changed: 1}}},
 	}
 }
 
@@ -82,7 +82,7 @@ func TestCompactRunEndingBeforeTheRecap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			h := NewCompact(&out, Options{})
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			for _, ev := range liveEvents()[:3] { // the stream ends before the stats
 				s.Add(ev)
 				h.Event(ev, s)
@@ -114,9 +114,9 @@ func TestCompactStatusLineClockMovesOn(t *testing.T) {
 	var out testio.Buffer
 	h := NewCompact(&out, Options{Live: true, Now: clock})
 	evs := liveEvents()
-	s := runner.NewSummary()
-	start := &runner.Event{Kind: runner.RunnerStart, Time: evs[1].Time, Play: evs[1].Play, Task: evs[1].Task, Host: "a"}
-	for _, ev := range []*runner.Event{evs[0], evs[1], start} { // host a runs the task; no result yet
+	s := event.NewSummary()
+	start := &event.Event{Kind: event.RunnerStart, Time: evs[1].Time, Play: evs[1].Play, Task: evs[1].Task, Host: "a"}
+	for _, ev := range []*event.Event{evs[0], evs[1], start} { // host a runs the task; no result yet
 		s.Add(ev)
 		h.Event(ev, s)
 	}
@@ -138,30 +138,30 @@ func TestCompactStatusLineClockMovesOn(t *testing.T) {
 // task, and not between tasks (vars_prompt, --step), when no host runs.
 func TestCompactStatusClockLeavesPromptsAlone(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	play := &runner.Play{ID: "p", Name: "web"}
-	pause := &runner.Task{ID: "t1", Name: "confirm", Action: "ansible.builtin.pause"}
-	work := &runner.Task{ID: "t2", Name: "work", Action: "command"}
+	play := &event.Play{ID: "p", Name: "web"}
+	pause := &event.Task{ID: "t1", Name: "confirm", Action: "ansible.builtin.pause"}
+	work := &event.Task{ID: "t2", Name: "work", Action: "command"}
 	tests := []struct {
 		name   string
-		events []*runner.Event
+		events []*event.Event
 	}{
-		{"a pause task runs", []*runner.Event{
-			{Kind: runner.PlayStart, Time: t0, Play: play},
-			{Kind: runner.TaskStart, Time: t0, Play: play, Task: pause},
-			{Kind: runner.RunnerStart, Time: t0, Play: play, Task: pause, Host: "a"},
+		{"a pause task runs", []*event.Event{
+			{Kind: event.PlayStart, Time: t0, Play: play},
+			{Kind: event.TaskStart, Time: t0, Play: play, Task: pause},
+			{Kind: event.RunnerStart, Time: t0, Play: play, Task: pause, Host: "a"},
 		}},
-		{"between tasks", []*runner.Event{
-			{Kind: runner.PlayStart, Time: t0, Play: play},
-			{Kind: runner.TaskStart, Time: t0, Play: play, Task: work},
-			{Kind: runner.RunnerStart, Time: t0, Play: play, Task: work, Host: "a"},
-			{Kind: runner.RunnerOK, Time: t0, Play: play, Task: work, Host: "a", Result: &runner.Result{}},
+		{"between tasks", []*event.Event{
+			{Kind: event.PlayStart, Time: t0, Play: play},
+			{Kind: event.TaskStart, Time: t0, Play: play, Task: work},
+			{Kind: event.RunnerStart, Time: t0, Play: play, Task: work, Host: "a"},
+			{Kind: event.RunnerOK, Time: t0, Play: play, Task: work, Host: "a", Result: &event.Result{}},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out testio.Buffer
 			h := NewCompact(&out, Options{Live: true})
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			for _, ev := range tt.events {
 				s.Add(ev)
 				h.Event(ev, s)
@@ -200,8 +200,8 @@ func renderLines(t *testing.T, lines ...string) string {
 	t.Helper()
 	var out bytes.Buffer
 	h := NewCompact(&out, Options{})
-	d := runner.NewDecoder(strings.NewReader(strings.Join(lines, "\n") + "\n"))
-	s := runner.NewSummary()
+	d := event.NewDecoder(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+	s := event.NewSummary()
 	for {
 		ev, err := d.Next()
 		if err == io.EOF {
@@ -220,7 +220,7 @@ func renderLines(t *testing.T, lines ...string) string {
 // resultLine is the callback's line for a result of host h for a task
 // with action; extra holds further fields of the event, each with a
 // leading comma.
-func resultLine(kind runner.Kind, action, result, extra string) string {
+func resultLine(kind event.Kind, action, result, extra string) string {
 	return `{"_event":"v2_` + string(kind) + `","task":{"name":"a task","id":"t1","action":"` + action +
 		`"},"host":"h","hosts":{"h":` + result + `}` + extra + `}`
 }
@@ -229,9 +229,9 @@ func resultLine(kind runner.Kind, action, result, extra string) string {
 // in an unreachable host's message overwrote its line.
 func TestCompactEscapesControlCharacters(t *testing.T) {
 	got := renderLines(t,
-		resultLine(runner.RunnerUnreach, "ping", `{"unreachable":true,"changed":false,`+
+		resultLine(event.RunnerUnreach, "ping", `{"unreachable":true,"changed":false,`+
 			`"msg":"Failed to connect to the host via ssh: reset\r\nby peer\rgone \u001b]0;title\u0007"}`, ""),
-		resultLine(runner.ItemOK, "command", `{"changed":true,"item":"a\u001b[2Jb","_ansible_item_label":"a\u001b[2Jb"}`, `,"loop":true`),
+		resultLine(event.ItemOK, "command", `{"changed":true,"item":"a\u001b[2Jb","_ansible_item_label":"a\u001b[2Jb"}`, `,"loop":true`),
 	)
 	want := "\nTASK [a task] ******************************************************************\n" +
 		"fatal: [h]: UNREACHABLE! => Failed to connect to the host via ssh: reset\n  by peer\\rgone \\x1b]0;title\\x07\n" +
@@ -247,31 +247,31 @@ func TestCompactOKOutput(t *testing.T) {
 	tests := []struct {
 		name, line, want string
 	}{
-		{"debug msg", resultLine(runner.RunnerOK, "ansible.builtin.debug", `{"msg":"hello","changed":false}`, ""),
+		{"debug msg", resultLine(event.RunnerOK, "ansible.builtin.debug", `{"msg":"hello","changed":false}`, ""),
 			"ok: [h] => hello"},
-		{"debug msg list", resultLine(runner.RunnerOK, "debug", `{"msg":[1,2],"changed":false}`, ""),
+		{"debug msg list", resultLine(event.RunnerOK, "debug", `{"msg":[1,2],"changed":false}`, ""),
 			"ok: [h] => [1, 2]"},
-		{"debug var string", resultLine(runner.RunnerOK, "debug", `{"s":"hello","changed":false}`, ""),
+		{"debug var string", resultLine(event.RunnerOK, "debug", `{"s":"hello","changed":false}`, ""),
 			`ok: [h] => s: "hello"`},
-		{"debug var list", resultLine(runner.RunnerOK, "debug", `{"l":["a",1,{"b":"c"}],"changed":false}`, ""),
+		{"debug var list", resultLine(event.RunnerOK, "debug", `{"l":["a",1,{"b":"c"}],"changed":false}`, ""),
 			`ok: [h] => l: ["a", 1, {"b": "c"}]`},
-		{"debug var dict, keys sorted", resultLine(runner.RunnerOK, "debug", `{"d":{"z":"q","x":1,"y":[2,3]},"changed":false}`, ""),
+		{"debug var dict, keys sorted", resultLine(event.RunnerOK, "debug", `{"d":{"z":"q","x":1,"y":[2,3]},"changed":false}`, ""),
 			`ok: [h] => d: {"x": 1, "y": [2, 3], "z": "q"}`},
-		{"debug var multi-line string", resultLine(runner.RunnerOK, "debug", `{"out":"a\nb <&>","changed":false}`, ""),
+		{"debug var multi-line string", resultLine(event.RunnerOK, "debug", `{"out":"a\nb <&>","changed":false}`, ""),
 			`ok: [h] => out: "a\nb <&>"`},
-		{"debug var undefined", resultLine(runner.RunnerOK, "debug", `{"nope":"VARIABLE IS NOT DEFINED!","changed":false}`, ""),
+		{"debug var undefined", resultLine(event.RunnerOK, "debug", `{"nope":"VARIABLE IS NOT DEFINED!","changed":false}`, ""),
 			`ok: [h] => nope: "VARIABLE IS NOT DEFINED!"`},
-		{"debug var in a loop", resultLine(runner.ItemOK, "debug",
+		{"debug var in a loop", resultLine(event.ItemOK, "debug",
 			`{"x":3,"changed":false,"f":1,"i":0,"ansible_loop_var":"f","ansible_index_var":"i","_ansible_item_label":1}`, `,"loop":true`),
 			"ok: [h] => (item=1) => x: 3"},
-		{"assert", resultLine(runner.RunnerOK, "ansible.builtin.assert", `{"changed":false,"msg":"All assertions passed"}`, ""),
+		{"assert", resultLine(event.RunnerOK, "ansible.builtin.assert", `{"changed":false,"msg":"All assertions passed"}`, ""),
 			"ok: [h] => All assertions passed"},
-		{"assert success_msg in a loop", resultLine(runner.ItemOK, "assert",
+		{"assert success_msg in a loop", resultLine(event.ItemOK, "assert",
 			`{"changed":false,"msg":"fine","item":2,"ansible_loop_var":"item"}`, `,"loop":true`),
 			"ok: [h] => (item=2) => fine"},
-		{"other modules keep quiet", resultLine(runner.RunnerOK, "command", `{"changed":true,"msg":"","stdout":"x","rc":0}`, ""),
+		{"other modules keep quiet", resultLine(event.RunnerOK, "command", `{"changed":true,"msg":"","stdout":"x","rc":0}`, ""),
 			"changed: [h]"},
-		{"no_log", resultLine(runner.RunnerOK, "debug", `{"censored":"the output has been hidden","changed":false}`, `,"no_log":true`),
+		{"no_log", resultLine(event.RunnerOK, "debug", `{"censored":"the output has been hidden","changed":false}`, `,"no_log":true`),
 			"ok: [h]"},
 	}
 	for _, tt := range tests {
@@ -292,17 +292,17 @@ func TestCompactFailureDetails(t *testing.T) {
 	tests := []struct {
 		name, line, want string
 	}{
-		{"rc, stdout and stderr", resultLine(runner.RunnerFailed, "shell",
+		{"rc, stdout and stderr", resultLine(event.RunnerFailed, "shell",
 			`{"changed":true,"stdout":"out1\nout2","stderr":"err","rc":3,"cmd":"echo out1; echo out2; echo err >&2; exit 3",`+
 				`"msg":"non-zero return code","invocation":{"module_args":{"_raw_params":"exit 3"}},"stdout_lines":["out1","out2"],"stderr_lines":["err"]}`, ""),
 			"fatal: [h]: FAILED! => non-zero return code (rc=3)\n" +
 				"  stdout: out1\n" +
 				"          out2\n" +
 				"  stderr: err\n"},
-		{"stderr only, no msg", resultLine(runner.RunnerFailed, "command", `{"rc":2,"stderr":"ls: cannot access '/nope'\r\n","stdout":""}`, ""),
+		{"stderr only, no msg", resultLine(event.RunnerFailed, "command", `{"rc":2,"stderr":"ls: cannot access '/nope'\r\n","stdout":""}`, ""),
 			"fatal: [h]: FAILED! => non-zero return code (rc=2)\n" +
 				"  stderr: ls: cannot access '/nope'\n"},
-		{"long output is cut", resultLine(runner.RunnerFailed, "command",
+		{"long output is cut", resultLine(event.RunnerFailed, "command",
 			`{"rc":1,"msg":"","stdout":"1\n2\n3\n4\n5\n6\n7\n`+long+`"}`, ""),
 			"fatal: [h]: FAILED! => non-zero return code (rc=1)\n" +
 				"  stdout: 1\n" +
@@ -310,15 +310,15 @@ func TestCompactFailureDetails(t *testing.T) {
 				"          3\n" +
 				"          4\n" +
 				"          … 4 more lines\n"},
-		{"a long line is cut, the headline is not", resultLine(runner.RunnerFailed, "command", `{"msg":"`+long+`","stderr":"y`+long+`"}`, ""),
+		{"a long line is cut, the headline is not", resultLine(event.RunnerFailed, "command", `{"msg":"`+long+`","stderr":"y`+long+`"}`, ""),
 			"fatal: [h]: FAILED! => " + long + "\n" +
 				"  stderr: y" + strings.Repeat("x", 198) + "…\n"},
-		{"stderr that the msg already says", resultLine(runner.RunnerFailed, "ansible.builtin.git", `{"msg":"fatal: not a repo","stderr":"fatal: not a repo\n","rc":128}`, ""),
+		{"stderr that the msg already says", resultLine(event.RunnerFailed, "ansible.builtin.git", `{"msg":"fatal: not a repo","stderr":"fatal: not a repo\n","rc":128}`, ""),
 			"fatal: [h]: FAILED! => fatal: not a repo (rc=128)\n"},
-		{"multi-line msg", resultLine(runner.RunnerFailed, "fail", `{"msg":"line1\nline2","changed":false}`, ""),
+		{"multi-line msg", resultLine(event.RunnerFailed, "fail", `{"msg":"line1\nline2","changed":false}`, ""),
 			"fatal: [h]: FAILED! => line1\n" +
 				"  line2\n"},
-		{"module failure", resultLine(runner.RunnerFailed, "ping",
+		{"module failure", resultLine(event.RunnerFailed, "ping",
 			`{"module_stdout":"","module_stderr":"Traceback (most recent call last):\n  File \"x.py\"\nKeyError: 'a'\n",`+
 				`"msg":"MODULE FAILURE\nSee stdout/stderr for the exact error","rc":1,"exception":"Traceback:\nKeyError: 'a'\n"}`, ""),
 			"fatal: [h]: FAILED! => MODULE FAILURE (rc=1)\n" +
@@ -327,27 +327,27 @@ func TestCompactFailureDetails(t *testing.T) {
 				"  module_stderr: Traceback (most recent call last):\n" +
 				"                   File \"x.py\"\n" +
 				"                 KeyError: 'a'\n"},
-		{"failed assert", resultLine(runner.RunnerFailed, "ansible.builtin.assert",
+		{"failed assert", resultLine(event.RunnerFailed, "ansible.builtin.assert",
 			`{"evaluated_to":false,"assertion":"1 == 2","msg":"Assertion failed","changed":false}`, ""),
 			"fatal: [h]: FAILED! => Assertion failed\n" +
 				"  assertion: 1 == 2\n" +
 				"  evaluated_to: false\n"},
-		{"output but no msg", resultLine(runner.RunnerFailed, "command",
+		{"output but no msg", resultLine(event.RunnerFailed, "command",
 			`{"changed":true,"stdout":"a","stderr":"","rc":0,"msg":"","failed_when_result":true}`, ""),
 			"fatal: [h]: FAILED!\n" +
 				"  stdout: a\n"},
-		{"nothing to say but return values", resultLine(runner.RunnerFailed, "command",
+		{"nothing to say but return values", resultLine(event.RunnerFailed, "command",
 			`{"changed":true,"stdout":"","stderr":"","rc":0,"cmd":["true"],"msg":"","invocation":{"module_args":{}},"failed_when_result":true,"_ansible_no_log":false}`, ""),
 			`fatal: [h]: FAILED! => {"changed": true, "cmd": ["true"], "failed_when_result": true, "msg": "", "rc": 0, "stderr": "", "stdout": ""}` + "\n"},
-		{"an empty result", resultLine(runner.RunnerFailed, "command", `{}`, ""),
+		{"an empty result", resultLine(event.RunnerFailed, "command", `{}`, ""),
 			"fatal: [h]: FAILED! => (no message)\n"},
-		{"no_log", resultLine(runner.RunnerFailed, "command", `{"censored":"the output has been hidden due to the fact that 'no_log: true' was specified for this result","changed":true}`, `,"no_log":true`),
+		{"no_log", resultLine(event.RunnerFailed, "command", `{"censored":"the output has been hidden due to the fact that 'no_log: true' was specified for this result","changed":true}`, `,"no_log":true`),
 			"fatal: [h]: FAILED! => (output hidden: no_log: true)\n"},
-		{"item", resultLine(runner.ItemFailed, "command",
+		{"item", resultLine(event.ItemFailed, "command",
 			`{"changed":true,"stdout":"","stderr":"boom","rc":1,"msg":"non-zero return code","item":2,"ansible_loop_var":"item"}`, `,"loop":true`),
 			"failed: [h] (item=2) => non-zero return code (rc=1)\n" +
 				"  stderr: boom\n"},
-		{"unreachable", resultLine(runner.RunnerUnreach, "ping",
+		{"unreachable", resultLine(event.RunnerUnreach, "ping",
 			`{"unreachable":true,"msg":"Data could not be sent to remote host \"10.0.0.9\". Make sure this host can be reached over ssh: \r\nssh: connect to host 10.0.0.9 port 22: No route to host\r\n","changed":false}`, ""),
 			"fatal: [h]: UNREACHABLE! => Data could not be sent to remote host \"10.0.0.9\". Make sure this host can be reached over ssh: \n" +
 				"  ssh: connect to host 10.0.0.9 port 22: No route to host\n"},
@@ -377,20 +377,20 @@ func TestCompactWarnings(t *testing.T) {
 		lines []string
 		want  string
 	}{
-		{"ok", []string{resultLine(runner.RunnerOK, "warny",
+		{"ok", []string{resultLine(event.RunnerOK, "warny",
 			`{"changed":false,"out":"x","invocation":{"module_args":{"fail":false}},`+warns+`}`, "")},
 			"ok: [h]\n" + want},
-		{"failed", []string{resultLine(runner.RunnerFailed, "warny",
+		{"failed", []string{resultLine(event.RunnerFailed, "warny",
 			`{"msg":"warny failed","invocation":{"module_args":{"fail":true}},`+warns+`,"changed":false}`, `,"ignore_errors":true`)},
 			"fatal: [h]: FAILED! => warny failed\n...ignoring\n" + want},
 		{"once a run", []string{
-			resultLine(runner.ItemOK, "warny", `{"changed":false,"item":1,`+warns+`}`, `,"loop":true`),
-			resultLine(runner.ItemOK, "warny", `{"changed":false,"item":2,`+warns+`}`, `,"loop":true`),
-			resultLine(runner.RunnerOK, "warny", `{"changed":false,"results":[],`+warns+`}`, `,"loop":true`),
+			resultLine(event.ItemOK, "warny", `{"changed":false,"item":1,`+warns+`}`, `,"loop":true`),
+			resultLine(event.ItemOK, "warny", `{"changed":false,"item":2,`+warns+`}`, `,"loop":true`),
+			resultLine(event.RunnerOK, "warny", `{"changed":false,"results":[],`+warns+`}`, `,"loop":true`),
 		}, "ok: [h] => (item=1)\n" + want + "ok: [h] => (item=2)\n"},
-		{"a single warning string", []string{resultLine(runner.RunnerOK, "x", `{"changed":false,"warnings":"just one"}`, "")},
+		{"a single warning string", []string{resultLine(event.RunnerOK, "x", `{"changed":false,"warnings":"just one"}`, "")},
 			"ok: [h]\n[WARNING]: just one\n"},
-		{"no_log", []string{resultLine(runner.RunnerOK, "warny", `{"censored":"hidden","changed":false,`+warns+`}`, `,"no_log":true`)},
+		{"no_log", []string{resultLine(event.RunnerOK, "warny", `{"censored":"hidden","changed":false,`+warns+`}`, `,"no_log":true`)},
 			"ok: [h]\n"},
 	}
 	for _, tt := range tests {
@@ -409,19 +409,19 @@ func TestCompactAsyncLines(t *testing.T) {
 	tests := []struct {
 		name, line, want string
 	}{
-		{"poll", resultLine(runner.AsyncPoll, "shell",
+		{"poll", resultLine(event.AsyncPoll, "shell",
 			`{"started":1,"finished":0,"stdout":"","stderr":"","ansible_job_id":"j63173477501.21181","results_file":"/root/.ansible_async/j63173477501.21181"}`, ""),
 			"ASYNC POLL on h: jid=j63173477501.21181 started=1 finished=0"},
-		{"ok", resultLine(runner.AsyncOK, "shell",
+		{"ok", resultLine(event.AsyncOK, "shell",
 			`{"started":1,"finished":1,"stdout":"done","ansible_job_id":"j63173477501.21181","changed":true,"rc":0}`, ""),
 			"ASYNC OK on h: jid=j63173477501.21181"},
-		{"failed", resultLine(runner.AsyncFailed, "shell",
+		{"failed", resultLine(event.AsyncFailed, "shell",
 			`{"started":1,"finished":1,"ansible_job_id":"j946718640460.21379","changed":true,"rc":2,"msg":"non-zero return code"}`, ""),
 			"ASYNC FAILED on h: jid=j946718640460.21379"},
-		{"failed, the id in async_result", resultLine(runner.AsyncFailed, "shell",
+		{"failed, the id in async_result", resultLine(event.AsyncFailed, "shell",
 			`{"failed":true,"msg":"async task did not complete within the requested time","async_result":{"ansible_job_id":"j1.2","finished":0}}`, ""),
 			"ASYNC FAILED on h: jid=j1.2"},
-		{"poll without values", resultLine(runner.AsyncPoll, "shell", `{}`, ""),
+		{"poll without values", resultLine(event.AsyncPoll, "shell", `{}`, ""),
 			"ASYNC POLL on h"},
 	}
 	for _, tt := range tests {
@@ -439,22 +439,22 @@ func TestCompactAsyncLines(t *testing.T) {
 // task's start.
 func TestCompactBannersOfFreeStrategies(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	first := &runner.Task{ID: "t1", Name: "first"}
-	second := &runner.Task{ID: "t2", Name: "second"}
-	events := func(strategy string) []*runner.Event {
-		play := &runner.Play{ID: "p", Name: "web", Strategy: strategy}
-		ok := func(task *runner.Task, host string) *runner.Event {
-			return &runner.Event{Kind: runner.RunnerOK, Time: t0, Play: play, Task: task, Host: host, Result: &runner.Result{}}
+	first := &event.Task{ID: "t1", Name: "first"}
+	second := &event.Task{ID: "t2", Name: "second"}
+	events := func(strategy string) []*event.Event {
+		play := &event.Play{ID: "p", Name: "web", Strategy: strategy}
+		ok := func(task *event.Task, host string) *event.Event {
+			return &event.Event{Kind: event.RunnerOK, Time: t0, Play: play, Task: task, Host: host, Result: &event.Result{}}
 		}
-		return []*runner.Event{
-			{Kind: runner.PlayStart, Time: t0, Play: play},
-			{Kind: runner.TaskStart, Time: t0, Play: play, Task: first},
-			{Kind: runner.TaskStart, Time: t0, Play: play, Task: first},
+		return []*event.Event{
+			{Kind: event.PlayStart, Time: t0, Play: play},
+			{Kind: event.TaskStart, Time: t0, Play: play, Task: first},
+			{Kind: event.TaskStart, Time: t0, Play: play, Task: first},
 			ok(first, "a"),
-			{Kind: runner.TaskStart, Time: t0, Play: play, Task: second},
+			{Kind: event.TaskStart, Time: t0, Play: play, Task: second},
 			ok(second, "a"),
 			ok(first, "b"),
-			{Kind: runner.PlayStart, Time: t0, Play: play}, // the next serial batch
+			{Kind: event.PlayStart, Time: t0, Play: play}, // the next serial batch
 			ok(first, "c"),
 		}
 	}
@@ -478,7 +478,7 @@ func TestCompactBannersOfFreeStrategies(t *testing.T) {
 		t.Run(tt.strategy, func(t *testing.T) {
 			var out bytes.Buffer
 			h := NewCompact(&out, Options{})
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			for _, ev := range events(tt.strategy) {
 				s.Add(ev)
 				h.Event(ev, s)

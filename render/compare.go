@@ -12,9 +12,9 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // ComparisonOptions tune the text of a comparison.
@@ -277,7 +277,7 @@ func writeRecapComparison(b *bytes.Buffer, c *compare.Comparison, p *palette) {
 }
 
 // recapCells are a host's row of the recap comparison.
-func recapCells(host string, before, after *runner.HostCounts) []string {
+func recapCells(host string, before, after *event.HostCounts) []string {
 	cells := []string{host}
 	for i := range 7 {
 		cells = append(cells, countChange(recapCount(before, i), recapCount(after, i)))
@@ -287,7 +287,7 @@ func recapCells(host string, before, after *runner.HostCounts) []string {
 
 // recapCount is the ith count of the recap, in PLAY RECAP's order; -1
 // without counts.
-func recapCount(c *runner.HostCounts, i int) int {
+func recapCount(c *event.HostCounts, i int) int {
 	if c == nil {
 		return -1
 	}

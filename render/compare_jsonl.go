@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/compare"
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // ComparisonSchemaVersion is the version of the comparison's JSON lines
@@ -43,11 +43,11 @@ type comparisonRecord struct {
 	Host     string `json:"host,omitempty"`
 
 	// Findings: the statuses, "" (left out) where the run did not run it.
-	Before  runner.Status `json:"before,omitempty"`
-	After   runner.Status `json:"after,omitempty"`
-	Message string        `json:"message,omitempty"`
-	NoLog   bool          `json:"no_log,omitempty"`
-	Since   *jsonStreak   `json:"since,omitempty"`
+	Before  event.Status `json:"before,omitempty"`
+	After   event.Status `json:"after,omitempty"`
+	Message string       `json:"message,omitempty"`
+	NoLog   bool         `json:"no_log,omitempty"`
+	Since   *jsonStreak  `json:"since,omitempty"`
 
 	// Slower tasks.
 	BeforeSeconds *float64 `json:"before_seconds,omitempty"`
@@ -57,11 +57,11 @@ type comparisonRecord struct {
 
 // jsonRecap is a recap record: counts of both runs, null where absent.
 type jsonRecap struct {
-	SchemaVersion int                `json:"schema_version"`
-	Type          string             `json:"type"`
-	Host          string             `json:"host"`
-	Before        *runner.HostCounts `json:"before"`
-	After         *runner.HostCounts `json:"after"`
+	SchemaVersion int               `json:"schema_version"`
+	Type          string            `json:"type"`
+	Host          string            `json:"host"`
+	Before        *event.HostCounts `json:"before"`
+	After         *event.HostCounts `json:"after"`
 }
 
 type jsonStreak struct {
@@ -83,8 +83,8 @@ type jsonSummary struct {
 	MatchedTasks  int        `json:"matched_tasks"`
 	MovedTasks    int        `json:"moved_tasks"`
 	Totals        struct {
-		Before runner.HostCounts `json:"before"`
-		After  runner.HostCounts `json:"after"`
+		Before event.HostCounts `json:"before"`
+		After  event.HostCounts `json:"after"`
 	} `json:"totals"`
 }
 

@@ -6,9 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // FuzzRenderers replays arbitrary streams through every renderer, in colour
@@ -22,12 +21,12 @@ func FuzzRenderers(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	for _, kind := range []runner.Kind{
-		runner.PlaybookStart, runner.PlayStart, runner.TaskStart, runner.HandlerTaskStart,
-		runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach,
-		runner.ItemOK, runner.ItemFailed, runner.ItemSkipped, runner.RunnerRetry,
-		runner.AsyncPoll, runner.AsyncOK, runner.AsyncFailed, runner.FileDiff,
-		runner.HandlerNotified, runner.Include, runner.PlaybookStats,
+	for _, kind := range []event.Kind{
+		event.PlaybookStart, event.PlayStart, event.TaskStart, event.HandlerTaskStart,
+		event.RunnerOK, event.RunnerFailed, event.RunnerSkipped, event.RunnerUnreach,
+		event.ItemOK, event.ItemFailed, event.ItemSkipped, event.RunnerRetry,
+		event.AsyncPoll, event.AsyncOK, event.AsyncFailed, event.FileDiff,
+		event.HandlerNotified, event.Include, event.PlaybookStats,
 	} {
 		f.Add([]byte(`{"_event":"v2_` + string(kind) + `"}` + "\n"))
 		f.Add([]byte(`{"_event":"v2_` + string(kind) + `","host":"h","hosts":{"h":null}}` + "\n"))
@@ -39,7 +38,7 @@ func FuzzRenderers(f *testing.F) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				runner.Replay(bytes.NewReader(data), h, &bytes.Buffer{}, zerolog.Nop())
+				event.Replay(bytes.NewReader(data), h, &bytes.Buffer{}, zerolog.Nop())
 			}
 		}
 	})

@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // streams are the event streams recorded from real runs; the command that
@@ -36,7 +36,7 @@ func replay(t *testing.T, path, format string, opts Options) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runner.Replay(f, h, &bytes.Buffer{}, zerolog.Nop()); err != nil {
+	if _, err := event.Replay(f, h, &bytes.Buffer{}, zerolog.Nop()); err != nil {
 		t.Fatal(err)
 	}
 	return out.Bytes()
@@ -72,9 +72,9 @@ func TestGoldenLongLines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := runner.NewDecoder(f)
+			d := event.NewDecoder(f)
 			d.MaxLine = 4 << 10
-			if _, err := runner.ReplayDecoder(d, h); err != nil {
+			if _, err := event.ReplayDecoder(d, h); err != nil {
 				t.Fatal(err)
 			}
 			if format == "jsonl" {

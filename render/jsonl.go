@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // JSONLSchemaVersion is the version of the --format=jsonl schema. It changes
@@ -38,18 +38,18 @@ type Record struct {
 	DelegatedTo   string `json:"delegated_to,omitempty"`
 	DelegatedHost string `json:"delegated_host,omitempty"`
 
-	Status      runner.Status      `json:"status,omitempty"`
-	Changed     *bool              `json:"changed,omitempty"`
-	Disposition runner.Disposition `json:"disposition,omitempty"`
-	Item        string             `json:"item,omitempty"`
-	Msg         string             `json:"msg,omitempty"`
-	NoLog       bool               `json:"no_log,omitempty"`
-	Attempts    int                `json:"attempts,omitempty"`
-	Retries     int                `json:"retries,omitempty"`
-	Result      json.RawMessage    `json:"result,omitempty"`
+	Status      event.Status      `json:"status,omitempty"`
+	Changed     *bool             `json:"changed,omitempty"`
+	Disposition event.Disposition `json:"disposition,omitempty"`
+	Item        string            `json:"item,omitempty"`
+	Msg         string            `json:"msg,omitempty"`
+	NoLog       bool              `json:"no_log,omitempty"`
+	Attempts    int               `json:"attempts,omitempty"`
+	Retries     int               `json:"retries,omitempty"`
+	Result      json.RawMessage   `json:"result,omitempty"`
 	// Truncated counts the bytes of the event's line left out: it was
 	// longer than the line limit, so its longest values were cut, each
-	// marked where it was cut (runner.Event.Truncated).
+	// marked where it was cut (event.Event.Truncated).
 	Truncated int64 `json:"truncated,omitempty"`
 
 	Diff          string   `json:"diff,omitempty"`
@@ -57,16 +57,16 @@ type Record struct {
 	IncludedFile  string   `json:"included_file,omitempty"`
 	IncludedHosts []string `json:"included_hosts,omitempty"`
 
-	Stats             map[string]runner.HostCounts `json:"stats,omitempty"`
-	CustomStats       map[string]json.RawMessage   `json:"custom_stats,omitempty"`
-	GlobalCustomStats json.RawMessage              `json:"global_custom_stats,omitempty"`
+	Stats             map[string]event.HostCounts `json:"stats,omitempty"`
+	CustomStats       map[string]json.RawMessage  `json:"custom_stats,omitempty"`
+	GlobalCustomStats json.RawMessage             `json:"global_custom_stats,omitempty"`
 
 	// run_end only
-	ExitCode    *int               `json:"exit_code,omitempty"`
-	Outcome     string             `json:"outcome,omitempty"`
-	Interrupted bool               `json:"interrupted,omitempty"`
-	DurationSec *float64           `json:"duration_seconds,omitempty"`
-	Totals      *runner.HostCounts `json:"totals,omitempty"`
+	ExitCode    *int              `json:"exit_code,omitempty"`
+	Outcome     string            `json:"outcome,omitempty"`
+	Interrupted bool              `json:"interrupted,omitempty"`
+	DurationSec *float64          `json:"duration_seconds,omitempty"`
+	Totals      *event.HostCounts `json:"totals,omitempty"`
 }
 
 // JSONL writes one JSON object per event, each written as it happens, and
@@ -115,12 +115,12 @@ func (e *RecordEncoder) Line(r *Record) ([]byte, error) {
 }
 
 // Event writes the record of ev.
-func (j *JSONL) Event(ev *runner.Event, s *runner.Summary) error {
+func (j *JSONL) Event(ev *event.Event, s *event.Summary) error {
 	return j.write(NewRecord(ev, s))
 }
 
 // Finish writes the run_end record.
-func (j *JSONL) Finish(s *runner.Summary) error {
+func (j *JSONL) Finish(s *event.Summary) error {
 	return j.write(NewRunEndRecord(s, j.now()))
 }
 
@@ -135,7 +135,7 @@ func (j *JSONL) write(r *Record) error {
 
 // NewRunEndRecord returns the run_end record of the run in s, which has
 // ended; now is its time when the run's end is not known.
-func NewRunEndRecord(s *runner.Summary, now time.Time) *Record {
+func NewRunEndRecord(s *event.Summary, now time.Time) *Record {
 	code := s.ExitCode
 	dur := s.Duration().Seconds()
 	totals := s.Totals()
@@ -154,7 +154,7 @@ func NewRunEndRecord(s *runner.Summary, now time.Time) *Record {
 }
 
 // NewRecord returns the jsonl record of ev.
-func NewRecord(ev *runner.Event, s *runner.Summary) *Record {
+func NewRecord(ev *event.Event, s *event.Summary) *Record {
 	r := &Record{
 		SchemaVersion: JSONLSchemaVersion,
 		Timestamp:     formatTime(ev.Time),
@@ -197,7 +197,7 @@ func NewRecord(ev *runner.Event, s *runner.Summary) *Record {
 		if ev.Kind.IsHostResult() || ev.Kind.IsItem() {
 			r.Status = ev.Status()
 		}
-		if !ev.NoLog && r.Status != runner.StatusOK && r.Status != runner.StatusChanged {
+		if !ev.NoLog && r.Status != event.StatusOK && r.Status != event.StatusChanged {
 			r.Msg = res.Message()
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // encodingJSONLine is a record's line as encoding/json writes it.
@@ -38,8 +38,8 @@ func TestRecordLinesAreEncodingJSONs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := runner.NewDecoder(f)
-		s := runner.NewSummary()
+		d := event.NewDecoder(f)
+		s := event.NewSummary()
 		e := NewRecordEncoder()
 		for {
 			ev, err := d.Next()

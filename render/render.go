@@ -1,6 +1,6 @@
 // Package render turns the events of a run into output for people and
 // programs: compact lines like ansible-playbook's, tables, and JSON lines.
-// Each renderer is a runner.Handler.
+// Each renderer is a event.Handler.
 package render
 
 import (
@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Formats lists the output formats that New renders.
@@ -27,7 +27,7 @@ type Options struct {
 
 // New returns the renderer for format, writing to w. "text", the old name
 // of the compact format, is accepted as another spelling of it.
-func New(format string, w io.Writer, opts Options) (runner.Handler, error) {
+func New(format string, w io.Writer, opts Options) (event.Handler, error) {
 	switch format {
 	case "compact", "text", "":
 		return NewCompact(w, opts), nil

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // clean makes text from a result safe for a terminal: remote output must
@@ -52,7 +52,7 @@ func unsafeRune(r rune) bool {
 type fields map[string]json.RawMessage
 
 // resultFields reads the return values of r; nil when it holds none.
-func resultFields(r *runner.Result) fields {
+func resultFields(r *event.Result) fields {
 	var f fields
 	if r != nil {
 		_ = json.Unmarshal(r.Raw, &f) // a result that is not an object holds nothing to show
@@ -62,7 +62,7 @@ func resultFields(r *runner.Result) fields {
 
 // isAction reports whether task runs one of the builtin actions names,
 // however it is spelled: debug, ansible.builtin.debug, ansible.legacy.debug.
-func isAction(task *runner.Task, names ...string) bool {
+func isAction(task *event.Task, names ...string) bool {
 	if task == nil {
 		return false
 	}
@@ -78,7 +78,7 @@ func builtinName(name string) string {
 // okOutput is what an ok result shows after " => ", as ansible-playbook
 // shows it for the actions that always speak: the msg of debug and assert,
 // and debug's var=NAME as "NAME: value". Other results show nothing.
-func okOutput(ev *runner.Event) string {
+func okOutput(ev *event.Event) string {
 	if ev.NoLog || !isAction(ev.Task, "debug", "assert") {
 		return ""
 	}
@@ -200,7 +200,7 @@ var detailFields = []string{"assertion", "evaluated_to", "exception", "stdout", 
 // describeFailure says what a failed or unreachable result holds: its
 // msg, its return code when not zero, its outputs. A result with none of
 // them is shown as the compact JSON of its public return values.
-func describeFailure(ev *runner.Event) failure {
+func describeFailure(ev *event.Event) failure {
 	if ev.NoLog {
 		return failure{head: "(output hidden: no_log: true)"}
 	}
@@ -323,7 +323,7 @@ type warning struct {
 // resultWarnings are the warnings and deprecations of a result, worded
 // as ansible-playbook words them, but for its help on turning them off:
 // with ansible-tap's output that setting does not hide them.
-func resultWarnings(ev *runner.Event) []warning {
+func resultWarnings(ev *event.Event) []warning {
 	if ev.NoLog {
 		return nil
 	}
@@ -385,18 +385,18 @@ func removalWhen(f fields) string {
 }
 
 // asyncWords name the async events in their lines.
-var asyncWords = map[runner.Kind]string{runner.AsyncPoll: "POLL", runner.AsyncOK: "OK", runner.AsyncFailed: "FAILED"}
+var asyncWords = map[event.Kind]string{event.AsyncPoll: "POLL", event.AsyncOK: "OK", event.AsyncFailed: "FAILED"}
 
 // asyncLine is ansible-playbook's line for an async event: "ASYNC POLL on
 // h: jid=J started=S finished=F", "ASYNC OK on h: jid=J" or "ASYNC FAILED
 // on h: jid=J". A value that the result lacks is left out.
-func asyncLine(ev *runner.Event) string {
+func asyncLine(ev *event.Event) string {
 	f := resultFields(ev.Result)
 	var values []string
 	if jid := asyncJID(f); jid != "" {
 		values = append(values, "jid="+jid)
 	}
-	if ev.Kind == runner.AsyncPoll {
+	if ev.Kind == event.AsyncPoll {
 		for _, key := range []string{"started", "finished"} {
 			if v := f[key]; len(v) > 0 && string(v) != "null" {
 				values = append(values, key+"="+valueText(v))

@@ -12,8 +12,8 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/durations"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TableRows is the most rows a table keeps for a play. A play with more
@@ -28,7 +28,7 @@ const TableRows = 10_000
 type Table struct {
 	w       io.Writer
 	c       *palette
-	play    *runner.Play
+	play    *event.Play
 	rows    [][]string
 	maxRows int // TableRows, or less in tests
 	parts   int // the parts of the current play's table printed so far
@@ -42,15 +42,15 @@ func NewTable(w io.Writer, opts Options) *Table {
 
 // Event collects the rows of the current play and prints the tables when
 // a play ends.
-func (t *Table) Event(ev *runner.Event, s *runner.Summary) error {
+func (t *Table) Event(ev *event.Event, s *event.Summary) error {
 	var err error
 	switch ev.Kind {
-	case runner.PlayStart:
+	case event.PlayStart:
 		if ev.Play != t.play {
 			err = t.flushPlay()
 			t.play = ev.Play
 		}
-	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
+	case event.RunnerOK, event.RunnerFailed, event.RunnerSkipped, event.RunnerUnreach:
 		status := ev.Status()
 		changed := "no"
 		if ev.Result != nil && ev.Result.Changed {
@@ -60,14 +60,14 @@ func (t *Table) Event(ev *runner.Event, s *runner.Summary) error {
 			err = t.printRows(true)
 		}
 		t.rows = append(t.rows, []string{tableCell(ev.Host), t.c.status(status).Sprint(string(status)), changed, tableCell(taskName(ev.Task))})
-	case runner.PlaybookStats:
+	case event.PlaybookStats:
 		err = errors.Join(t.flushPlay(), t.recap(s))
 	}
 	return errors.Join(err, t.write())
 }
 
 // Finish prints what is left when the run ended without Ansible's stats.
-func (t *Table) Finish(s *runner.Summary) error {
+func (t *Table) Finish(s *event.Summary) error {
 	var err error
 	if !s.Complete && len(s.Hosts) > 0 {
 		err = t.flushPlay()
@@ -125,7 +125,7 @@ func groupThousands(n int) string {
 	return s
 }
 
-func (t *Table) recap(s *runner.Summary) error {
+func (t *Table) recap(s *event.Summary) error {
 	t.buf.WriteString("PLAY RECAP\n")
 	var rows [][]string
 	for _, h := range s.RecapHosts() {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // tableRow matches a row of a play's table: | HOST | STATUS | CHANGED | TASK |.
@@ -39,20 +39,20 @@ func TestTableParts(t *testing.T) {
 			var out bytes.Buffer
 			tb := NewTable(&out, Options{})
 			tb.maxRows = c.maxRows
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			var want []string
 			at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 			for p, n := range c.rows {
-				play := &runner.Play{ID: fmt.Sprint(p), Name: fmt.Sprintf("play %d", p)}
-				feedTable(t, tb, s, &runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+				play := &event.Play{ID: fmt.Sprint(p), Name: fmt.Sprintf("play %d", p)}
+				feedTable(t, tb, s, &event.Event{Kind: event.PlayStart, Time: at, Play: play})
 				for i := 0; i < n; i++ {
-					task := &runner.Task{ID: fmt.Sprintf("%d.%d", p, i), Name: fmt.Sprintf("task %d", i)}
+					task := &event.Task{ID: fmt.Sprintf("%d.%d", p, i), Name: fmt.Sprintf("task %d", i)}
 					host := fmt.Sprintf("h%d.%d", p, i)
-					feedTable(t, tb, s, &runner.Event{Kind: runner.RunnerOK, Time: at, Play: play, Task: task, Host: host, Result: &runner.Result{}})
+					feedTable(t, tb, s, &event.Event{Kind: event.RunnerOK, Time: at, Play: play, Task: task, Host: host, Result: &event.Result{}})
 					want = append(want, host+" "+task.Name)
 				}
 			}
-			feedTable(t, tb, s, &runner.Event{Kind: runner.PlaybookStats, Time: at, Stats: map[string]runner.HostCounts{}})
+			feedTable(t, tb, s, &event.Event{Kind: event.PlaybookStats, Time: at, Stats: map[string]event.HostCounts{}})
 			if err := tb.Finish(s); err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestTableParts(t *testing.T) {
 	}
 }
 
-func feedTable(t *testing.T, tb *Table, s *runner.Summary, ev *runner.Event) {
+func feedTable(t *testing.T, tb *Table, s *event.Summary, ev *event.Event) {
 	t.Helper()
 	s.Add(ev)
 	if err := tb.Event(ev, s); err != nil {
@@ -113,19 +113,19 @@ func TestTableCellsKeepTheirText(t *testing.T) {
 	t.Setenv("TABWIDTH", "3")
 	var out bytes.Buffer
 	tb := NewTable(&out, Options{})
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "cells"}
-	feedTable(t, tb, s, &runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	play := &event.Play{ID: "p", Name: "cells"}
+	feedTable(t, tb, s, &event.Event{Kind: event.PlayStart, Time: at, Play: play})
 	for i, r := range []struct{ host, task string }{
 		{"web1", "  spaced  "},
 		{"web1", "first\n\nthird"},
 		{"web2", "a\tb"},
 	} {
-		task := &runner.Task{ID: fmt.Sprint(i), Name: r.task}
-		feedTable(t, tb, s, &runner.Event{Kind: runner.RunnerOK, Time: at, Play: play, Task: task, Host: r.host, Result: &runner.Result{}})
+		task := &event.Task{ID: fmt.Sprint(i), Name: r.task}
+		feedTable(t, tb, s, &event.Event{Kind: event.RunnerOK, Time: at, Play: play, Task: task, Host: r.host, Result: &event.Result{}})
 	}
-	feedTable(t, tb, s, &runner.Event{Kind: runner.PlayStart, Time: at, Play: &runner.Play{ID: "q", Name: "next"}})
+	feedTable(t, tb, s, &event.Event{Kind: event.PlayStart, Time: at, Play: &event.Play{ID: "q", Name: "next"}})
 	want := `PLAY [cells]
 +------+--------+---------+------------+
 | HOST | STATUS | CHANGED | TASK       |

@@ -8,8 +8,8 @@ import (
 
 	"github.com/fatih/color"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/durations"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // The tail shows the slowest tasks and at most failuresShown failures.
@@ -22,14 +22,14 @@ const (
 // duration, the failed tasks (each failure's disposition, host and task),
 // and the slowest tasks. With color it colours them as the compact output
 // does. Text from the run is cleaned of control characters.
-func WriteRunTail(w io.Writer, s *runner.Summary, color bool) error {
+func WriteRunTail(w io.Writer, s *event.Summary, color bool) error {
 	var b bytes.Buffer
 	writeTail(&b, s, newPalette(color))
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-func writeTail(b *bytes.Buffer, s *runner.Summary, c *palette) {
+func writeTail(b *bytes.Buffer, s *event.Summary, c *palette) {
 	fmt.Fprintf(b, "Duration: %s\n", durations.Format(s.Duration()))
 	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
@@ -38,7 +38,7 @@ func writeTail(b *bytes.Buffer, s *runner.Summary, c *palette) {
 // writeFailures lists failures in columns: what became of each (fatal,
 // ignored, rescued, unreachable), the host, the task. The count of those
 // not listed includes omitted, the failures the Summary only counted.
-func writeFailures(b *bytes.Buffer, failures []runner.Failure, omitted int, c *palette) {
+func writeFailures(b *bytes.Buffer, failures []event.Failure, omitted int, c *palette) {
 	if len(failures) == 0 {
 		return
 	}
@@ -61,19 +61,19 @@ func writeFailures(b *bytes.Buffer, failures []runner.Failure, omitted int, c *p
 }
 
 // failureWord names what became of a failure, with its colour.
-func failureWord(f runner.Failure, c *palette) (string, *color.Color) {
+func failureWord(f event.Failure, c *palette) (string, *color.Color) {
 	switch {
 	case f.Unreachable:
 		return "unreachable", c.unreachable
-	case f.Disposition == runner.Ignored:
+	case f.Disposition == event.Ignored:
 		return "ignored", c.ignored
-	case f.Disposition == runner.Rescued:
+	case f.Disposition == event.Rescued:
 		return "rescued", c.rescued
 	}
 	return "fatal", c.failed
 }
 
-func writeSlowest(b *bytes.Buffer, slow []*runner.TaskRun, c *palette) {
+func writeSlowest(b *bytes.Buffer, slow []*event.TaskRun, c *palette) {
 	if len(slow) == 0 {
 		return
 	}
@@ -85,7 +85,7 @@ func writeSlowest(b *bytes.Buffer, slow []*runner.TaskRun, c *palette) {
 }
 
 // writeTask ends a line of the tail with a task's name and, dimmed, its path.
-func writeTask(b *bytes.Buffer, task *runner.Task, c *palette) {
+func writeTask(b *bytes.Buffer, task *event.Task, c *palette) {
 	b.WriteString(clean(taskName(task)))
 	if task != nil && task.Path != "" {
 		b.WriteString(c.dim.Sprintf(" (%s)", clean(task.Path)))

@@ -7,32 +7,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // tailSummary is a finished run with a failure of every disposition, and
 // a host and a task whose names hold control characters.
-func tailSummary(failures int) *runner.Summary {
+func tailSummary(failures int) *event.Summary {
 	t0 := time.Unix(1000, 0)
-	play := &runner.Play{ID: "p", Name: "web"}
-	deploy := &runner.Task{ID: "t1", Name: "deploy", Path: "site.yml:3"}
-	check := &runner.Task{ID: "t2", Name: "check\x1b[2J", Path: "site.yml:9"}
-	evs := []*runner.Event{
-		{Kind: runner.PlayStart, Time: t0, Play: play},
-		{Kind: runner.TaskStart, Time: t0, Play: play, Task: deploy},
-		{Kind: runner.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web1", Result: &runner.Result{Failed: true}, Disposition: runner.Fatal},
-		{Kind: runner.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web2", Result: &runner.Result{Failed: true}, Disposition: runner.Ignored},
-		{Kind: runner.RunnerUnreach, Time: t0.Add(3 * time.Second), Play: play, Task: deploy, Host: "db\r1", Result: &runner.Result{Unreachable: true}},
-		{Kind: runner.TaskStart, Time: t0.Add(3 * time.Second), Play: play, Task: check},
-		{Kind: runner.RunnerOK, Time: t0.Add(3500 * time.Millisecond), Play: play, Task: check, Host: "web2", Result: &runner.Result{}},
+	play := &event.Play{ID: "p", Name: "web"}
+	deploy := &event.Task{ID: "t1", Name: "deploy", Path: "site.yml:3"}
+	check := &event.Task{ID: "t2", Name: "check\x1b[2J", Path: "site.yml:9"}
+	evs := []*event.Event{
+		{Kind: event.PlayStart, Time: t0, Play: play},
+		{Kind: event.TaskStart, Time: t0, Play: play, Task: deploy},
+		{Kind: event.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web1", Result: &event.Result{Failed: true}, Disposition: event.Fatal},
+		{Kind: event.RunnerFailed, Time: t0.Add(2 * time.Second), Play: play, Task: deploy, Host: "web2", Result: &event.Result{Failed: true}, Disposition: event.Ignored},
+		{Kind: event.RunnerUnreach, Time: t0.Add(3 * time.Second), Play: play, Task: deploy, Host: "db\r1", Result: &event.Result{Unreachable: true}},
+		{Kind: event.TaskStart, Time: t0.Add(3 * time.Second), Play: play, Task: check},
+		{Kind: event.RunnerOK, Time: t0.Add(3500 * time.Millisecond), Play: play, Task: check, Host: "web2", Result: &event.Result{}},
 	}
 	for i := 0; i < failures; i++ {
-		evs = append(evs, &runner.Event{Kind: runner.RunnerFailed, Time: t0.Add(4 * time.Second), Play: play, Task: check,
-			Host: fmt.Sprintf("web%d", i+3), Result: &runner.Result{Failed: true}, Disposition: runner.Rescued})
+		evs = append(evs, &event.Event{Kind: event.RunnerFailed, Time: t0.Add(4 * time.Second), Play: play, Task: check,
+			Host: fmt.Sprintf("web%d", i+3), Result: &event.Result{Failed: true}, Disposition: event.Rescued})
 	}
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	for _, ev := range evs {
 		s.Add(ev)
 	}
@@ -97,8 +96,8 @@ func TestWriteRunTailColor(t *testing.T) {
 
 // A run without failures has no list of them.
 func TestWriteRunTailWithoutFailures(t *testing.T) {
-	s := runner.NewSummary()
-	s.Add(&runner.Event{Kind: runner.RunnerOK, Time: time.Unix(1, 0), Host: "a", Result: &runner.Result{}})
+	s := event.NewSummary()
+	s.Add(&event.Event{Kind: event.RunnerOK, Time: time.Unix(1, 0), Host: "a", Result: &event.Result{}})
 	var out bytes.Buffer
 	WriteRunTail(&out, s, false)
 	if got := out.String(); got != "Duration: 0s\n" {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // syntheticEvents passes to add the events of a run of tasks × hosts results
@@ -14,19 +14,19 @@ import (
 // the others changed, the task's path and action as a real one's. The
 // events are made one at a time, so that a run of any length costs only
 // what the receiver keeps.
-func syntheticEvents(tasks, hosts int, add func(*runner.Event)) {
+func syntheticEvents(tasks, hosts int, add func(*event.Event)) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "large play", Start: at}
-	add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	play := &event.Play{ID: "p", Name: "large play", Start: at}
+	add(&event.Event{Kind: event.PlayStart, Time: at, Play: play})
 	for i := 0; i < tasks; i++ {
-		task := &runner.Task{ID: fmt.Sprint(i), Name: fmt.Sprintf("task %d", i), Path: fmt.Sprintf("/src/site.yml:%d", i), Action: "ansible.builtin.command"}
+		task := &event.Task{ID: fmt.Sprint(i), Name: fmt.Sprintf("task %d", i), Path: fmt.Sprintf("/src/site.yml:%d", i), Action: "ansible.builtin.command"}
 		at = at.Add(time.Second)
-		add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
+		add(&event.Event{Kind: event.TaskStart, Time: at, Play: play, Task: task})
 		for h := 0; h < hosts; h++ {
-			ev := &runner.Event{Kind: runner.RunnerOK, Time: at.Add(time.Duration(h) * time.Millisecond), Play: play, Task: task,
-				Host: fmt.Sprintf("host%03d", h), Result: &runner.Result{Changed: h%3 == 0}}
+			ev := &event.Event{Kind: event.RunnerOK, Time: at.Add(time.Duration(h) * time.Millisecond), Play: play, Task: task,
+				Host: fmt.Sprintf("host%03d", h), Result: &event.Result{Changed: h%3 == 0}}
 			if (i+h)%10 == 0 {
-				ev.Kind, ev.Disposition, ev.Result = runner.RunnerFailed, runner.Ignored, &runner.Result{Failed: true, Msg: "exit status 1 | <stderr>"}
+				ev.Kind, ev.Disposition, ev.Result = event.RunnerFailed, event.Ignored, &event.Result{Failed: true, Msg: "exit status 1 | <stderr>"}
 			}
 			add(ev)
 		}
@@ -35,8 +35,8 @@ func syntheticEvents(tasks, hosts int, add func(*runner.Event)) {
 
 // largeSummary is the Summary of a syntheticEvents that keeps every result,
 // as for the HTML report.
-func largeSummary(tasks, hosts int) *runner.Summary {
-	s := runner.NewSummary()
+func largeSummary(tasks, hosts int) *event.Summary {
+	s := event.NewSummary()
 	s.KeepResults = true
 	syntheticEvents(tasks, hosts, s.Add)
 	s.Complete = true
@@ -49,9 +49,9 @@ func BenchmarkJUnit(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "junit.xml")
 	b.ReportAllocs()
 	for b.Loop() {
-		s := runner.NewSummary()
+		s := event.NewSummary()
 		j := NewJUnit(JUnitOptions{Path: path, BaseDir: "/src"})
-		syntheticEvents(200, 50, func(ev *runner.Event) {
+		syntheticEvents(200, 50, func(ev *event.Event) {
 			s.Add(ev)
 			if err := j.Event(ev, s); err != nil {
 				b.Fatal(err)

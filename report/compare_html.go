@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/compare"
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // comparisonPage is everything the comparison's HTML page shows, ready for
@@ -64,13 +64,13 @@ type findingsBlock struct {
 // pageFinding is a group of findings: one task, on the hosts where it
 // reads alike.
 type pageFinding struct {
-	Task    pageTask      `json:"task"`
-	Hosts   []string      `json:"hosts"`
-	Before  runner.Status `json:"before,omitempty"`
-	After   runner.Status `json:"after,omitempty"`
-	Message string        `json:"message,omitempty"`
-	NoLog   bool          `json:"no_log,omitempty"`
-	Since   string        `json:"since,omitempty"`
+	Task    pageTask     `json:"task"`
+	Hosts   []string     `json:"hosts"`
+	Before  event.Status `json:"before,omitempty"`
+	After   event.Status `json:"after,omitempty"`
+	Message string       `json:"message,omitempty"`
+	NoLog   bool         `json:"no_log,omitempty"`
+	Since   string       `json:"since,omitempty"`
 }
 
 // HostList names the group's hosts for the page.
@@ -220,7 +220,7 @@ func pageTasks(tasks []compare.TaskRef, base string) []pageTask {
 	return out
 }
 
-func newRecapRow(host string, before, after *runner.HostCounts) recapChangeRow {
+func newRecapRow(host string, before, after *event.HostCounts) recapChangeRow {
 	row := recapChangeRow{Host: host}
 	for i := range 7 {
 		c := recapCell{Before: -1, After: -1}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/compare"
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // ComparisonOptions tune the Markdown and HTML comparisons of two runs.
@@ -239,7 +239,7 @@ func writeRecapComparison(b *strings.Builder, c *compare.Comparison) {
 	b.WriteString("\n")
 }
 
-func writeRecapChange(b *strings.Builder, host string, before, after *runner.HostCounts) {
+func writeRecapChange(b *strings.Builder, host string, before, after *event.HostCounts) {
 	b.WriteString("| " + host + " |")
 	for i := range 7 {
 		b.WriteString(" " + recapChange(before, after, i) + " |")
@@ -249,8 +249,8 @@ func writeRecapChange(b *strings.Builder, host string, before, after *runner.Hos
 
 // recapChange is the ith recap count (in PLAY RECAP's order) of both runs:
 // "3" when it did not change, "3 → 5" when it did, "–" without the host.
-func recapChange(before, after *runner.HostCounts, i int) string {
-	text := func(c *runner.HostCounts) string {
+func recapChange(before, after *event.HostCounts, i int) string {
+	text := func(c *event.HostCounts) string {
 		if c == nil {
 			return "–"
 		}
@@ -263,6 +263,6 @@ func recapChange(before, after *runner.HostCounts, i int) string {
 }
 
 // recapCounts are a host's counts in PLAY RECAP's order.
-func recapCounts(c runner.HostCounts) [7]int {
+func recapCounts(c event.HostCounts) [7]int {
 	return [7]int{c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored}
 }

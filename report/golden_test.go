@@ -8,8 +8,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // renderer writes a report of a recorded run, whose paths are relative to
@@ -62,14 +62,14 @@ func TestGolden(t *testing.T) {
 
 // replayRecording replays testdata/NAME.jsonl through handlers and
 // returns the finished summary.
-func replayRecording(t *testing.T, name string, handlers ...runner.Handler) *runner.Summary {
+func replayRecording(t *testing.T, name string, handlers ...event.Handler) *event.Summary {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s, err := runner.Replay(f, runner.NewFanout(zerolog.Nop(), handlers...), io.Discard, zerolog.Nop())
+	s, err := event.Replay(f, event.NewFanout(zerolog.Nop(), handlers...), io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}

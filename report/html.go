@@ -6,8 +6,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // HTMLOptions says where and how to write the HTML report.
@@ -26,7 +26,7 @@ type HTMLOptions struct {
 	Log zerolog.Logger
 }
 
-// HTML is a runner.Handler that writes a self-contained HTML report of the
+// HTML is a event.Handler that writes a self-contained HTML report of the
 // run when it finishes: the outcome, the recap, a timeline of every task on
 // every host, the failures with their output, the changes with their
 // diffs, the handlers, the task durations and, when it was recorded and
@@ -46,14 +46,14 @@ func NewHTML(opts HTMLOptions) *HTML {
 // Event keeps what the report shows and the Summary does not: the output
 // of failed results and the file diffs. Results hidden with no_log leave
 // nothing.
-func (h *HTML) Event(ev *runner.Event, s *runner.Summary) error {
+func (h *HTML) Event(ev *event.Event, s *event.Summary) error {
 	h.details.add(ev, s)
 	return nil
 }
 
 // Console records a piece of what ansible-playbook printed on stream
-// (runner.StreamStdout, StreamStderr or StreamTerminal), for the report's
-// console section: it fits runner.Decoder.Console. It is safe for
+// (event.StreamStdout, StreamStderr or StreamTerminal), for the report's
+// console section: it fits event.Decoder.Console. It is safe for
 // concurrent use.
 func (h *HTML) Console(stream string, data []byte) {
 	h.console.add(stream, data)
@@ -63,7 +63,7 @@ func (h *HTML) Console(stream string, data []byte) {
 func (h *HTML) KeepsResults() bool { return true }
 
 // Finish writes the report. It is called also for failed and interrupted runs.
-func (h *HTML) Finish(s *runner.Summary) error {
+func (h *HTML) Finish(s *event.Summary) error {
 	data, err := h.Render(s)
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
@@ -76,7 +76,7 @@ func (h *HTML) Finish(s *runner.Summary) error {
 }
 
 // Render returns the HTML document of the run, stamped with the time now.
-func (h *HTML) Render(s *runner.Summary) ([]byte, error) {
+func (h *HTML) Render(s *event.Summary) ([]byte, error) {
 	p, err := h.page(s)
 	if err != nil {
 		return nil, err
@@ -87,6 +87,6 @@ func (h *HTML) Render(s *runner.Summary) ([]byte, error) {
 }
 
 // page describes the run as the report shows it.
-func (h *HTML) page(s *runner.Summary) (*page, error) {
+func (h *HTML) page(s *event.Summary) (*page, error) {
 	return buildPage(s, h.details, h.console.spans(), h.opts.BaseDir)
 }

@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestHTMLInBrowser replays recorded runs into HTML reports and reads each
@@ -48,7 +47,7 @@ func TestHTMLInBrowser(t *testing.T) {
 }
 
 // checkPage compares what the page shows with the run's Summary.
-func checkPage(t *testing.T, tb *tab, s *runner.Summary) {
+func checkPage(t *testing.T, tb *tab, s *event.Summary) {
 	t.Helper()
 	fatal := len(s.FatalFailures())
 	for id, want := range map[string]any{
@@ -100,7 +99,7 @@ func failuresShown(section string) string {
 
 // checkKeyboard moves through the timeline with the arrow keys: the tip
 // names the task of the bar the keys are on; + zooms in, 0 out again.
-func checkKeyboard(t *testing.T, tb *tab, s *runner.Summary) {
+func checkKeyboard(t *testing.T, tb *tab, s *event.Summary) {
 	t.Helper()
 	tb.do(chromedp.Focus(chromedp.CSS(`#timeline`)), chromedp.KeyEvent(kb.ArrowRight))
 	tip := eval[string](tb, `document.getElementById('tl-tip').hidden ? '' : document.getElementById('tl-tip').textContent`)
@@ -153,11 +152,11 @@ const statusPixels = `(() => {
 
 // checkFilters narrows the page to one status, then searches for a task,
 // and compares what the timeline and the lists show with the run.
-func checkFilters(t *testing.T, tb *tab, s *runner.Summary) {
+func checkFilters(t *testing.T, tb *tab, s *event.Summary) {
 	t.Helper()
-	status := runner.StatusOK
-	for _, st := range []runner.Status{runner.StatusFailed, runner.StatusChanged} {
-		if resultCount(s, func(r runner.HostResult, _ *runner.TaskRun) bool { return r.Status == st }) > 0 {
+	status := event.StatusOK
+	for _, st := range []event.Status{event.StatusFailed, event.StatusChanged} {
+		if resultCount(s, func(r event.HostResult, _ *event.TaskRun) bool { return r.Status == st }) > 0 {
 			status = st
 			break
 		}
@@ -167,9 +166,9 @@ func checkFilters(t *testing.T, tb *tab, s *runner.Summary) {
 			tb.do(chromedp.Click(chromedp.CSS(fmt.Sprintf("#filters input[value=%s]", st))))
 		}
 	}
-	want := resultCount(s, func(r runner.HostResult, _ *runner.TaskRun) bool { return r.Status == status })
+	want := resultCount(s, func(r event.HostResult, _ *event.TaskRun) bool { return r.Status == status })
 	waitBars(t, tb, want, "only "+string(status))
-	if status == runner.StatusFailed {
+	if status == event.StatusFailed {
 		fatal := 0
 		for _, f := range s.FatalFailures() {
 			if !f.Unreachable {
@@ -190,7 +189,7 @@ func checkFilters(t *testing.T, tb *tab, s *runner.Summary) {
 	query := strings.Fields(s.Tasks[len(s.Tasks)-1].Task.Name + " x")[0]
 	q := strings.ToLower(query)
 	names := newPlays(s)
-	want = resultCount(s, func(r runner.HostResult, tr *runner.TaskRun) bool {
+	want = resultCount(s, func(r event.HostResult, tr *event.TaskRun) bool {
 		return strings.Contains(strings.ToLower(tr.Task.Name), q) || strings.Contains(strings.ToLower(r.Host), q) ||
 			strings.Contains(strings.ToLower(names.names[names.of(tr)]), q)
 	})
@@ -215,7 +214,7 @@ func waitBars(t *testing.T, tb *tab, n int, what string) {
 }
 
 // resultCount counts the run's host results that keep says to, or all.
-func resultCount(s *runner.Summary, keep func(runner.HostResult, *runner.TaskRun) bool) int {
+func resultCount(s *event.Summary, keep func(event.HostResult, *event.TaskRun) bool) int {
 	n := 0
 	for _, t := range s.Tasks {
 		for _, r := range t.Results {

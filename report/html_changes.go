@@ -3,7 +3,7 @@ package report
 import (
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // changedTask is a task's changed results, and its results with a diff.
@@ -17,9 +17,9 @@ type changedTask struct {
 
 // changeGroup is the hosts on which a task had the same status and diffs.
 type changeGroup struct {
-	Hosts  []string      `json:"hosts"`
-	Status runner.Status `json:"status"`
-	Diffs  []string      `json:"diffs,omitempty"`
+	Hosts  []string     `json:"hosts"`
+	Status event.Status `json:"status"`
+	Diffs  []string     `json:"diffs,omitempty"`
 }
 
 // HostList names the group's hosts for the page.
@@ -29,7 +29,7 @@ func (g changeGroup) HostList() string {
 
 // changedOf returns a task's changed results and its results with a diff,
 // the hosts with the same status and diffs together.
-func changedOf(t *runner.TaskRun, d *runDetails, ps *plays, base string) (changedTask, bool) {
+func changedOf(t *event.TaskRun, d *runDetails, ps *plays, base string) (changedTask, bool) {
 	play := ps.of(t)
 	c := changedTask{Task: taskName(t), Play: ps.names[play], PlayIndex: play, Path: taskPath(base, t.Task)}
 	index := make(map[string]int)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // consoleLimit is how much of ansible-playbook's console output the HTML
@@ -162,7 +162,7 @@ func (t *terminalText) class(stream string) string {
 	if t.bold {
 		class = joinClass(class, "b")
 	}
-	if stream == runner.StreamStderr {
+	if stream == event.StreamStderr {
 		class = joinClass(class, "err")
 	}
 	return class

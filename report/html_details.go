@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // The longest texts the HTML report keeps of one result, and how many
@@ -43,15 +43,15 @@ func newRunDetails() *runDetails {
 }
 
 // add takes what ev says beyond the Summary; s has been updated with ev.
-func (d *runDetails) add(ev *runner.Event, s *runner.Summary) {
+func (d *runDetails) add(ev *event.Event, s *event.Summary) {
 	var key resultKey
 	if ev.Task != nil {
 		key = resultKey{ev.Task.ID, ev.Host}
 	}
 	switch {
-	case ev.Kind == runner.FileDiff && ev.Task != nil && !ev.NoLog && strings.TrimSpace(ev.DiffText) != "":
+	case ev.Kind == event.FileDiff && ev.Task != nil && !ev.NoLog && strings.TrimSpace(ev.DiffText) != "":
 		d.diffs[key] = append(d.diffs[key], clip(ev.DiffText, outputLimit))
-	case ev.Kind == runner.ItemFailed && ev.Task != nil && ev.Result != nil && !ev.NoLog:
+	case ev.Kind == event.ItemFailed && ev.Task != nil && ev.Result != nil && !ev.NoLog:
 		if items := d.items[key]; len(items) < itemLimit {
 			d.items[key] = append(items, clip(ev.Result.Message(), outputLimit))
 		}

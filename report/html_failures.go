@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // failureGroup is the failures of one task that said the same thing, on
@@ -16,8 +16,8 @@ type failureGroup struct {
 	PlayIndex int      `json:"play_index"`
 	Path      string   `json:"path,omitempty"`
 	// Status is failed, unreachable, ignored or rescued.
-	Status      runner.Status      `json:"status"`
-	Disposition runner.Disposition `json:"disposition,omitempty"`
+	Status      event.Status      `json:"status"`
+	Disposition event.Disposition `json:"disposition,omitempty"`
 	// AtMS is when the first of them happened, from the run's start.
 	AtMS int64 `json:"at_ms"`
 	// NoLog: the results were hidden with no_log; nothing of them is shown.
@@ -31,7 +31,7 @@ type failureGroup struct {
 
 // Fatal reports whether the failures stopped their hosts.
 func (g failureGroup) Fatal() bool {
-	return g.Status == runner.StatusFailed || g.Status == runner.StatusUnreachable
+	return g.Status == event.StatusFailed || g.Status == event.StatusUnreachable
 }
 
 // HostList names the group's hosts for the page.
@@ -40,26 +40,26 @@ func (g failureGroup) HostList() string {
 }
 
 // failureStatus is the status a failure had on its host.
-func failureStatus(f runner.Failure) runner.Status {
+func failureStatus(f event.Failure) event.Status {
 	switch {
 	case f.Unreachable:
-		return runner.StatusUnreachable
-	case f.Disposition == runner.Ignored:
-		return runner.StatusIgnored
-	case f.Disposition == runner.Rescued:
-		return runner.StatusRescued
+		return event.StatusUnreachable
+	case f.Disposition == event.Ignored:
+		return event.StatusIgnored
+	case f.Disposition == event.Rescued:
+		return event.StatusRescued
 	}
-	return runner.StatusFailed
+	return event.StatusFailed
 }
 
 // failureGroups lists the run's failures, the fatal ones first, in the
 // order they happened; the failures of a task that said the same thing on
 // several hosts make one group.
-func failureGroups(s *runner.Summary, d *runDetails, ps *plays, base string) []failureGroup {
+func failureGroups(s *event.Summary, d *runDetails, ps *plays, base string) []failureGroup {
 	type key struct {
 		task   string
 		play   int
-		status runner.Status
+		status event.Status
 		noLog  bool
 		output string
 	}

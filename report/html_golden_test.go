@@ -10,8 +10,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestHTMLGolden replays the recorded streams of the repository (real runs
@@ -58,17 +58,17 @@ func TestHTMLGolden(t *testing.T) {
 
 // replayHTML replays the recording at path into h, the console output
 // included, and returns the finished summary.
-func replayHTML(t testing.TB, path string, h *HTML) *runner.Summary {
+func replayHTML(t testing.TB, path string, h *HTML) *event.Summary {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d := runner.NewDecoder(f)
+	d := event.NewDecoder(f)
 	d.Log = zerolog.Nop()
 	d.Console = h.Console
-	s, err := runner.ReplayDecoder(d, runner.NewFanout(zerolog.Nop(), h))
+	s, err := event.ReplayDecoder(d, event.NewFanout(zerolog.Nop(), h))
 	if err != nil {
 		t.Fatal(err)
 	}

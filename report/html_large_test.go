@@ -8,58 +8,57 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/chromedp/chromedp"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // syntheticRun feeds h a run of hosts × tasks results, as the linear
 // strategy with 50 forks would make them: a third changed, some skipped,
 // ignored and rescued failures, a diff on every tenth task, and fatal
 // failures on the last task of one host in a hundred.
-func syntheticRun(hosts, tasks int, h runner.Handler) *runner.Summary {
-	s := runner.NewSummary()
+func syntheticRun(hosts, tasks int, h event.Handler) *event.Summary {
+	s := event.NewSummary()
 	s.KeepResults = true // as for the HTML report
-	add := func(ev *runner.Event) {
+	add := func(ev *event.Event) {
 		s.Add(ev)
 		h.Event(ev, s)
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	add(&runner.Event{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "/src/site.yml", AnsibleVersion: "2.14.18", Diff: true}})
-	play := &runner.Play{ID: "play", Name: "Configure the fleet", Start: at}
-	add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	add(&event.Event{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "/src/site.yml", AnsibleVersion: "2.14.18", Diff: true}})
+	play := &event.Play{ID: "play", Name: "Configure the fleet", Start: at}
+	add(&event.Event{Kind: event.PlayStart, Time: at, Play: play})
 	const forks = 50
 	for k := 0; k < tasks; k++ {
-		task := &runner.Task{ID: fmt.Sprint("task-", k), Name: fmt.Sprintf("Configure component %d of the service", k),
+		task := &event.Task{ID: fmt.Sprint("task-", k), Name: fmt.Sprintf("Configure component %d of the service", k),
 			Path: fmt.Sprintf("/src/roles/app/tasks/main.yml:%d", 10+4*k), Action: "ansible.builtin.template"}
-		add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
+		add(&event.Event{Kind: event.TaskStart, Time: at, Play: play, Task: task})
 		end := at
 		for batch := 0; batch*forks < hosts; batch++ {
 			batchEnd := at
 			for i := batch * forks; i < min(hosts, (batch+1)*forks); i++ {
 				host := fmt.Sprintf("web-%04d.example.com", i)
 				start := at.Add(time.Duration(i%forks) * 3 * time.Millisecond)
-				add(&runner.Event{Kind: runner.RunnerStart, Time: start, Play: play, Task: task, Host: host})
+				add(&event.Event{Kind: event.RunnerStart, Time: start, Play: play, Task: task, Host: host})
 				done := start.Add(time.Duration(80+(i*37+k*101)%900) * time.Millisecond)
-				ev := &runner.Event{Kind: runner.RunnerOK, Time: done, Play: play, Task: task, Host: host, Result: &runner.Result{}}
+				ev := &event.Event{Kind: event.RunnerOK, Time: done, Play: play, Task: task, Host: host, Result: &event.Result{}}
 				switch {
 				case k == tasks-1 && i%100 == 0:
 					rc := 2
-					ev.Kind, ev.Disposition = runner.RunnerFailed, runner.Fatal
-					ev.Result = &runner.Result{Failed: true, Msg: "non-zero return code", RC: &rc, Stderr: "service did not start",
+					ev.Kind, ev.Disposition = event.RunnerFailed, event.Fatal
+					ev.Result = &event.Result{Failed: true, Msg: "non-zero return code", RC: &rc, Stderr: "service did not start",
 						Raw: []byte(`{"failed":true,"rc":2,"stdout":"starting app\nchecking port 8080"}`)}
 				case (i+2*k)%97 == 0:
-					ev.Kind, ev.Disposition = runner.RunnerFailed, runner.Ignored
-					ev.Result = &runner.Result{Failed: true, Msg: "the cache was cold"}
+					ev.Kind, ev.Disposition = event.RunnerFailed, event.Ignored
+					ev.Result = &event.Result{Failed: true, Msg: "the cache was cold"}
 				case (3*i+k)%89 == 0:
-					ev.Kind, ev.Disposition = runner.RunnerFailed, runner.Rescued
-					ev.Result = &runner.Result{Failed: true, Msg: "the mirror did not answer"}
+					ev.Kind, ev.Disposition = event.RunnerFailed, event.Rescued
+					ev.Result = &event.Result{Failed: true, Msg: "the mirror did not answer"}
 				case (7*i+k)%11 == 0:
-					ev.Kind, ev.Result = runner.RunnerSkipped, &runner.Result{Skipped: true, SkipReason: "Conditional result was False"}
+					ev.Kind, ev.Result = event.RunnerSkipped, &event.Result{Skipped: true, SkipReason: "Conditional result was False"}
 				case (i+k)%3 == 0:
 					ev.Result.Changed = true
 					if k%10 == 0 {
-						add(&runner.Event{Kind: runner.FileDiff, Time: done, Play: play, Task: task, Host: host,
+						add(&event.Event{Kind: event.FileDiff, Time: done, Play: play, Task: task, Host: host,
 							DiffText: fmt.Sprintf("--- before: /etc/app/%d.conf\n+++ after: /etc/app/%d.conf\n@@ -1 +1 @@\n-workers=%d\n+workers=%d\n", k, k, i%8, i%8+1)})
 					}
 				}
@@ -116,7 +115,7 @@ func TestHTMLLargeRunInBrowser(t *testing.T) {
 	}
 	filtered := time.Now()
 	tb.do(chromedp.Click(chromedp.CSS(`#filters input[value=ok]`)))
-	waitBars(t, tb, hosts*tasks-resultCount(s, func(r runner.HostResult, _ *runner.TaskRun) bool { return r.Status == runner.StatusOK }), "without ok")
+	waitBars(t, tb, hosts*tasks-resultCount(s, func(r event.HostResult, _ *event.TaskRun) bool { return r.Status == event.StatusOK }), "without ok")
 	tb.screenshot("report-large")
 	if p := tb.problems(); len(p) > 0 {
 		t.Errorf("the page had problems: %v", p)

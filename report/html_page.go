@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // page is everything the HTML report shows, ready for its template. Its
@@ -33,18 +33,18 @@ type page struct {
 	Ignored int `json:"ignored"`
 	Rescued int `json:"rescued"`
 
-	Plays     []string          `json:"plays"`
-	Recap     []recapRow        `json:"recap"`
-	Total     runner.HostCounts `json:"total"`
-	Failures  []failureGroup    `json:"failures"` // fatal, then ignored and rescued
-	Changed   []changedTask     `json:"changed"`
-	TaskRows  []taskRow         `json:"tasks_table"`
-	Handlers  []taskRow         `json:"handlers"`
-	Slowest   []taskRow         `json:"slowest"`
-	Console   []consoleSpan     `json:"console,omitempty"`
-	Timeline  json.RawMessage   `json:"timeline"`
-	Generated string            `json:"-"`
-	Version   string            `json:"-"`
+	Plays     []string         `json:"plays"`
+	Recap     []recapRow       `json:"recap"`
+	Total     event.HostCounts `json:"total"`
+	Failures  []failureGroup   `json:"failures"` // fatal, then ignored and rescued
+	Changed   []changedTask    `json:"changed"`
+	TaskRows  []taskRow        `json:"tasks_table"`
+	Handlers  []taskRow        `json:"handlers"`
+	Slowest   []taskRow        `json:"slowest"`
+	Console   []consoleSpan    `json:"console,omitempty"`
+	Timeline  json.RawMessage  `json:"timeline"`
+	Generated string           `json:"-"`
+	Version   string           `json:"-"`
 }
 
 // ChangedResults counts the results the Changes section lists.
@@ -60,8 +60,8 @@ func (p *page) ChangedResults() int {
 
 // recapRow is one host's line of the PLAY RECAP.
 type recapRow struct {
-	Host   string            `json:"host"`
-	Counts runner.HostCounts `json:"counts"`
+	Host   string           `json:"host"`
+	Counts event.HostCounts `json:"counts"`
 }
 
 // StatusNames lists the statuses the host had, for the page's filter.
@@ -69,12 +69,12 @@ func (r recapRow) StatusNames() string {
 	c := r.Counts
 	var names []string
 	for _, s := range []struct {
-		status runner.Status
+		status event.Status
 		n      int
 	}{
-		{runner.StatusOK, c.OK}, {runner.StatusChanged, c.Changed}, {runner.StatusFailed, c.Failures},
-		{runner.StatusIgnored, c.Ignored}, {runner.StatusRescued, c.Rescued},
-		{runner.StatusSkipped, c.Skipped}, {runner.StatusUnreachable, c.Unreachable},
+		{event.StatusOK, c.OK}, {event.StatusChanged, c.Changed}, {event.StatusFailed, c.Failures},
+		{event.StatusIgnored, c.Ignored}, {event.StatusRescued, c.Rescued},
+		{event.StatusSkipped, c.Skipped}, {event.StatusUnreachable, c.Unreachable},
 	} {
 		if s.n > 0 {
 			names = append(names, string(s.status))
@@ -85,7 +85,7 @@ func (r recapRow) StatusNames() string {
 
 // buildPage describes the run for the report. base, when set, makes paths
 // under it relative to it.
-func buildPage(s *runner.Summary, d *runDetails, console []consoleSpan, base string) (*page, error) {
+func buildPage(s *event.Summary, d *runDetails, console []consoleSpan, base string) (*page, error) {
 	ps := newPlays(s)
 	tl, err := buildTimeline(s, ps, base).encode()
 	if err != nil {
@@ -121,9 +121,9 @@ func buildPage(s *runner.Summary, d *runDetails, console []consoleSpan, base str
 	p.Failures = failureGroups(s, d, ps, base)
 	for _, f := range s.Failures {
 		switch failureStatus(f) {
-		case runner.StatusIgnored:
+		case event.StatusIgnored:
 			p.Ignored++
-		case runner.StatusRescued:
+		case event.StatusRescued:
 			p.Rescued++
 		default:
 			p.Fatal++

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
@@ -63,7 +64,7 @@ func TestHTMLRealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := runner.Replay(f, runner.NewFanout(zerolog.Nop(), replay), io.Discard, zerolog.Nop()); err != nil {
+	if _, err := event.Replay(f, event.NewFanout(zerolog.Nop(), replay), io.Discard, zerolog.Nop()); err != nil {
 		t.Fatal(err)
 	}
 	live, replayed := readReport(t, opts("live.html").Path), readReport(t, opts("replay.html").Path)

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // htmlSlowest is how many of the slowest tasks the HTML report lists.
@@ -33,8 +33,8 @@ type taskRow struct {
 
 // statusCount is how many results of a task had a status.
 type statusCount struct {
-	Status runner.Status `json:"status"`
-	N      int           `json:"n"`
+	Status event.Status `json:"status"`
+	N      int          `json:"n"`
 }
 
 // StatusNames lists the statuses the task had, for the page's filter.
@@ -47,7 +47,7 @@ func (t taskRow) StatusNames() string {
 }
 
 // buildTaskRows describes every task in the order they started.
-func buildTaskRows(s *runner.Summary, ps *plays, base string) []taskRow {
+func buildTaskRows(s *event.Summary, ps *plays, base string) []taskRow {
 	rows := make([]taskRow, 0, len(s.Tasks))
 	for i, t := range s.Tasks {
 		play := ps.of(t)
@@ -56,7 +56,7 @@ func buildTaskRows(s *runner.Summary, ps *plays, base string) []taskRow {
 			Handler: t.Task != nil && t.Task.Handler, Hosts: len(t.Results),
 			DurationMS: t.Duration().Milliseconds(),
 		}
-		counts := make(map[runner.Status]int)
+		counts := make(map[event.Status]int)
 		durations := make([]int64, 0, len(t.Results))
 		for _, r := range t.Results {
 			counts[r.Status]++

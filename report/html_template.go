@@ -8,7 +8,7 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // htmlAssets are the report's template, style sheet and script, which every
@@ -25,7 +25,7 @@ var (
 	reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 		"ms":       formatMS,
 		"add":      func(a, b int) int { return a + b },
-		"statuses": func() []runner.Status { return timelineStatuses },
+		"statuses": func() []event.Status { return timelineStatuses },
 		"recapColumns": func() []string {
 			return []string{"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"}
 		},

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 func TestSpread(t *testing.T) {
@@ -43,7 +42,7 @@ func TestTerminalText(t *testing.T) {
 			[]consoleSpan{{"a32", "ok: [web1]"}, {"", "\n"}, {"a31 b", "fatal"}}},
 		{"a sequence split between pieces", []consolePiece{{"stdout", []byte("a\x1b[0;3")}, {"stdout", []byte("3mb")}},
 			[]consoleSpan{{"", "a"}, {"a33", "b"}}},
-		{"stderr", []consolePiece{{"stdout", []byte("out ")}, {runner.StreamStderr, []byte("err")}},
+		{"stderr", []consolePiece{{"stdout", []byte("out ")}, {event.StreamStderr, []byte("err")}},
 			[]consoleSpan{{"", "out "}, {"err", "err"}}},
 		{"other escapes and controls dropped", []consolePiece{{"terminal", []byte("\x1b[2K\x1b]0;title\x07x\r\n\x00y\x1b[38;5;208mz")}},
 			[]consoleSpan{{"", "x\nyz"}}},
@@ -136,19 +135,19 @@ func TestHTMLHidesNoLogResults(t *testing.T) {
 	const secret = "hunter2"
 	path := filepath.Join(t.TempDir(), "report.html")
 	h := NewHTML(HTMLOptions{Path: path})
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	s.KeepResults = true // as for the HTML report
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "play"}
-	task := &runner.Task{ID: "t", Name: "Set the password", Path: "/src/site.yml:3"}
+	play := &event.Play{ID: "p", Name: "play"}
+	task := &event.Task{ID: "t", Name: "Set the password", Path: "/src/site.yml:3"}
 	rc := 1
-	for _, ev := range []*runner.Event{
-		{Kind: runner.PlayStart, Play: play},
-		{Kind: runner.TaskStart, Play: play, Task: task},
-		{Kind: runner.ItemFailed, Play: play, Task: task, Host: "web1", NoLog: true, Result: &runner.Result{Failed: true, Msg: secret}},
-		{Kind: runner.FileDiff, Play: play, Task: task, Host: "web1", NoLog: true, DiffText: "+password=" + secret + "\n"},
-		{Kind: runner.RunnerFailed, Play: play, Task: task, Host: "web1", NoLog: true, Disposition: runner.Fatal,
-			Result: &runner.Result{Failed: true, Msg: secret, Stderr: secret, RC: &rc, Raw: []byte(`{"stdout":"` + secret + `"}`)}},
+	for _, ev := range []*event.Event{
+		{Kind: event.PlayStart, Play: play},
+		{Kind: event.TaskStart, Play: play, Task: task},
+		{Kind: event.ItemFailed, Play: play, Task: task, Host: "web1", NoLog: true, Result: &event.Result{Failed: true, Msg: secret}},
+		{Kind: event.FileDiff, Play: play, Task: task, Host: "web1", NoLog: true, DiffText: "+password=" + secret + "\n"},
+		{Kind: event.RunnerFailed, Play: play, Task: task, Host: "web1", NoLog: true, Disposition: event.Fatal,
+			Result: &event.Result{Failed: true, Msg: secret, Stderr: secret, RC: &rc, Raw: []byte(`{"stdout":"` + secret + `"}`)}},
 	} {
 		ev.Time = at
 		s.Add(ev)

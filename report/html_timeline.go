@@ -5,14 +5,14 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // timelineStatuses are the statuses of the timeline's bars, in the order of
 // its legend; a bar names its status by its index here.
-var timelineStatuses = []runner.Status{
-	runner.StatusOK, runner.StatusChanged, runner.StatusFailed, runner.StatusIgnored,
-	runner.StatusRescued, runner.StatusSkipped, runner.StatusUnreachable,
+var timelineStatuses = []event.Status{
+	event.StatusOK, event.StatusChanged, event.StatusFailed, event.StatusIgnored,
+	event.StatusRescued, event.StatusSkipped, event.StatusUnreachable,
 }
 
 // timeline is what the page draws its timeline from, embedded once as
@@ -21,11 +21,11 @@ type timeline struct {
 	// Start is the time of the run's first event, in UTC.
 	Start string `json:"start,omitempty"`
 	// End is the end of the latest bar, or of the run when later.
-	End      int64           `json:"end"`
-	Statuses []runner.Status `json:"statuses"`
-	Hosts    []string        `json:"hosts"`
-	Plays    []timelinePlay  `json:"plays"`
-	Tasks    []timelineTask  `json:"tasks"`
+	End      int64          `json:"end"`
+	Statuses []event.Status `json:"statuses"`
+	Hosts    []string       `json:"hosts"`
+	Plays    []timelinePlay `json:"plays"`
+	Tasks    []timelineTask `json:"tasks"`
 	// Rows are each play's hosts, in play order, then host order.
 	Rows []timelineRow `json:"rows"`
 }
@@ -55,12 +55,12 @@ type timelineRow struct {
 // started; tasks of no known play belong to a last one, "(no play)".
 type plays struct {
 	names []string
-	index map[*runner.Play]int
+	index map[*event.Play]int
 	other int // the index of "(no play)", or -1
 }
 
-func newPlays(s *runner.Summary) *plays {
-	p := &plays{index: make(map[*runner.Play]int), other: -1}
+func newPlays(s *event.Summary) *plays {
+	p := &plays{index: make(map[*event.Play]int), other: -1}
 	for i, play := range s.Plays {
 		p.index[play] = i
 		p.names = append(p.names, playName(play, i))
@@ -75,7 +75,7 @@ func newPlays(s *runner.Summary) *plays {
 }
 
 // of returns the index of the play a task belongs to.
-func (p *plays) of(t *runner.TaskRun) int {
+func (p *plays) of(t *event.TaskRun) int {
 	if i, ok := p.index[t.Play]; ok {
 		return i
 	}
@@ -83,7 +83,7 @@ func (p *plays) of(t *runner.TaskRun) int {
 }
 
 // buildTimeline lays out every host result of the run.
-func buildTimeline(s *runner.Summary, ps *plays, base string) *timeline {
+func buildTimeline(s *event.Summary, ps *plays, base string) *timeline {
 	tl := &timeline{Statuses: timelineStatuses, Hosts: s.RecapHosts(), Plays: []timelinePlay{}, Tasks: []timelineTask{}, Rows: []timelineRow{}}
 	if !s.Start.IsZero() {
 		tl.Start = s.Start.UTC().Format(time.RFC3339Nano)
@@ -105,7 +105,7 @@ func buildTimeline(s *runner.Summary, ps *plays, base string) *timeline {
 	for i, h := range tl.Hosts {
 		hostIndex[h] = i
 	}
-	statusIndex := make(map[runner.Status]int64, len(timelineStatuses))
+	statusIndex := make(map[event.Status]int64, len(timelineStatuses))
 	for i, st := range timelineStatuses {
 		statusIndex[st] = int64(i)
 	}
@@ -156,7 +156,7 @@ func (tl *timeline) encode() ([]byte, error) {
 }
 
 // taskName is a task's name as the report shows it.
-func taskName(t *runner.TaskRun) string {
+func taskName(t *event.TaskRun) string {
 	if t.Task == nil {
 		return ""
 	}
@@ -164,7 +164,7 @@ func taskName(t *runner.TaskRun) string {
 }
 
 // taskPath is a task's file:line, the file relative to base when under it.
-func taskPath(base string, t *runner.Task) string {
+func taskPath(base string, t *event.Task) string {
 	if t == nil {
 		return ""
 	}

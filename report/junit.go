@@ -7,8 +7,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // JUnitOptions says where and how to write the JUnit report.
@@ -28,7 +28,7 @@ type JUnitOptions struct {
 	Log zerolog.Logger
 }
 
-// JUnit is a runner.Handler that writes the run as JUnit XML: one testsuite
+// JUnit is a event.Handler that writes the run as JUnit XML: one testsuite
 // per play, one testcase per task and host, in the order the results came.
 // Each test case is written as its result arrives, to a temporary file
 // beside the report (outfile.TempDir); Finish writes the report from it, so that memory does
@@ -38,24 +38,24 @@ type JUnit struct {
 	cases *caseFile // nil until the first test case
 	// suites are the test cases written, by play; those of results
 	// outside any play that started are under nil, the playbook's suite.
-	suites map[*runner.Play]*suiteCases
-	names  map[*runner.Play]string // the suite names of the plays seen
-	err    error                   // the first error writing a test case
+	suites map[*event.Play]*suiteCases
+	names  map[*event.Play]string // the suite names of the plays seen
+	err    error                  // the first error writing a test case
 }
 
 // NewJUnit returns a JUnit writer.
 func NewJUnit(opts JUnitOptions) *JUnit {
-	return &JUnit{opts: opts, suites: make(map[*runner.Play]*suiteCases), names: make(map[*runner.Play]string)}
+	return &JUnit{opts: opts, suites: make(map[*event.Play]*suiteCases), names: make(map[*event.Play]string)}
 }
 
 // Event writes the test case of each host's final result for a task, read
 // from the Summary's TaskRun.Last. After an error it returns that error.
-func (j *JUnit) Event(ev *runner.Event, s *runner.Summary) error {
+func (j *JUnit) Event(ev *event.Event, s *event.Summary) error {
 	if j.err != nil {
 		return j.err
 	}
 	switch ev.Kind {
-	case runner.RunnerOK, runner.RunnerFailed, runner.RunnerSkipped, runner.RunnerUnreach:
+	case event.RunnerOK, event.RunnerFailed, event.RunnerSkipped, event.RunnerUnreach:
 	default:
 		return nil
 	}
@@ -86,7 +86,7 @@ func (j *JUnit) Event(ev *runner.Event, s *runner.Summary) error {
 
 // suiteOf returns the play whose suite holds a task's results, and the
 // suite's name: the task's play once it started, else nil, the playbook.
-func (j *JUnit) suiteOf(p *runner.Play, s *runner.Summary) (*runner.Play, string) {
+func (j *JUnit) suiteOf(p *event.Play, s *event.Summary) (*event.Play, string) {
 	if name, ok := j.names[p]; ok {
 		return p, name
 	}
@@ -101,7 +101,7 @@ func (j *JUnit) suiteOf(p *runner.Play, s *runner.Summary) (*runner.Play, string
 
 // Finish writes the report and removes the temporary file of test cases.
 // It is called also for failed and interrupted runs.
-func (j *JUnit) Finish(s *runner.Summary) error {
+func (j *JUnit) Finish(s *event.Summary) error {
 	defer j.cases.remove()
 	if j.err != nil {
 		return j.err
@@ -119,7 +119,7 @@ func (j *JUnit) Finish(s *runner.Summary) error {
 // outside any play, then the run's own problems (interruption, a failure
 // without a failed task) in the last suite, or in a suite of the playbook
 // when there is none.
-func (j *JUnit) document(s *runner.Summary) *junitTestSuites {
+func (j *JUnit) document(s *event.Summary) *junitTestSuites {
 	doc := &junitTestSuites{
 		Name:      runName(s, j.opts.BaseDir),
 		Time:      seconds(s.Duration()),
@@ -150,7 +150,7 @@ func (j *JUnit) document(s *runner.Summary) *junitTestSuites {
 }
 
 // playbookSuite adds a suite named after the playbook and returns its index.
-func (j *JUnit) playbookSuite(doc *junitTestSuites, s *runner.Summary) int {
+func (j *JUnit) playbookSuite(doc *junitTestSuites, s *event.Summary) int {
 	doc.Suites = append(doc.Suites, junitTestSuite{
 		Name: doc.Name, ID: len(doc.Suites), Timestamp: timestamp(s.Start), Time: seconds(s.Duration()),
 	})
@@ -159,7 +159,7 @@ func (j *JUnit) playbookSuite(doc *junitTestSuites, s *runner.Summary) int {
 
 // runSuite returns the index of the suite for problems of the whole run:
 // the last one, or a new suite named after the playbook.
-func (j *JUnit) runSuite(doc *junitTestSuites, s *runner.Summary) int {
+func (j *JUnit) runSuite(doc *junitTestSuites, s *event.Summary) int {
 	if len(doc.Suites) == 0 {
 		return j.playbookSuite(doc, s)
 	}
@@ -169,7 +169,7 @@ func (j *JUnit) runSuite(doc *junitTestSuites, s *runner.Summary) int {
 // addRunProblems adds an error test case when the run was interrupted, or
 // when ansible-playbook failed without any failed or unreachable task (a
 // parser error, a missing file): a CI must never see such a run as green.
-func (j *JUnit) addRunProblems(doc *junitTestSuites, s *runner.Summary) {
+func (j *JUnit) addRunProblems(doc *junitTestSuites, s *event.Summary) {
 	problems := 0
 	for _, suite := range doc.Suites {
 		problems += suite.Failures + suite.Errors
@@ -199,7 +199,7 @@ func (j *JUnit) addRunProblems(doc *junitTestSuites, s *runner.Summary) {
 }
 
 // runProperties describe the run on every suite.
-func runProperties(s *runner.Summary, base string) []junitProperty {
+func runProperties(s *event.Summary, base string) []junitProperty {
 	var props []junitProperty
 	if s.Playbook != nil {
 		props = append(props, junitProperty{"playbook", relPath(base, s.Playbook.Path)})
@@ -218,14 +218,14 @@ func runProperties(s *runner.Summary, base string) []junitProperty {
 }
 
 // runName names the whole report after the playbook.
-func runName(s *runner.Summary, base string) string {
+func runName(s *event.Summary, base string) string {
 	if s.Playbook != nil && s.Playbook.Path != "" {
 		return "ansible-playbook " + relPath(base, s.Playbook.Path)
 	}
 	return "ansible-playbook"
 }
 
-func playName(p *runner.Play, i int) string {
+func playName(p *event.Play, i int) string {
 	if p.Name != "" {
 		return p.Name
 	}
@@ -233,7 +233,7 @@ func playName(p *runner.Play, i int) string {
 }
 
 // playDuration is the time from the play's start to its last result.
-func playDuration(s *runner.Summary, p *runner.Play) time.Duration {
+func playDuration(s *event.Summary, p *event.Play) time.Duration {
 	var end time.Time
 	for _, t := range s.Tasks {
 		if t.Play == p && t.End.After(end) {

@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // testCase is one host's result for a task. Fatal failures are <failure>,
 // unreachable hosts <error>, skipped tasks <skipped>; ignored failures and
 // changes pass unless the options turn them into failures; rescued failures
 // pass, since the rescue handled them.
-func (j *JUnit) testCase(classname string, t *runner.TaskRun, r runner.HostResult) junitTestCase {
+func (j *JUnit) testCase(classname string, t *event.TaskRun, r event.HostResult) junitTestCase {
 	file, line := "", ""
 	if t.Task != nil {
 		file, line = splitTaskPath(j.opts.BaseDir, t.Task.Path)
@@ -25,13 +25,13 @@ func (j *JUnit) testCase(classname string, t *runner.TaskRun, r runner.HostResul
 		Time:      seconds(r.Duration()),
 	}
 	switch r.Status {
-	case runner.StatusFailed:
+	case event.StatusFailed:
 		c.Failure = problem(r.Message, "failed", "task failed")
-	case runner.StatusUnreachable:
+	case event.StatusUnreachable:
 		c.Error = problem(r.Message, "unreachable", "host unreachable")
-	case runner.StatusSkipped:
+	case event.StatusSkipped:
 		c.Skipped = &junitSkipped{Message: xmlText(firstLine(r.Message))}
-	case runner.StatusIgnored:
+	case event.StatusIgnored:
 		if j.opts.FailOnIgnore {
 			c.Failure = problem(r.Message, "ignored", "task failed (ignored by the playbook)")
 		}
@@ -44,7 +44,7 @@ func (j *JUnit) testCase(classname string, t *runner.TaskRun, r runner.HostResul
 }
 
 // caseName is the task's name with the host, as "[host] task"; handlers say so.
-func caseName(t *runner.TaskRun, host string) string {
+func caseName(t *event.TaskRun, host string) string {
 	name := ""
 	if t.Task != nil {
 		name = t.Task.Name
@@ -71,20 +71,20 @@ func problem(msg, typ, fallback string) *junitProblem {
 
 // caseDetails is the <system-out> of a test case: what a reader of the CI
 // page wants besides pass or fail.
-func caseDetails(t *runner.TaskRun, r runner.HostResult) string {
+func caseDetails(t *event.TaskRun, r event.HostResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "status: %s\n", r.Status)
 	if t.Task != nil && t.Task.Action != "" {
 		fmt.Fprintf(&b, "action: %s\n", t.Task.Action)
 	}
-	if r.Changed && r.Status != runner.StatusChanged {
+	if r.Changed && r.Status != event.StatusChanged {
 		b.WriteString("changed: true\n")
 	}
 	if r.Items > 0 {
 		fmt.Fprintf(&b, "loop items: %d\n", r.Items)
 	}
 	switch r.Status {
-	case runner.StatusIgnored, runner.StatusRescued:
+	case event.StatusIgnored, event.StatusRescued:
 		if r.Message != "" {
 			fmt.Fprintf(&b, "message: %s\n", r.Message)
 		}
@@ -93,8 +93,8 @@ func caseDetails(t *runner.TaskRun, r runner.HostResult) string {
 }
 
 // skippedMeta reports a skipped meta task, which Ansible does not count.
-func skippedMeta(t *runner.TaskRun, r runner.HostResult) bool {
-	if r.Status != runner.StatusSkipped || t.Task == nil {
+func skippedMeta(t *event.TaskRun, r event.HostResult) bool {
+	if r.Status != event.StatusSkipped || t.Task == nil {
 		return false
 	}
 	switch t.Task.Action {

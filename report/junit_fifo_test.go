@@ -11,19 +11,19 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // replayInto replays testdata/NAME.jsonl into h alone and returns h's error.
-func replayInto(t *testing.T, name string, h runner.Handler) error {
+func replayInto(t *testing.T, name string, h event.Handler) error {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = runner.Replay(f, h, io.Discard, zerolog.Nop())
+	_, err = event.Replay(f, h, io.Discard, zerolog.Nop())
 	return err
 }
 

@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // TestJUnitMemoryFlat feeds the results of 50 hosts at task after task to
@@ -19,7 +19,7 @@ import (
 // per result, and does not ask the Summary to. (The Summary keeps state per
 // task, 20,000 of them here.) With -short the runs are ten times shorter.
 func TestJUnitMemoryFlat(t *testing.T) {
-	if _, ok := any(NewJUnit(JUnitOptions{})).(runner.ResultKeeper); ok {
+	if _, ok := any(NewJUnit(JUnitOptions{})).(event.ResultKeeper); ok {
 		t.Fatal("the JUnit writer asks the Summary to keep every result")
 	}
 	const hosts = 50
@@ -29,7 +29,7 @@ func TestJUnitMemoryFlat(t *testing.T) {
 		first, last = 10_000, 100_000
 	}
 
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	summaryFirst, summaryLast := heapAt(first, last, hosts, s.Add)
 	summaryGrowth := int64(summaryLast) - int64(summaryFirst)
 	t.Logf("Summary alone: heap in use %s after %d results, %s after %d (%d tasks)",
@@ -38,9 +38,9 @@ func TestJUnitMemoryFlat(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "junit.xml")
-	s = runner.NewSummary()
+	s = event.NewSummary()
 	j := NewJUnit(JUnitOptions{Path: path})
-	atFirst, atLast := heapAt(first, last, hosts, func(ev *runner.Event) {
+	atFirst, atLast := heapAt(first, last, hosts, func(ev *event.Event) {
 		s.Add(ev)
 		if err := j.Event(ev, s); err != nil {
 			t.Fatal(err)
@@ -65,9 +65,9 @@ func TestJUnitMemoryFlat(t *testing.T) {
 
 // heapAt passes the events of a syntheticEvents run of last results to add
 // and returns the heap in use after first and after last results.
-func heapAt(first, last, hosts int, add func(*runner.Event)) (atFirst, atLast uint64) {
+func heapAt(first, last, hosts int, add func(*event.Event)) (atFirst, atLast uint64) {
 	results := 0
-	syntheticEvents(last/hosts, hosts, func(ev *runner.Event) {
+	syntheticEvents(last/hosts, hosts, func(ev *event.Event) {
 		add(ev)
 		if ev.Host == "" {
 			return

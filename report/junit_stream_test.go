@@ -8,27 +8,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // junitEvents are a play of two tasks on two hosts, with a result on a
 // host at the end that the Summary gives to no host.
-func junitEvents() []*runner.Event {
+func junitEvents() []*event.Event {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "play", Start: at}
-	one := &runner.Task{ID: "1", Name: "one"}
-	two := &runner.Task{ID: "2", Name: "two"}
-	return []*runner.Event{
-		{Kind: runner.PlaybookStart, Time: at, Playbook: &runner.Playbook{Path: "site.yml"}},
-		{Kind: runner.PlayStart, Time: at, Play: play},
-		{Kind: runner.TaskStart, Time: at, Play: play, Task: one},
-		{Kind: runner.RunnerOK, Time: at.Add(time.Second), Play: play, Task: one, Host: "a", Result: &runner.Result{}},
-		{Kind: runner.TaskStart, Time: at.Add(time.Second), Play: play, Task: two},
-		{Kind: runner.RunnerOK, Time: at.Add(2 * time.Second), Play: play, Task: two, Host: "a", Result: &runner.Result{}},
+	play := &event.Play{ID: "p", Name: "play", Start: at}
+	one := &event.Task{ID: "1", Name: "one"}
+	two := &event.Task{ID: "2", Name: "two"}
+	return []*event.Event{
+		{Kind: event.PlaybookStart, Time: at, Playbook: &event.Playbook{Path: "site.yml"}},
+		{Kind: event.PlayStart, Time: at, Play: play},
+		{Kind: event.TaskStart, Time: at, Play: play, Task: one},
+		{Kind: event.RunnerOK, Time: at.Add(time.Second), Play: play, Task: one, Host: "a", Result: &event.Result{}},
+		{Kind: event.TaskStart, Time: at.Add(time.Second), Play: play, Task: two},
+		{Kind: event.RunnerOK, Time: at.Add(2 * time.Second), Play: play, Task: two, Host: "a", Result: &event.Result{}},
 		// serial batches: host b's results come after host a's
-		{Kind: runner.RunnerOK, Time: at.Add(3 * time.Second), Play: play, Task: one, Host: "b", Result: &runner.Result{}},
-		{Kind: runner.RunnerSkipped, Time: at.Add(4 * time.Second), Play: play, Task: two, Host: "b", Result: &runner.Result{Skipped: true}},
-		{Kind: runner.RunnerOK, Time: at.Add(4 * time.Second), Play: play, Task: two, Result: &runner.Result{}},
+		{Kind: event.RunnerOK, Time: at.Add(3 * time.Second), Play: play, Task: one, Host: "b", Result: &event.Result{}},
+		{Kind: event.RunnerSkipped, Time: at.Add(4 * time.Second), Play: play, Task: two, Host: "b", Result: &event.Result{Skipped: true}},
+		{Kind: event.RunnerOK, Time: at.Add(4 * time.Second), Play: play, Task: two, Result: &event.Result{}},
 	}
 }
 
@@ -37,7 +37,7 @@ func junitEvents() []*runner.Event {
 func TestJUnitCasesInResultOrder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	j := NewJUnit(JUnitOptions{Path: path})
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	for _, ev := range junitEvents() {
 		feed(t, s, j, ev)
 	}
@@ -68,9 +68,9 @@ func TestJUnitCasesInResultOrder(t *testing.T) {
 func TestJUnitResultsOutsidePlays(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	j := NewJUnit(JUnitOptions{Path: path})
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	for _, ev := range junitEvents() {
-		if ev.Kind == runner.PlayStart {
+		if ev.Kind == event.PlayStart {
 			continue
 		}
 		feed(t, s, j, ev)
@@ -129,7 +129,7 @@ func TestJUnitLeavesNoCaseFile(t *testing.T) {
 			path := c.setup(dir)
 			before := listTree(t, dir)
 			j := NewJUnit(JUnitOptions{Path: path})
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			var eventErr error
 			for _, ev := range junitEvents() {
 				s.Add(ev)

@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // expectedCounts are the counts a JUnit report of the run must have,
 // derived from Ansible's recap: every counted result is a test case.
 // failOnChange assumes no changed result also failed, as in testdata.
-func expectedCounts(s *runner.Summary, failOnIgnore, failOnChange bool) junitCounts {
+func expectedCounts(s *event.Summary, failOnIgnore, failOnChange bool) junitCounts {
 	t := s.Totals()
 	c := junitCounts{
 		Tests:    t.OK + t.Failures + t.Unreachable + t.Skipped + t.Rescued,
@@ -79,17 +79,17 @@ func TestJUnitKeepsAwkwardMessages(t *testing.T) {
 		{"colour and nul", "\x1b[31mred\x1b[0m\x00!", "[31mred[0m!"},
 		{"lines", "one\ntwo", "one\ntwo"},
 	}
-	s := runner.NewSummary()
+	s := event.NewSummary()
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	j := NewJUnit(JUnitOptions{Path: path})
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	play := &runner.Play{ID: "p", Name: "play"}
-	feed(t, s, j, &runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
+	play := &event.Play{ID: "p", Name: "play"}
+	feed(t, s, j, &event.Event{Kind: event.PlayStart, Time: at, Play: play})
 	for i, m := range messages {
-		task := &runner.Task{ID: m.name, Name: m.name}
-		feed(t, s, j, &runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
-		feed(t, s, j, &runner.Event{Kind: runner.RunnerFailed, Time: at.Add(time.Duration(i+1) * time.Second), Play: play, Task: task,
-			Host: "h" + m.name, Disposition: runner.Fatal, Result: &runner.Result{Failed: true, Msg: m.msg}})
+		task := &event.Task{ID: m.name, Name: m.name}
+		feed(t, s, j, &event.Event{Kind: event.TaskStart, Time: at, Play: play, Task: task})
+		feed(t, s, j, &event.Event{Kind: event.RunnerFailed, Time: at.Add(time.Duration(i+1) * time.Second), Play: play, Task: task,
+			Host: "h" + m.name, Disposition: event.Fatal, Result: &event.Result{Failed: true, Msg: m.msg}})
 	}
 	s.ExitCode = 2
 	if err := j.Finish(s); err != nil {
@@ -121,8 +121,8 @@ func TestJUnitKeepsAwkwardMessages(t *testing.T) {
 	}
 }
 
-// feed adds ev to s and passes it to h, as runner.Stream does.
-func feed(t testing.TB, s *runner.Summary, h runner.Handler, ev *runner.Event) {
+// feed adds ev to s and passes it to h, as event.Stream does.
+func feed(t testing.TB, s *event.Summary, h event.Handler, ev *event.Event) {
 	t.Helper()
 	s.Add(ev)
 	if err := h.Event(ev, s); err != nil {

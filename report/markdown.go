@@ -5,8 +5,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // MarkdownOptions says where and how to write the Markdown summary.
@@ -32,7 +32,7 @@ type MarkdownOptions struct {
 // DefaultSlowest is how many slowest tasks a summary lists by default.
 const DefaultSlowest = 5
 
-// Markdown is a runner.Handler that writes a Markdown summary of the run
+// Markdown is a event.Handler that writes a Markdown summary of the run
 // when it finishes: outcome, duration, recap, failed tasks, slowest tasks.
 type Markdown struct {
 	opts MarkdownOptions
@@ -44,10 +44,10 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 }
 
 // Event does nothing: the summary is built from the run's Summary at the end.
-func (m *Markdown) Event(*runner.Event, *runner.Summary) error { return nil }
+func (m *Markdown) Event(*event.Event, *event.Summary) error { return nil }
 
 // Finish writes the summary. It is called also for failed and interrupted runs.
-func (m *Markdown) Finish(s *runner.Summary) error {
+func (m *Markdown) Finish(s *event.Summary) error {
 	data := m.Render(s)
 	var err error
 	if m.opts.Append {

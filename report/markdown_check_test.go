@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // checkMarkdown renders a summary as GitHub would and compares what a reader
 // sees with the run: the outcome, the recap of every host, every fatal
 // failure with its host and message, the interruption.
-func checkMarkdown(t *testing.T, s *runner.Summary, md []byte) {
+func checkMarkdown(t *testing.T, s *event.Summary, md []byte) {
 	t.Helper()
 	page := renderGFM(t, md)
 	heading, _, _ := strings.Cut(htmlText(page), "\n")

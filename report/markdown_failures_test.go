@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // TestMarkdownCountsOmittedFailures checks that the folded list of ignored
@@ -23,15 +23,15 @@ func TestMarkdownCountsOmittedFailures(t *testing.T) {
 		{1050, 1000, "… and 50 more ignored or rescued failures", "Ignored and rescued failures (1050)"},
 	} {
 		t.Run(fmt.Sprint(c.ignored), func(t *testing.T) {
-			s := runner.NewSummary()
+			s := event.NewSummary()
 			at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-			play := &runner.Play{ID: "p", Name: "play"}
-			task := &runner.Task{ID: "t", Name: "probe"}
-			s.Add(&runner.Event{Kind: runner.PlayStart, Time: at, Play: play})
-			s.Add(&runner.Event{Kind: runner.TaskStart, Time: at, Play: play, Task: task})
+			play := &event.Play{ID: "p", Name: "play"}
+			task := &event.Task{ID: "t", Name: "probe"}
+			s.Add(&event.Event{Kind: event.PlayStart, Time: at, Play: play})
+			s.Add(&event.Event{Kind: event.TaskStart, Time: at, Play: play, Task: task})
 			for h := 0; h < c.ignored; h++ {
-				s.Add(&runner.Event{Kind: runner.RunnerFailed, Time: at, Play: play, Task: task, Host: fmt.Sprintf("h%d", h),
-					Disposition: runner.Ignored, Result: &runner.Result{Failed: true, Msg: "no"}})
+				s.Add(&event.Event{Kind: event.RunnerFailed, Time: at, Play: play, Task: task, Host: fmt.Sprintf("h%d", h),
+					Disposition: event.Ignored, Result: &event.Result{Failed: true, Msg: "no"}})
 			}
 			s.Complete = true
 			md := NewMarkdown(MarkdownOptions{}).Render(s)

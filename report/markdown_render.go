@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // messageLimit is the longest failure message a summary cell shows.
@@ -17,7 +17,7 @@ var outcomeIcons = map[string]string{
 }
 
 // Render returns the Markdown summary of the run.
-func (m *Markdown) Render(s *runner.Summary) []byte {
+func (m *Markdown) Render(s *event.Summary) []byte {
 	var b strings.Builder
 	m.writeHeader(&b, s)
 	writeRecap(&b, s)
@@ -26,7 +26,7 @@ func (m *Markdown) Render(s *runner.Summary) []byte {
 	return []byte(b.String())
 }
 
-func (m *Markdown) writeHeader(b *strings.Builder, s *runner.Summary) {
+func (m *Markdown) writeHeader(b *strings.Builder, s *event.Summary) {
 	outcome := s.Outcome()
 	playbook := ""
 	if s.Playbook != nil && s.Playbook.Path != "" {
@@ -72,7 +72,7 @@ func (m *Markdown) writeHeader(b *strings.Builder, s *runner.Summary) {
 	}
 }
 
-func writeRecap(b *strings.Builder, s *runner.Summary) {
+func writeRecap(b *strings.Builder, s *event.Summary) {
 	hosts := s.RecapHosts()
 	if len(hosts) == 0 {
 		return
@@ -89,7 +89,7 @@ func writeRecap(b *strings.Builder, s *runner.Summary) {
 	b.WriteString("\n")
 }
 
-func writeRecapRow(b *strings.Builder, host string, c runner.HostCounts) {
+func writeRecapRow(b *strings.Builder, host string, c event.HostCounts) {
 	fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n",
 		host, c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored)
 }
@@ -97,16 +97,16 @@ func writeRecapRow(b *strings.Builder, host string, c runner.HostCounts) {
 // writeFailures lists the fatal failures and unreachable hosts, then, folded
 // away, the failures that were ignored or rescued, with the count of those
 // that the Summary did not keep.
-func writeFailures(b *strings.Builder, s *runner.Summary) {
+func writeFailures(b *strings.Builder, s *event.Summary) {
 	fatal := s.FatalFailures()
 	if len(fatal) > 0 {
 		fmt.Fprintf(b, "### Failed tasks (%d)\n\n", len(fatal))
 		writeFailureTable(b, fatal)
 		b.WriteString("\n")
 	}
-	var handled []runner.Failure
+	var handled []event.Failure
 	for _, f := range s.Failures {
-		if !f.Unreachable && f.Disposition != runner.Fatal {
+		if !f.Unreachable && f.Disposition != event.Fatal {
 			handled = append(handled, f)
 		}
 	}
@@ -120,7 +120,7 @@ func writeFailures(b *strings.Builder, s *runner.Summary) {
 	}
 }
 
-func writeFailureTable(b *strings.Builder, failures []runner.Failure) {
+func writeFailureTable(b *strings.Builder, failures []event.Failure) {
 	b.WriteString("| Host | Task | Play | Result | Message |\n")
 	b.WriteString("|:-----|:-----|:-----|:-------|:--------|\n")
 	for _, f := range failures {
@@ -143,11 +143,11 @@ func writeFailureTable(b *strings.Builder, failures []runner.Failure) {
 	}
 }
 
-func (m *Markdown) writeSlowest(b *strings.Builder, s *runner.Summary) {
+func (m *Markdown) writeSlowest(b *strings.Builder, s *event.Summary) {
 	if m.opts.Slowest <= 0 {
 		return
 	}
-	var tasks []*runner.TaskRun
+	var tasks []*event.TaskRun
 	for _, t := range s.Slowest(m.opts.Slowest) {
 		if t.Duration() > 0 {
 			tasks = append(tasks, t)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -80,15 +81,15 @@ type interrupter struct {
 	sent    bool
 }
 
-func (i *interrupter) Event(ev *runner.Event, _ *runner.Summary) error {
-	if i.task != "" && !i.sent && ev.Kind == runner.RunnerStart && ev.Task != nil && ev.Task.Name == i.task {
+func (i *interrupter) Event(ev *event.Event, _ *event.Summary) error {
+	if i.task != "" && !i.sent && ev.Kind == event.RunnerStart && ev.Task != nil && ev.Task.Name == i.task {
 		i.sent = true
 		i.signals <- syscall.SIGINT
 	}
 	return nil
 }
 
-func (i *interrupter) Finish(*runner.Summary) error { return nil }
+func (i *interrupter) Finish(*event.Summary) error { return nil }
 
 func writeTestFile(t *testing.T, path string, data []byte) {
 	t.Helper()

@@ -10,13 +10,14 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // runPlaybook runs ansible-playbook on a playbook of testdata with the
 // inventory of testdata, feeding handler, and returns the finished summary.
-func runPlaybook(t *testing.T, playbook string, handler runner.Handler) *runner.Summary {
+func runPlaybook(t *testing.T, playbook string, handler event.Handler) *event.Summary {
 	t.Helper()
 	testio.RequireTool(t, "ansible-playbook")
 	s, err := runner.Run(context.Background(), runner.Options{
@@ -48,7 +49,7 @@ func TestJUnitRealRun(t *testing.T) {
 				name                       string
 				failOnIgnore, failOnChange bool
 			}{{"default", false, false}, {"fail-on-ignore", true, false}, {"fail-on-change", false, true}}
-			var handlers []runner.Handler
+			var handlers []event.Handler
 			for _, v := range variants {
 				if err := os.Mkdir(filepath.Join(dir, v.name), 0o755); err != nil {
 					t.Fatal(err)
@@ -57,7 +58,7 @@ func TestJUnitRealRun(t *testing.T) {
 					Path: filepath.Join(dir, v.name, "junit.xml"), FailOnIgnore: v.failOnIgnore, FailOnChange: v.failOnChange,
 				}))
 			}
-			s := runPlaybook(t, c.playbook, runner.NewFanout(zerolog.Nop(), handlers...))
+			s := runPlaybook(t, c.playbook, event.NewFanout(zerolog.Nop(), handlers...))
 			if s.ExitCode != c.exitCode {
 				t.Errorf("exit code %d, want %d", s.ExitCode, c.exitCode)
 			}

@@ -13,13 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
 )
 
 // callbackCheck is what one case of testdata/callback_check.py saw.
 type callbackCheck struct {
-	events      []*Event
-	summary     *Summary
+	events      []*event.Event
+	summary     *event.Summary
 	log         string               // what the decoder logged
 	diagnostics []callbackDiagnostic // the callback's ansible_tap_diagnostic records
 	facts       []byte               // the case's line of facts, a JSON object
@@ -76,19 +77,19 @@ func runCallbackCheck(t *testing.T, check string) *callbackCheck {
 	}
 	for _, line := range bytes.Split(records, []byte("\n")) {
 		var d callbackDiagnostic
-		if json.Unmarshal(line, &d) == nil && d.Event == DiagnosticEvent {
+		if json.Unmarshal(line, &d) == nil && d.Event == event.DiagnosticEvent {
 			c.diagnostics = append(c.diagnostics, d)
 		}
 	}
 	var logged bytes.Buffer
-	d := NewDecoder(bytes.NewReader(records))
+	d := event.NewDecoder(bytes.NewReader(records))
 	d.Log = zerolog.New(&logged)
 	var nonEvents bytes.Buffer
 	d.Text = &nonEvents
 	rec := &recorder{}
-	s, err := ReplayDecoder(d, rec)
+	s, err := event.ReplayDecoder(d, rec)
 	// A case may send no event at all (restore, bad-fd): it checks its facts.
-	if err != nil && !(errors.Is(err, ErrNoRun) && len(rec.events) == 0) {
+	if err != nil && !(errors.Is(err, event.ErrNoRun) && len(rec.events) == 0) {
 		t.Fatal(err)
 	}
 	if nonEvents.Len() > 0 {
@@ -115,7 +116,7 @@ func TestCallbackKeepsUnencodableRecords(t *testing.T) {
 		t.Fatalf("%d events, want 1", len(c.events))
 	}
 	ev := c.events[0]
-	if ev.Kind != RunnerFailed || ev.Host != "h1" || ev.Task.Name != "Unencodable" || ev.Disposition != Ignored {
+	if ev.Kind != event.RunnerFailed || ev.Host != "h1" || ev.Task.Name != "Unencodable" || ev.Disposition != event.Ignored {
 		t.Errorf("event %s on %q of task %q, %s; want runner_on_failed on h1 of Unencodable, ignored", ev.Kind, ev.Host, ev.Task.Name, ev.Disposition)
 	}
 	if ev.Result.Msg != "loops back" || ev.Result.RC == nil || *ev.Result.RC != 2 || !ev.Result.Changed {
@@ -138,7 +139,7 @@ func TestCallbackHookThatRaises(t *testing.T) {
 		t.Fatalf("%d events, want 1", len(c.events))
 	}
 	ev := c.events[0]
-	if ev.Kind != RunnerFailed || ev.Host != "h1" || ev.Task.Name != "Raises" {
+	if ev.Kind != event.RunnerFailed || ev.Host != "h1" || ev.Task.Name != "Raises" {
 		t.Errorf("event %s on %q of task %q; want runner_on_failed on h1 of Raises", ev.Kind, ev.Host, ev.Task.Name)
 	}
 	if !strings.Contains(string(ev.Raw), "this task cannot be read") {
@@ -176,7 +177,7 @@ func TestCallbackConcurrentWritesStayWhole(t *testing.T) {
 	c := runCallbackCheck(t, "concurrent")
 	seen := make(map[string]bool)
 	for _, ev := range c.events {
-		if ev.Kind != ItemOK {
+		if ev.Kind != event.ItemOK {
 			t.Errorf("unexpected %s event", ev.Kind)
 			continue
 		}
@@ -216,7 +217,7 @@ func TestCallbackDiffLeavesAnsibleAlone(t *testing.T) {
 		t.Fatalf("%d diff events, want %d", len(c.events), len(want))
 	}
 	for i, ev := range c.events {
-		if ev.Kind != FileDiff || ev.DiffText != want[i] {
+		if ev.Kind != event.FileDiff || ev.DiffText != want[i] {
 			t.Errorf("event %d: %s with\n%q\nwant on_file_diff with Ansible's\n%q", i, ev.Kind, ev.DiffText, want[i])
 		}
 		if strings.Contains(ev.DiffText, "\x1b[") {
@@ -304,7 +305,7 @@ func TestCallbackDelegationThatCannotBeRead(t *testing.T) {
 		t.Fatalf("%d events, want 2", len(c.events))
 	}
 	for _, ev := range c.events {
-		if ev.Kind != RunnerOK || ev.Result.Msg != "ran on web2" || ev.DelegatedTo != "" {
+		if ev.Kind != event.RunnerOK || ev.Result.Msg != "ran on web2" || ev.DelegatedTo != "" {
 			t.Errorf("event %s, msg %q, delegated to %q; want runner_on_ok with its msg and no delegation", ev.Kind, ev.Result.Msg, ev.DelegatedTo)
 		}
 	}

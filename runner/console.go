@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/creack/pty"
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
@@ -50,9 +51,9 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []
 		keepNewlines(tty, log)
 		c.stdout = tty
 		c.childEnds = append(c.childEnds, tty)
-		name := StreamStdout
+		name := event.StreamStdout
 		if sameFile(stdout, stderr) {
-			c.stderr, name = tty, StreamTerminal
+			c.stderr, name = tty, event.StreamTerminal
 		}
 		c.add(name, ptmx, stdout, rec, hook)
 		c.resized = make(chan os.Signal, 1)
@@ -68,7 +69,7 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []
 		if sameFile(stdout, stderr) {
 			c.stderr = w
 		}
-		c.add(StreamStdout, r, stdout, rec, hook)
+		c.add(event.StreamStdout, r, stdout, rec, hook)
 	}
 	if c.stderr == nil {
 		r, w, err := os.Pipe()
@@ -78,7 +79,7 @@ func openConsole(stdout, stderr io.Writer, rec *eventsFile, hook func(string, []
 		}
 		c.stderr = w
 		c.childEnds = append(c.childEnds, w)
-		c.add(StreamStderr, r, stderr, rec, hook)
+		c.add(event.StreamStderr, r, stderr, rec, hook)
 	}
 	return c, nil
 }

@@ -1,43 +1,12 @@
 package runner
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"io"
 	"sync"
 	"time"
-	"unicode/utf8"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-)
-
-// The records that ansible-tap adds to an events file around Ansible's
-// events. None of them is an Ansible event: the decoder reads them and
-// passes none on to the handlers.
-const (
-	// RunStartEvent is the first line of an events file:
-	// {"_event":"ansible_tap_run_start","_timestamp":…,"console":B,"summary":S};
-	// console says whether Ansible's console output is recorded in the
-	// file, summary whether ansible-tap printed its summary after it.
-	RunStartEvent = "ansible_tap_run_start"
-	// ConsoleEvent is a piece of what ansible-playbook printed:
-	// {"_event":"ansible_tap_console","_timestamp":…,"stream":S,"data":T},
-	// with data_base64 in place of data when the bytes are not UTF-8.
-	// stream is "stdout", "stderr", or "terminal" for a pseudo-terminal
-	// that carried both.
-	ConsoleEvent = "ansible_tap_console"
-	// DiagnosticEvent is the callback's report of a hook it could not
-	// describe fully: {"_event":"ansible_tap_diagnostic","hook":H,"error":E}.
-	// The hook's own event follows or precedes it, with what it could say.
-	DiagnosticEvent = "ansible_tap_diagnostic"
-)
-
-// The streams of a console record.
-const (
-	StreamStdout   = "stdout"
-	StreamStderr   = "stderr"
-	StreamTerminal = "terminal"
 )
 
 // eventsFile writes the events file: a run-start record, the event stream as
@@ -70,8 +39,7 @@ func newEventsFile(w io.Writer, log zerolog.Logger) *eventsFile {
 func (r *eventsFile) start(console, summary bool, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.write(fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"console":%t,"summary":%t}`+"\n",
-		RunStartEvent, formatTimestamp(at), console, summary))
+	r.write(event.RunStartRecord(console, summary, at))
 }
 
 // Write records bytes of the event stream as they were read.
@@ -91,7 +59,7 @@ func (r *eventsFile) Write(p []byte) (int, error) {
 
 // console records what ansible-playbook printed on stream.
 func (r *eventsFile) console(stream string, data []byte, at time.Time) {
-	line := consoleLine(stream, data, at)
+	line := event.ConsoleRecord(stream, data, at)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.midLine {
@@ -110,18 +78,6 @@ func (r *eventsFile) console(stream string, data []byte, at time.Time) {
 	r.write(line)
 }
 
-// consoleLine is the console record of data printed on stream, with its newline.
-func consoleLine(stream string, data []byte, at time.Time) []byte {
-	rec := consoleRecord{Event: ConsoleEvent, Timestamp: formatTimestamp(at), Stream: stream}
-	if utf8.Valid(data) {
-		rec.Data = string(data)
-	} else {
-		rec.DataBase64 = base64.StdEncoding.EncodeToString(data)
-	}
-	line, _ := json.Marshal(rec) // a struct of strings always encodes
-	return append(line, '\n')
-}
-
 // end writes the run-end record, after ending a line the child left cut.
 func (r *eventsFile) end(code int, interrupted bool, at time.Time) {
 	r.mu.Lock()
@@ -131,7 +87,7 @@ func (r *eventsFile) end(code int, interrupted bool, at time.Time) {
 		r.midLine = false
 	}
 	r.flushWaiting()
-	r.write(runEndRecord(code, interrupted, at))
+	r.write(event.RunEndRecord(code, interrupted, at))
 }
 
 func (r *eventsFile) flushWaiting() {
@@ -139,9 +95,9 @@ func (r *eventsFile) flushWaiting() {
 		r.write(line)
 	}
 	r.waiting, r.waitingSize = nil, 0
-	for _, stream := range []string{StreamStdout, StreamStderr, StreamTerminal} {
+	for _, stream := range []string{event.StreamStdout, event.StreamStderr, event.StreamTerminal} {
 		if n := r.left[stream]; n > 0 {
-			r.write(consoleLine(stream, append(appendTruncated([]byte("\n"), n), '\n'), time.Now()))
+			r.write(event.ConsoleRecord(stream, []byte("\n"+event.TruncationNote(n)+"\n"), time.Now()))
 		}
 	}
 	r.left = nil
@@ -156,23 +112,3 @@ func (r *eventsFile) write(p []byte) {
 		r.log.Error().Err(err).Msg("writing the events file failed; the recording stops here, the run goes on")
 	}
 }
-
-// consoleRecord is a ConsoleEvent line.
-type consoleRecord struct {
-	Event      string `json:"_event"`
-	Timestamp  string `json:"_timestamp"`
-	Stream     string `json:"stream"`
-	Data       string `json:"data,omitempty"`
-	DataBase64 string `json:"data_base64,omitempty"`
-}
-
-// runEndRecord is the last line of an events file: ansible-playbook's exit
-// code and whether the run was interrupted, which no Ansible event carries
-// (RunEndEvent).
-func runEndRecord(code int, interrupted bool, at time.Time) []byte {
-	return fmt.Appendf(nil, `{"_event":%q,"_timestamp":%q,"exit_code":%d,"interrupted":%t}`+"\n",
-		RunEndEvent, formatTimestamp(at), code, interrupted)
-}
-
-// formatTimestamp writes a time as the callback writes its timestamps.
-func formatTimestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }

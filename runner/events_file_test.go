@@ -7,7 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
+)
+
+// Two events of ansible-tap's schema, written by hand.
+const (
+	evStart = `{"_event":"v2_playbook_on_start","playbook":{"path":"site.yml"}}`
+	evOK    = `{"_event":"v2_runner_on_ok","task":{"id":"t1","name":"task"},"host":"h1","hosts":{"h1":{"changed":true}}}`
 )
 
 // While the event stream is in the middle of a line, what ansible-playbook
@@ -21,20 +28,23 @@ func TestConsoleWaitingForALongLineIsBounded(t *testing.T) {
 	piece := []byte(strings.Repeat("ok: [web1]\n", 32<<10/11))
 	const pieces = 3 * maxWaiting / (32 << 10)
 	for range pieces {
-		r.console(StreamStdout, piece, time.Now())
+		r.console(event.StreamStdout, piece, time.Now())
 		if r.waitingSize > maxWaiting {
 			t.Fatalf("%d bytes of console records wait, more than %d", r.waitingSize, maxWaiting)
 		}
 	}
-	r.console(StreamStderr, []byte("[WARNING]: late\n"), time.Now())
+	r.console(event.StreamStderr, []byte("[WARNING]: late\n"), time.Now())
 	r.Write([]byte(evOK[20:] + "\n"))
 	r.end(0, false, time.Now())
 
 	var printed bytes.Buffer
-	d := NewDecoder(bytes.NewReader(file.Bytes()))
+	d := event.NewDecoder(bytes.NewReader(file.Bytes()))
 	d.Console = func(_ string, data []byte) { printed.Write(data) }
-	events := readEvents(t, d)
-	if got := kindsOf(events); len(got) != 2 || got[1] != RunnerOK {
+	rec := &recorder{}
+	if _, err := event.ReplayDecoder(d, rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.kinds(); len(got) != 2 || got[1] != event.RunnerOK {
 		t.Fatalf("events %v: the event line was broken by console records", got)
 	}
 	kept := strings.Count(printed.String(), string(piece))

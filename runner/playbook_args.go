@@ -3,15 +3,16 @@ package runner
 import (
 	"path/filepath"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/ansibleargs"
 )
 
 // namedPlaybook is the playbook named in ansible-playbook's arguments, as
 // Ansible would report it (an absolute path), or nil when there is none. A
-// run's Summary carries it when Ansible stops before it reports the playbook
+// run's event.Summary carries it when Ansible stops before it reports the playbook
 // itself (a syntax error, a bad option, an ansible-playbook that does not
 // start), so that no output files such a run under an unknown playbook.
-func namedPlaybook(args []string) *Playbook {
+func namedPlaybook(args []string) *event.Playbook {
 	playbooks := ansibleargs.Parse(args).Playbooks
 	if len(playbooks) == 0 {
 		return nil
@@ -20,5 +21,5 @@ func namedPlaybook(args []string) *Playbook {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	return &Playbook{Path: path}
+	return &event.Playbook{Path: path}
 }

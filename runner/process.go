@@ -1,3 +1,9 @@
+// Package runner is the process side of ansible-tap: it starts
+// ansible-playbook with the embedded callback plugin, gives it the user's
+// environment and ansible.cfg's callback path, passes its console output on
+// (through a pseudo-terminal or pipes) and records it, forwards signals,
+// writes the events file, and streams the callback's events into the event
+// model's Summary and handlers (package event).
 package runner
 
 import (
@@ -11,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
 )
@@ -32,7 +39,7 @@ type Options struct {
 	// events come from a notification callback beside its own.
 	ReplaceStdout bool
 	// Handler receives the events; it is finished before Run returns.
-	Handler Handler
+	Handler event.Handler
 	// EventsFile, when set, receives the raw event stream as read, and
 	// what ansible-playbook printed on Stdout and Stderr (RunStartEvent,
 	// ConsoleEvent, RunEndEvent).
@@ -76,15 +83,15 @@ const exitUserInterrupt = 99
 var ErrStart = errors.New("cannot start ansible-playbook")
 
 // Run starts ansible-playbook with the callback, streams its events into a
-// Summary and the handler, and returns when the child has exited and every
-// handler has finished. Summary.ExitCode is the child's exit code.
+// event.Summary and the handler, and returns when the child has exited and every
+// handler has finished. event.Summary.ExitCode is the child's exit code.
 //
 // When ansible-playbook cannot be started, the error wraps ErrStart and the
-// handler is still finished, with a Summary whose ExitCode is
+// handler is still finished, with a event.Summary whose ExitCode is
 // ExitNotStarted: reports and metrics tell CI and monitoring that the run
 // failed, and a job whose ansible-playbook went missing does not look like
 // one that did not run.
-func Run(ctx context.Context, opts Options) (*Summary, error) {
+func Run(ctx context.Context, opts Options) (*event.Summary, error) {
 	pluginDir, err := installCallback(opts.ReplaceStdout)
 	if err != nil {
 		return notStarted(opts, nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err))
@@ -151,18 +158,18 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
 
-	summary := NewSummary()
+	summary := event.NewSummary()
 	events := newChildPipe("events", pr)
 	var src io.Reader = events.src
 	if rec != nil {
 		src = io.TeeReader(events.src, rec)
 	}
-	dec := NewDecoder(src)
+	dec := event.NewDecoder(src)
 	dec.Text = opts.Text
 	dec.Log = opts.Log
 	dec.MaxLine = opts.MaxLine
 	go func() {
-		err := Stream(dec, summary, opts.Handler)
+		err := event.Stream(dec, summary, opts.Handler)
 		// However the stream failed, keep reading the pipe until the child
 		// closes it: a callback blocked on a full pipe would hang the run.
 		io.Copy(io.Discard, events.src)
@@ -225,10 +232,10 @@ wait:
 }
 
 // notStarted finishes the run of an ansible-playbook that could not be
-// started, and returns its Summary with err. rec is the recording begun
+// started, and returns its event.Summary with err. rec is the recording begun
 // for the run, if any.
-func notStarted(opts Options, rec *eventsFile, err error) (*Summary, error) {
-	summary := NewSummary()
+func notStarted(opts Options, rec *eventsFile, err error) (*event.Summary, error) {
+	summary := event.NewSummary()
 	summary.ExitCode = ExitNotStarted
 	summary.Playbook = namedPlaybook(opts.Args)
 	if rec == nil && opts.EventsFile != nil {
@@ -245,7 +252,7 @@ func notStarted(opts Options, rec *eventsFile, err error) (*Summary, error) {
 }
 
 // finish finishes the handler; a signal meanwhile closes StopWaiting.
-func finish(opts Options, summary *Summary) error {
+func finish(opts Options, summary *event.Summary) error {
 	if opts.Handler == nil {
 		return nil
 	}

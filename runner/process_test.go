@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
@@ -33,7 +33,7 @@ func testdataPath(t *testing.T, name string) string {
 
 // playbookOptions runs testdata/PLAYBOOK on testdata/inventory.ini into h,
 // with Ansible's own output discarded.
-func playbookOptions(t *testing.T, playbook string, h Handler) Options {
+func playbookOptions(t *testing.T, playbook string, h event.Handler) Options {
 	t.Helper()
 	return Options{
 		Command: "ansible-playbook",
@@ -189,12 +189,12 @@ func TestChildKilled(t *testing.T) {
 	if rec.finished != 1 || rec.final != s {
 		t.Errorf("Finish ran %d times; want once with the returned summary", rec.finished)
 	}
-	if !slices.Contains(rec.kinds(), RunnerStart) {
+	if !slices.Contains(rec.kinds(), event.RunnerStart) {
 		t.Errorf("events before the kill were lost: %v", rec.kinds())
 	}
 	// The events file closes with the run's end as it was: its replay reads
 	// the same exit code and the same interruption.
-	replayed, err := Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
+	replayed, err := event.Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	// Between them: Ansible's events, as decoded, and what it printed.
 	var got [][]byte
 	var console bytes.Buffer
-	d := NewDecoder(bytes.NewReader(events.Bytes()))
+	d := event.NewDecoder(bytes.NewReader(events.Bytes()))
 	d.Console = func(_ string, data []byte) { console.Write(data) }
 	for _, line := range lines[1 : len(lines)-1] {
 		if bytes.HasPrefix(line, []byte(`{"_event":"ansible_tap_console"`)) {
@@ -316,7 +316,7 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	if !reflect.DeepEqual(got, rec.raws) {
 		t.Errorf("the events file has %d event lines, the handler saw %d events; they differ", len(got), len(rec.raws))
 	}
-	if _, err := ReplayDecoder(d, &recorder{}); err != nil {
+	if _, err := event.ReplayDecoder(d, &recorder{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(console.String(), "PLAY RECAP") {
@@ -327,7 +327,7 @@ func TestEventsFileIsWhatWasDecoded(t *testing.T) {
 	}
 
 	replayed := &recorder{}
-	rs, err := Replay(bytes.NewReader(events.Bytes()), replayed, io.Discard, zerolog.Nop())
+	rs, err := event.Replay(bytes.NewReader(events.Bytes()), replayed, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	if !s.Complete || s.ExitCode != 0 {
 		t.Errorf("Complete %v, ExitCode %d: the run did not finish as Ansible's", s.Complete, s.ExitCode)
 	}
-	if kinds := rec.kinds(); len(kinds) == 0 || kinds[len(kinds)-1] != PlaybookStats {
+	if kinds := rec.kinds(); len(kinds) == 0 || kinds[len(kinds)-1] != event.PlaybookStats {
 		t.Errorf("the handler saw %v, want every event up to the stats", kinds)
 	}
 	if n := logMessages(log.Bytes())["writing the events file failed; the recording stops here, the run goes on"]; n != 1 {
@@ -385,10 +385,10 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 func TestHugeResultFromARealRun(t *testing.T) {
 	testio.RequireTool(t, "ansible-playbook")
 	const size = 8 << 20
-	var huge *Event
+	var huge *event.Event
 	var after bool
-	rec := &recorder{onEvent: func(ev *Event) {
-		if ev.Kind != RunnerOK || ev.Task == nil {
+	rec := &recorder{onEvent: func(ev *event.Event) {
+		if ev.Kind != event.RunnerOK || ev.Task == nil {
 			return
 		}
 		switch ev.Task.Name {
@@ -416,11 +416,12 @@ func TestHugeResultFromARealRun(t *testing.T) {
 	if err := json.Unmarshal(huge.Result.Raw, &r); err != nil {
 		t.Errorf("the shrunk result does not decode: %v", err)
 	}
-	kept, note, cut := strings.Cut(r.Stdout, truncatedMarker)
-	if !cut || strings.Trim(kept, "x") != "" || len(kept) != opts.MaxLine/16 || note != fmt.Sprintf("%d bytes]", size-len(kept)) {
-		t.Errorf("stdout kept %d bytes of x, then %.40q", len(kept), truncatedMarker+note)
+	keep := opts.MaxLine / 16
+	note := event.TruncationNote(int64(size - keep))
+	if r.Stdout != strings.Repeat("x", keep)+note {
+		t.Errorf("stdout is %d bytes, ending %q; want %d bytes of x and %q", len(r.Stdout), r.Stdout[max(0, len(r.Stdout)-40):], keep, note)
 	}
-	if huge.Host != "web1" || huge.Status() != StatusOK || huge.Truncated < 2*size-int64(opts.MaxLine) {
+	if huge.Host != "web1" || huge.Status() != event.StatusOK || huge.Truncated < 2*size-int64(opts.MaxLine) {
 		t.Errorf("host %q, status %s, %d bytes left out", huge.Host, huge.Status(), huge.Truncated)
 	}
 	if !after || !s.Complete || s.ExitCode != 0 {
@@ -446,9 +447,9 @@ type stopCheck struct {
 	stopped bool
 }
 
-func (h *stopCheck) Event(*Event, *Summary) error { return nil }
+func (h *stopCheck) Event(*event.Event, *event.Summary) error { return nil }
 
-func (h *stopCheck) Finish(*Summary) error {
+func (h *stopCheck) Finish(*event.Summary) error {
 	h.signals <- syscall.SIGINT
 	select {
 	case <-h.stop:
@@ -496,7 +497,7 @@ func TestNotStartedFinishesTheHandlers(t *testing.T) {
 	if want, _ := filepath.Abs("site.yml"); s.Playbook == nil || s.Playbook.Path != want {
 		t.Errorf("Playbook %+v, want %s", s.Playbook, want)
 	}
-	replayed, _ := Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
+	replayed, _ := event.Replay(bytes.NewReader(events.Bytes()), &recorder{}, io.Discard, zerolog.Nop())
 	if replayed.ExitCode != ExitNotStarted {
 		t.Errorf("the events file replays with exit code %d", replayed.ExitCode)
 	}

@@ -3,20 +3,22 @@ package runner
 import (
 	"bytes"
 	"sync"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // recorder is a Handler that keeps what it was given: each event with a copy
 // of its raw line, and whether Finish ran with which summary.
 type recorder struct {
 	mu       sync.Mutex
-	events   []*Event
+	events   []*event.Event
 	raws     [][]byte
 	finished int
-	final    *Summary
-	onEvent  func(ev *Event)
+	final    *event.Summary
+	onEvent  func(ev *event.Event)
 }
 
-func (r *recorder) Event(ev *Event, s *Summary) error {
+func (r *recorder) Event(ev *event.Event, s *event.Summary) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
@@ -27,7 +29,7 @@ func (r *recorder) Event(ev *Event, s *Summary) error {
 	return nil
 }
 
-func (r *recorder) Finish(s *Summary) error {
+func (r *recorder) Finish(s *event.Summary) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.finished++
@@ -36,10 +38,10 @@ func (r *recorder) Finish(s *Summary) error {
 }
 
 // kinds lists the kinds of the recorded events, in order.
-func (r *recorder) kinds() []Kind {
+func (r *recorder) kinds() []event.Kind {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]Kind, len(r.events))
+	out := make([]event.Kind, len(r.events))
 	for i, ev := range r.events {
 		out[i] = ev.Kind
 	}

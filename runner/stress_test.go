@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
@@ -52,7 +53,7 @@ func TestManyItemsAtOnce(t *testing.T) {
 	}
 	seen := make(map[string]bool)
 	for _, ev := range rec.events {
-		if ev.Kind == ItemOK {
+		if ev.Kind == event.ItemOK {
 			seen[ev.Host+"/"+ev.Item] = true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
@@ -62,7 +63,7 @@ func TestTasksSeeTheUsersEnvironment(t *testing.T) {
 func taskEnvironment(t *testing.T, rec *recorder) map[string]string {
 	t.Helper()
 	for _, ev := range rec.events {
-		if ev.Kind != RunnerOK || ev.Task.Name != "print the environment" {
+		if ev.Kind != event.RunnerOK || ev.Task.Name != "print the environment" {
 			continue
 		}
 		var out struct {

@@ -30,10 +30,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
 	"github.com/ansible-tap/ansible-tap/render"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 func main() {
@@ -116,7 +116,7 @@ func bench(recording, store string, hosts, tasks, times int) error {
 
 // record commits a run with the record a live run gives itself.
 func record(s history.Store, stream []byte, start time.Time) (string, error) {
-	summary, err := runner.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
+	summary, err := event.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
 	if err != nil {
 		return "", err
 	}
@@ -177,5 +177,5 @@ func peakRSS() int64 {
 
 type nop struct{}
 
-func (nop) Event(*runner.Event, *runner.Summary) error { return nil }
-func (nop) Finish(*runner.Summary) error               { return nil }
+func (nop) Event(*event.Event, *event.Summary) error { return nil }
+func (nop) Finish(*event.Summary) error              { return nil }

@@ -17,8 +17,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // Phases are the scenario's recorded runs, in the order they ran:
@@ -43,7 +43,7 @@ func Recording(t testing.TB, root, name string) []byte {
 // edits change the record before it is committed.
 func Record(t testing.TB, s history.Store, stream []byte, start time.Time, edits ...func(*history.Run)) *history.Run {
 	t.Helper()
-	summary, err := runner.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
+	summary, err := event.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,5 +125,5 @@ func Rename(c *compare.Comparison, names map[string]string) {
 
 type nop struct{}
 
-func (nop) Event(*runner.Event, *runner.Summary) error { return nil }
-func (nop) Finish(*runner.Summary) error               { return nil }
+func (nop) Event(*event.Event, *event.Summary) error { return nil }
+func (nop) Finish(*event.Summary) error              { return nil }

@@ -8,9 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // TestWriteRepeatsTaskBlocksAsNewTasks builds runs of several lengths from
@@ -34,8 +33,8 @@ func TestWriteRepeatsTaskBlocksAsNewTasks(t *testing.T) {
 		if err := s.Write(&b, reps*s.BlockEvents); err != nil {
 			t.Fatal(err)
 		}
-		d := runner.NewDecoder(&b)
-		sum := runner.NewSummary()
+		d := event.NewDecoder(&b)
+		sum := event.NewSummary()
 		starts := 0
 		for {
 			ev, err := d.Next()
@@ -46,7 +45,7 @@ func TestWriteRepeatsTaskBlocksAsNewTasks(t *testing.T) {
 				t.Fatal(err)
 			}
 			sum.Add(ev)
-			if ev.Kind == runner.PlaybookStart || ev.Kind == runner.PlayStart {
+			if ev.Kind == event.PlaybookStart || ev.Kind == event.PlayStart {
 				starts++
 			}
 		}
@@ -85,7 +84,7 @@ func TestWriteFleet(t *testing.T) {
 		if err := s.WriteFleet(&b, f); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := runner.Replay(&b, nopHandler{}, io.Discard, zerolog.Nop())
+		sum, err := event.Replay(&b, nopHandler{}, io.Discard, zerolog.Nop())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,5 +121,5 @@ func TestWriteFleet(t *testing.T) {
 
 type nopHandler struct{}
 
-func (nopHandler) Event(*runner.Event, *runner.Summary) error { return nil }
-func (nopHandler) Finish(*runner.Summary) error               { return nil }
+func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
+func (nopHandler) Finish(*event.Summary) error              { return nil }

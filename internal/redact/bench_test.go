@@ -7,22 +7,21 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/runner"
 )
 
 // resultKeeper keeps the return values of a replay's results.
 type resultKeeper struct{ raws [][]byte }
 
-func (k *resultKeeper) Event(ev *runner.Event, _ *runner.Summary) error {
+func (k *resultKeeper) Event(ev *event.Event, _ *event.Summary) error {
 	if ev.Result != nil && len(ev.Result.Raw) > 0 {
 		k.raws = append(k.raws, ev.Result.Raw)
 	}
 	return nil
 }
 
-func (k *resultKeeper) Finish(*runner.Summary) error { return nil }
+func (k *resultKeeper) Finish(*event.Summary) error { return nil }
 
 // BenchmarkRedactorJSON redacts the return values of every result of the
 // recorded streams (testdata/streams) in one pass over their bytes
@@ -37,7 +36,7 @@ func BenchmarkRedactorJSON(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		runner.Replay(bytes.NewReader(data), k, nil, zerolog.Nop())
+		event.Replay(bytes.NewReader(data), k, nil, zerolog.Nop())
 	}
 	size := 0
 	for _, raw := range k.raws {

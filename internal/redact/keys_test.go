@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 func TestRedactorKeys(t *testing.T) {
@@ -90,9 +90,9 @@ func TestRedactorLabel(t *testing.T) {
 func TestResult(t *testing.T) {
 	r := New()
 	rc := 2
-	result := &runner.Result{Failed: true, Msg: "failed", Stderr: "boom", RC: &rc,
+	result := &event.Result{Failed: true, Msg: "failed", Stderr: "boom", RC: &rc,
 		Raw: []byte(`{"msg":"failed","api_token":"T0k3n"}`)}
-	ev := &runner.Event{Kind: runner.ItemFailed, Host: "web", Item: `{"user":"u","password":"P4ss"}`, DiffText: "-a\n+b\n", Result: result}
+	ev := &event.Event{Kind: event.ItemFailed, Host: "web", Item: `{"user":"u","password":"P4ss"}`, DiffText: "-a\n+b\n", Result: result}
 	got := ResultOf(ev).Redact(r)
 	want := Result{Message: "failed (rc=2): boom", Item: `{"user":"u","password":"[redacted]"}`,
 		Values: []byte(`{"msg":"failed","api_token":"[redacted]"}`), Diff: "-a\n+b\n"}

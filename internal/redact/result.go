@@ -3,13 +3,13 @@ package redact
 import (
 	"encoding/json"
 
-	"github.com/ansible-tap/ansible-tap/runner"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Result is what of an event's result a network output may send: the one
 // rule of the webhook, Slack and the OTLP logs.
 type Result struct {
-	// Message is the reason a user reads for the result (runner.Result.Message).
+	// Message is the reason a user reads for the result (event.Result.Message).
 	Message string
 	// Item is the loop item's label.
 	Item string
@@ -23,7 +23,7 @@ type Result struct {
 // secret keys are hidden (Result.Redact does that, off the event path if
 // need be): nothing at all of a no_log event, whose message, loop item,
 // return values and diff stay on this machine.
-func ResultOf(ev *runner.Event) Result {
+func ResultOf(ev *event.Event) Result {
 	if ev.NoLog {
 		return Result{}
 	}

@@ -1,4 +1,4 @@
-package runner
+package event
 
 import (
 	"bufio"
@@ -91,12 +91,6 @@ type Decoder struct {
 	// Trailers counts those records: read, never passed on.
 	Trailers int
 }
-
-// RunEndEvent names the record that ansible-tap writes last to an events
-// file: {"_event":"ansible_tap_run_end","_timestamp":…,"exit_code":N,
-// "interrupted":B}. It is no Ansible event; a replay takes the run's exit
-// code, and whether it was interrupted, from it.
-const RunEndEvent = "ansible_tap_run_end"
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {

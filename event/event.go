@@ -1,8 +1,13 @@
-// Package runner owns what ansible-tap knows about a playbook run: the typed
-// Event and its kinds, the stream decoder, the run Summary, the Handler
-// interface with its fan-out, and the ansible-playbook child process with
-// the embedded callback plugin that feeds it.
-package runner
+// Package event is ansible-tap's model of a playbook run, apart from any
+// process: the typed Event and its kinds; Ansible's vocabulary (statuses,
+// dispositions, outcomes, the recap's counts, actions, durations for
+// people); the decoder of event streams (ansible-tap's callback, the stock
+// ansible.posix.jsonl and ansible.posix.json callbacks, events files with
+// their run and console records); the run Summary; the Handler interface
+// with its fan-out; the replay of a recorded stream; and the public jsonl
+// record. It imports nothing of the process side (runner): renderers,
+// notifiers, metrics, reports and the history import it alone.
+package event
 
 import (
 	"encoding/json"
