@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-
-	"github.com/ansible-tap/ansible-tap/history"
 )
 
 // MaxStreakRuns bounds the walk back through the history for the streaks
@@ -16,19 +14,19 @@ const MaxStreakRuns = 50
 // baseline is a run loaded to be compared with: its record, its table,
 // and the streak of each of its failing results.
 type baseline struct {
-	run     *history.Run
+	run     Run
 	table   *Table
 	streaks map[cellRef]*Streak
 }
 
 // loadBaseline reads the table of run from its stream and the streaks of
 // its failing results from the records of the runs before it.
-func loadBaseline(ctx context.Context, src Source, run *history.Run) (*baseline, error) {
-	t, err := LoadTable(ctx, src, run.ID)
+func loadBaseline(ctx context.Context, h History, run Run) (*baseline, error) {
+	t, err := LoadTable(ctx, h, run.ID)
 	if err != nil {
 		return nil, err
 	}
-	streaks, err := walkStreaks(ctx, src, run, t)
+	streaks, err := walkStreaks(ctx, h, run, t)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +50,10 @@ func (b *baseline) compare(t *Table) *Comparison {
 // is t), the first run of the unbroken streak of comparable runs in which
 // it failed, up to the baseline and the run after it. It walks back from
 // the baseline through the earlier runs of its scope, newest first, one
-// index record at a time (history.Run.FailedTasks: no stream is read),
+// record's failed results at a time (History.Failed: no stream is read),
 // until every streak is broken or MaxStreakRuns runs were read. A run that
 // was interrupted or had no hosts neither breaks nor extends a streak.
-func walkStreaks(ctx context.Context, src Source, base *history.Run, t *Table) (map[cellRef]*Streak, error) {
+func walkStreaks(ctx context.Context, h History, base Run, t *Table) (map[cellRef]*Streak, error) {
 	streaks := make(map[cellRef]*Streak)
 	for ti, task := range t.tasks {
 		for h, c := range task.cells {
@@ -67,8 +65,7 @@ func walkStreaks(ctx context.Context, src Source, base *history.Run, t *Table) (
 	if len(streaks) == 0 {
 		return streaks, nil
 	}
-	scope := base.Scope()
-	runs, err := src.List(ctx, history.Filter{Scope: &scope, Before: base.Start, Limit: MaxStreakRuns})
+	runs, err := h.Before(ctx, base.Start, MaxStreakRuns)
 	if err != nil {
 		return nil, fmt.Errorf("reading the runs before %s: %w", base.ID, err)
 	}
@@ -77,21 +74,21 @@ func walkStreaks(ctx context.Context, src Source, base *history.Run, t *Table) (
 		if len(open) == 0 {
 			break
 		}
-		if !comparable(&runs[i]) {
+		if !runs[i].Comparable {
 			continue
 		}
-		rec, err := src.Get(ctx, runs[i].ID)
+		results, err := h.Failed(ctx, runs[i].ID)
 		if err != nil {
 			return nil, fmt.Errorf("reading run %s: %w", runs[i].ID, err)
 		}
-		failed := failedIn(rec)
+		failed := failedIn(results)
 		for ref, st := range open {
 			task := t.tasks[ref.task]
 			if !failed.has(task, t.hosts[ref.host]) {
 				delete(open, ref)
 				continue
 			}
-			st.ID, st.Start = rec.ID, rec.Start
+			st.ID, st.Start = runs[i].ID, runs[i].Start
 			st.Runs++
 		}
 	}
@@ -110,12 +107,11 @@ type failures struct {
 	loose map[[3]string]bool
 }
 
-// failedIn reads a run's failures from its record: its FailedTasks, as a
-// live run records them (Task the task's name, TaskPath its "file:line"),
+// failedIn reads a run's failures from its record's failed results, those
 // whose disposition is fatal or unreachable.
-func failedIn(r *history.Run) failures {
+func failedIn(results []FailedResult) failures {
 	f := failures{exact: make(map[[3]string]bool), loose: make(map[[3]string]bool)}
-	for _, t := range r.FailedTasks {
+	for _, t := range results {
 		if t.Disposition != "fatal" && t.Disposition != "unreachable" {
 			continue
 		}

@@ -64,7 +64,7 @@ func BenchmarkDiff(b *testing.B) {
 			b.SetBytes(int64(len(first) + len(second)))
 			defer testio.ReportCPU(b)()
 			for b.Loop() {
-				c, err := compare.Diff(context.Background(), s, "", run.ID)
+				c, err := history.Diff(context.Background(), s, "", run.ID)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -5,14 +5,16 @@
 // `ansible-tap diff` and of a live run's comparison with its last
 // comparable run; its writers live with the outputs (render, report).
 //
-// A run's Table is built from its events by a Builder, a event.Handler:
+// A run's Table is built from its events by a Builder, an event.Handler:
 // each task's final result on each host, and each host's recap, in memory
 // that follows the run's tasks times its hosts, never its events. Compare
-// compares two Tables. Against a run history (Source, which a
-// history.Store is), FindBaseline picks the run a run is compared with
-// (the newest earlier run of the same playbooks, inventories, --limit and
-// check mode that ran to its end), Diff compares two stored runs, and
-// Follow compares a live run as it goes.
+// compares two Tables. Against the runs recorded before a run (a History
+// of its scope, which the run store gives: history.Comparable),
+// FindBaseline picks the run a run is compared with (the newest earlier
+// run of the same playbooks, inventories, --limit and check mode that ran
+// to its end), Diff compares two recorded runs, and Follow compares a live
+// run as it goes. It imports the event model alone: the store depends on
+// it, never the other way round.
 //
 // # Matching tasks
 //

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/history"
 )
 
 // Live compares a live run with its baseline while it runs and when it
@@ -20,7 +19,7 @@ import (
 // at the same time.
 type Live struct {
 	builder *Builder
-	run     *history.Run
+	run     Run
 
 	loaded chan struct{} // closed when the baseline's loading has ended
 	base   *baseline     // the baseline, or nil; set before loaded closes
@@ -31,26 +30,25 @@ type Live struct {
 	comparison *Comparison
 }
 
-// Follow returns a Live for the run that run describes (the live run's
-// record as history.Describe gives it, with the run's start; its ID may be
-// set before Comparison) and starts looking for its baseline in src, in
-// the background, within ctx, which should have a deadline: the run never
-// waits for its history, and Comparison waits at most until then. A nil
-// src gives a Live without a baseline.
-func Follow(ctx context.Context, src Source, run *history.Run) *Live {
+// Follow returns a Live for the live run run (its id in the history, and
+// its start) and starts looking for its baseline in h, the history of the
+// run's scope, in the background, within ctx, which should have a
+// deadline: the run never waits for its history, and Comparison waits at
+// most until then. A nil h gives a Live without a baseline.
+func Follow(ctx context.Context, h History, run Run) *Live {
 	l := &Live{builder: NewBuilder(), run: run, loaded: make(chan struct{})}
-	if src == nil {
+	if h == nil {
 		close(l.loaded)
 		return l
 	}
 	go func() {
 		defer close(l.loaded)
-		found, err := FindBaseline(ctx, src, run)
+		found, err := FindBaseline(ctx, h, run)
 		if err != nil || found == nil {
 			l.err = err
 			return
 		}
-		b, err := loadBaseline(ctx, src, found)
+		b, err := loadBaseline(ctx, h, *found)
 		if err != nil {
 			l.err = err
 			return
@@ -82,11 +80,12 @@ func (l *Live) ready() *baseline {
 // have ended, with a baseline or without.
 func (l *Live) Ready() <-chan struct{} { return l.loaded }
 
-// Baseline returns the baseline's record once it is loaded (without
-// waiting), or nil.
-func (l *Live) Baseline() *history.Run {
+// Baseline returns the baseline once it is loaded (without waiting), or
+// nil.
+func (l *Live) Baseline() *Run {
 	if b := l.ready(); b != nil {
-		return b.run
+		r := b.run
+		return &r
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func TestRealRuns(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s history.Store) {
 		base := comparetest.Record(t, s, streams["base"], time.Time{})
 		run := comparetest.Record(t, s, streams["run"], time.Time{})
-		c, err := compare.Diff(context.Background(), s, "", run.ID)
+		c, err := history.Diff(context.Background(), s, "", run.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

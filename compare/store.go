@@ -5,19 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/ansible-tap/ansible-tap/history"
+	"time"
 )
 
-// Source is what the comparison reads of a run history; a history.Store
-// is one.
-type Source interface {
-	// List returns the runs that match filter, newest first.
-	List(ctx context.Context, filter history.Filter) ([]history.Run, error)
-	// Get returns a run's whole record, its failed tasks included.
-	Get(ctx context.Context, id string) (*history.Run, error)
+// History is what a comparison reads of the runs recorded before a run, in
+// that run's scope (the same playbooks, inventories, --limit and check
+// mode): a run store gives it (history.Comparable). The comparison never
+// names a store: it imports the event model alone.
+type History interface {
+	// Before lists the runs of the scope that started before t, newest
+	// first, at most limit of them.
+	Before(ctx context.Context, t time.Time, limit int) ([]Run, error)
+	// Failed lists the failed results that a run's record holds.
+	Failed(ctx context.Context, id string) ([]FailedResult, error)
 	// Stream opens a run's recorded event stream.
 	Stream(ctx context.Context, id string) (io.ReadCloser, error)
+}
+
+// Run is a recorded run, as a comparison needs to know it.
+type Run struct {
+	ID    string
+	Start time.Time
+	// Comparable says that the run can be a baseline, or extend a streak:
+	// it ran to its end (an interrupted run did not get to every task),
+	// on some host (not a run that stopped at a syntax error).
+	Comparable bool
+}
+
+// FailedResult is a failed result in a run's record: the task's name, its
+// path ("file:line"), the host, and its disposition (fatal, ignored,
+// rescued or unreachable).
+type FailedResult struct {
+	Task, TaskPath, Host, Disposition string
 }
 
 // ErrNoBaseline is returned when a run has no earlier comparable run.
@@ -27,38 +46,27 @@ var ErrNoBaseline = errors.New("no earlier run of the same playbook with the sam
 // can compare with (one that ran to its end, on some host).
 const baselineCandidates = 20
 
-// FindBaseline returns the run that run is compared with: the newest run
-// of the same scope (the same playbooks, inventories, --limit and check
-// mode: history.Scope) that started before it, ran to its end and had
-// hosts. run need not be in the history: a live run's record, with its
-// start, finds its baseline before it is committed; without a start,
-// every run is earlier. It returns nil and no error when there is none.
-func FindBaseline(ctx context.Context, src Source, run *history.Run) (*history.Run, error) {
-	scope := run.Scope()
-	runs, err := src.List(ctx, history.Filter{Scope: &scope, Before: run.Start, Limit: baselineCandidates})
+// FindBaseline returns the run that run is compared with: the newest
+// comparable run of its scope that started before it. run need not be
+// recorded yet: a live run finds its baseline before it is committed. It
+// returns nil and no error when there is none.
+func FindBaseline(ctx context.Context, h History, run Run) (*Run, error) {
+	runs, err := h.Before(ctx, run.Start, baselineCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("finding the run to compare with: %w", err)
 	}
 	for i := range runs {
-		if runs[i].ID != run.ID && comparable(&runs[i]) {
+		if runs[i].ID != run.ID && runs[i].Comparable {
 			return &runs[i], nil
 		}
 	}
 	return nil, nil
 }
 
-// comparable reports whether a run can be a baseline, or extend a streak:
-// it ran to its end (an interrupted run did not get to every task), and
-// on some host (not a run that stopped at a syntax error).
-func comparable(r *history.Run) bool {
-	s := r.HostStates
-	return !r.Interrupted && s.OK+s.Changed+s.Failed+s.Unreachable > 0
-}
-
 // LoadTable reads the table of the run with that id from its stored
 // stream. The table's Run.ID is the id.
-func LoadTable(ctx context.Context, src Source, id string) (*Table, error) {
-	stream, err := src.Stream(ctx, id)
+func LoadTable(ctx context.Context, h History, id string) (*Table, error) {
+	stream, err := h.Stream(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("reading run %s: %w", id, err)
 	}
@@ -71,26 +79,21 @@ func LoadTable(ctx context.Context, src Source, id string) (*Table, error) {
 	return t, nil
 }
 
-// Diff compares the stored run runID with the stored run baseID, or, when
-// baseID is "", with its baseline (FindBaseline; ErrNoBaseline when it has
+// Diff compares the recorded run run with the recorded run base, or, when
+// base is nil, with its baseline (FindBaseline; ErrNoBaseline when it has
 // none). Still failing results get their streaks, walking back from the
 // baseline through earlier runs of its scope. Both streams are read at
 // once.
-func Diff(ctx context.Context, src Source, baseID, runID string) (*Comparison, error) {
-	run, err := src.Get(ctx, runID)
-	if err != nil {
-		return nil, err
-	}
-	var base *history.Run
-	if baseID == "" {
-		if base, err = FindBaseline(ctx, src, run); err != nil {
+func Diff(ctx context.Context, h History, base *Run, run Run) (*Comparison, error) {
+	if base == nil {
+		found, err := FindBaseline(ctx, h, run)
+		if err != nil {
 			return nil, err
 		}
-		if base == nil {
-			return nil, fmt.Errorf("run %s: %w", runID, ErrNoBaseline)
+		if found == nil {
+			return nil, fmt.Errorf("run %s: %w", run.ID, ErrNoBaseline)
 		}
-	} else if base, err = src.Get(ctx, baseID); err != nil {
-		return nil, err
+		base = found
 	}
 	var (
 		table  *Table
@@ -99,9 +102,9 @@ func Diff(ctx context.Context, src Source, baseID, runID string) (*Comparison, e
 	)
 	go func() {
 		defer close(done)
-		table, runErr = LoadTable(ctx, src, runID)
+		table, runErr = LoadTable(ctx, h, run.ID)
 	}()
-	b, baseErr := loadBaseline(ctx, src, base)
+	b, baseErr := loadBaseline(ctx, h, *base)
 	<-done
 	if err := errors.Join(baseErr, runErr); err != nil {
 		return nil, err

@@ -75,7 +75,7 @@ func TestDiff(t *testing.T) {
 		ids := record(t, s, "before", "failing", "base", "run")
 		before, failing, base, run := ids[0], ids[1], ids[2], ids[3]
 
-		c, err := compare.Diff(ctx, s, "", run)
+		c, err := history.Diff(ctx, s, "", run)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,20 +101,20 @@ func TestDiff(t *testing.T) {
 		}
 
 		// Named: the run with "failing", whose streak began with itself.
-		c, err = compare.Diff(ctx, s, failing, run)
+		c, err = history.Diff(ctx, s, failing, run)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Base.ID != failing || len(c.StillFailing) != 1 || c.StillFailing[0].Since.ID != failing || c.StillFailing[0].Since.Runs != 2 {
 			t.Errorf("run against failing: base %s, still failing %+v", c.Base.ID, c.StillFailing)
 		}
-		if _, err := compare.Diff(ctx, s, "", before); !errors.Is(err, compare.ErrNoBaseline) {
+		if _, err := history.Diff(ctx, s, "", before); !errors.Is(err, compare.ErrNoBaseline) {
 			t.Errorf("the first run's baseline: %v, want ErrNoBaseline", err)
 		}
-		if _, err := compare.Diff(ctx, s, "", "0000000000zz"); !errors.Is(err, history.ErrNotFound) {
+		if _, err := history.Diff(ctx, s, "", "0000000000zz"); !errors.Is(err, history.ErrNotFound) {
 			t.Errorf("a run not in the store: %v, want ErrNotFound", err)
 		}
-		if _, err := compare.Diff(ctx, s, "0000000000zz", run); !errors.Is(err, history.ErrNotFound) {
+		if _, err := history.Diff(ctx, s, "0000000000zz", run); !errors.Is(err, history.ErrNotFound) {
 			t.Errorf("a baseline not in the store: %v, want ErrNotFound", err)
 		}
 	})
@@ -140,7 +140,7 @@ func TestFindBaseline(t *testing.T) {
 		// A run that stopped at a syntax error: its events tell no host.
 		noHosts := recordRun(t, s, &history.Run{Playbooks: run.Playbooks, Inventories: run.Inventories,
 			Start: at(3), Outcome: "failed", ExitCode: 4}, []byte("ERROR! a syntax error\n"))
-		got, err := compare.FindBaseline(ctx, s, run)
+		got, err := history.FindBaseline(ctx, s, run)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,11 +150,11 @@ func TestFindBaseline(t *testing.T) {
 		}
 		// A live run: not stored, started later.
 		live := &history.Run{Playbooks: run.Playbooks, Inventories: run.Inventories, Start: run.Start.Add(time.Hour)}
-		if got, err := compare.FindBaseline(ctx, s, live); err != nil || got == nil || got.ID != run.ID {
+		if got, err := history.FindBaseline(ctx, s, live); err != nil || got == nil || got.ID != run.ID {
 			t.Errorf("a live run's baseline: %v (%v), want %s", got, err, run.ID)
 		}
 		live.Limit = "web1"
-		if got, err := compare.FindBaseline(ctx, s, live); err != nil || got != nil {
+		if got, err := history.FindBaseline(ctx, s, live); err != nil || got != nil {
 			t.Errorf("a live run with another --limit: baseline %v (%v), want none", got, err)
 		}
 	})
@@ -192,7 +192,7 @@ func TestStreaks(t *testing.T) {
 		edited := comparetest.Record(t, s, comparetest.Recording(t, "..", "run"), at(2)).ID
 		base := comparetest.Record(t, s, comparetest.Recording(t, "..", "base"), at(3)).ID
 		last := comparetest.Record(t, s, comparetest.Recording(t, "..", "run"), at(4)).ID
-		c, err := compare.Diff(ctx, s, "", last)
+		c, err := history.Diff(ctx, s, "", last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func TestStreakBound(t *testing.T) {
 			comparetest.Record(t, s, stream, first.Start.Add(time.Duration(i)*time.Minute))
 		}
 		run := comparetest.Record(t, s, comparetest.Recording(t, "..", "run"), first.Start.Add(time.Hour))
-		c, err := compare.Diff(context.Background(), s, "", run.ID)
+		c, err := history.Diff(context.Background(), s, "", run.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,9 +265,8 @@ func TestLive(t *testing.T) {
 		}
 		// The live run's record, as history.Describe and the run's start
 		// give it: the playbook where it was recorded.
-		live := compare.Follow(ctx, s, &history.Run{
-			Playbooks: base.Playbooks, Inventories: []string{"inventory.ini"}, Start: time.Now(),
-		})
+		rec := &history.Run{Playbooks: base.Playbooks, Inventories: []string{"inventory.ini"}, Start: time.Now()}
+		live := compare.Follow(ctx, history.Comparable(s, rec), compare.Run{Start: rec.Start})
 		<-live.Ready()
 		if b := live.Baseline(); b == nil || b.ID != ids[2] {
 			t.Fatalf("the live run's baseline is %v, want %s", b, ids[2])
@@ -289,7 +288,7 @@ func TestLive(t *testing.T) {
 			t.Fatalf("comparison %v, %v", got, err)
 		}
 		stored := comparetest.Record(t, s, stream, time.Time{})
-		diffed, err := compare.Diff(ctx, s, ids[2], stored.ID)
+		diffed, err := history.Diff(ctx, s, ids[2], stored.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,15 +320,15 @@ func TestLiveWithoutBaseline(t *testing.T) {
 	closed.Close()
 	for _, tc := range []struct {
 		name    string
-		src     compare.Source
+		h       compare.History
 		wantErr bool
 	}{
 		{"no history", nil, false},
-		{"no comparable run", empty, false},
-		{"a store that cannot be read", closed, true},
+		{"no comparable run", history.Comparable(empty, run), false},
+		{"a store that cannot be read", history.Comparable(closed, run), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			live := compare.Follow(context.Background(), tc.src, run)
+			live := compare.Follow(context.Background(), tc.h, compare.Run{})
 			<-live.Ready()
 			s, m := replay(live)
 			for _, mark := range m.marks {

@@ -29,7 +29,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
@@ -142,7 +141,7 @@ func diff(store, id string) error {
 		return err
 	}
 	defer s.Close()
-	c, err := compare.Diff(context.Background(), s, "", id)
+	c, err := history.Diff(context.Background(), s, "", id)
 	if err != nil {
 		return err
 	}

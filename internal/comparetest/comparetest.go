@@ -99,7 +99,7 @@ func Scenario(t testing.TB, root string) *compare.Comparison {
 		last = Record(t, s, Recording(t, root, name), time.Time{}).ID
 		names[last] = name
 	}
-	c, err := compare.Diff(context.Background(), s, "", last)
+	c, err := history.Diff(context.Background(), s, "", last)
 	if err != nil {
 		t.Fatal(err)
 	}

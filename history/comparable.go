@@ -1,0 +1,93 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ansible-tap/ansible-tap/compare"
+)
+
+// Comparable is the history that run is compared with: the recorded runs
+// of its scope (the same playbooks, inventories, --limit and check mode),
+// as package compare reads them.
+func Comparable(s Store, run *Run) compare.History {
+	scope := run.Scope()
+	return &scopeHistory{store: s, scope: scope}
+}
+
+type scopeHistory struct {
+	store Store
+	scope Scope
+}
+
+func (c *scopeHistory) Before(ctx context.Context, t time.Time, limit int) ([]compare.Run, error) {
+	runs, err := c.store.List(ctx, Filter{Scope: &c.scope, Before: t, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]compare.Run, len(runs))
+	for i := range runs {
+		out[i] = comparisonRun(&runs[i])
+	}
+	return out, nil
+}
+
+func (c *scopeHistory) Failed(ctx context.Context, id string) ([]compare.FailedResult, error) {
+	r, err := c.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]compare.FailedResult, len(r.FailedTasks))
+	for i, t := range r.FailedTasks {
+		out[i] = compare.FailedResult{Task: t.Task, TaskPath: t.TaskPath, Host: t.Host, Disposition: t.Disposition}
+	}
+	return out, nil
+}
+
+func (c *scopeHistory) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
+	return c.store.Stream(ctx, id)
+}
+
+// comparisonRun is a run's record as a comparison knows it: a run can be a
+// baseline, or extend a streak, when it ran to its end on some host.
+func comparisonRun(r *Run) compare.Run {
+	s := r.HostStates
+	return compare.Run{ID: r.ID, Start: r.Start, Comparable: !r.Interrupted && s.OK+s.Changed+s.Failed+s.Unreachable > 0}
+}
+
+// Diff compares the stored run runID with the stored run baseID, or, when
+// baseID is "", with its baseline: the newest earlier comparable run of its
+// scope (compare.ErrNoBaseline when there is none). The ids are whole ids
+// (Resolve turns what a user types into one).
+func Diff(ctx context.Context, s Store, baseID, runID string) (*compare.Comparison, error) {
+	run, err := s.Get(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	var base *compare.Run
+	if baseID != "" {
+		b, err := s.Get(ctx, baseID)
+		if err != nil {
+			return nil, err
+		}
+		r := comparisonRun(b)
+		base = &r
+	}
+	c, err := compare.Diff(ctx, Comparable(s, run), base, comparisonRun(run))
+	if err != nil {
+		return nil, fmt.Errorf("comparing runs: %w", err)
+	}
+	return c, nil
+}
+
+// FindBaseline returns the record of the run that run is compared with, or
+// nil when there is none.
+func FindBaseline(ctx context.Context, s Store, run *Run) (*Run, error) {
+	found, err := compare.FindBaseline(ctx, Comparable(s, run), comparisonRun(run))
+	if err != nil || found == nil {
+		return nil, err
+	}
+	return s.Get(ctx, found.ID)
+}
