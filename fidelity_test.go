@@ -341,7 +341,7 @@ type failedEvent struct {
 	disposition event.Disposition
 }
 
-// eventLog is a event.Handler that keeps what the fidelity test checks.
+// eventLog is an event.Handler that keeps what the fidelity test checks.
 type eventLog struct {
 	kinds  map[event.Kind]int
 	failed []failedEvent

@@ -8,7 +8,7 @@ import (
 )
 
 // Live compares a live run with its baseline while it runs and when it
-// ends. It is a event.Handler that builds the run's Table; put it in the
+// ends. It is an event.Handler that builds the run's Table; put it in the
 // fan-out ahead of the outputs that ask it for a Mark, so that it has seen
 // each event before them. Its baseline is found and loaded in the
 // background (Follow): until then, and when the run has no baseline, a

@@ -48,7 +48,7 @@ type cell struct {
 	noLog  bool
 }
 
-// status is a event.Status in a byte; notRun is a task that did not run
+// status is an event.Status in a byte; notRun is a task that did not run
 // on the host.
 type status uint8
 
@@ -89,7 +89,7 @@ func (s status) failing() bool { return s == statusFailed || s == statusUnreacha
 // characters.
 const messageLimit = 4096
 
-// Builder builds the Table of a run as its events come: a event.Handler,
+// Builder builds the Table of a run as its events come: an event.Handler,
 // for a live run's fan-out or a replay. It reads each host's result from
 // the Summary that the event updated, and keeps nothing per event.
 type Builder struct {

@@ -1,5 +1,5 @@
 // Package notify posts what happens during a run to Slack and to generic
-// HTTP webhooks. Each destination is a event.Handler; delivery is shared:
+// HTTP webhooks. Each destination is an event.Handler; delivery is shared:
 // a queue bounded in bytes drained by a pool of workers that retry with back-off, so
 // event handling never waits on the network, and a deadline at shutdown
 // after which whatever is left is counted and reported in one line. A

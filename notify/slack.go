@@ -43,7 +43,7 @@ type SlackOptions struct {
 
 // Slack posts alerts for fatal failures and unreachable hosts while the
 // playbook runs, and a summary at the end, to a Slack incoming webhook. It
-// is a event.Handler. The alerts of one task are posted as one message
+// is an event.Handler. The alerts of one task are posted as one message
 // when the task ends. Messages are posted one at a time, in order, at most
 // one a second.
 type Slack struct {

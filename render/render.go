@@ -1,6 +1,6 @@
 // Package render turns the events of a run into output for people and
 // programs: compact lines like ansible-playbook's, tables, and JSON lines.
-// Each renderer is a event.Handler.
+// Each renderer is an event.Handler.
 package render
 
 import (

@@ -26,7 +26,7 @@ type HTMLOptions struct {
 	Log zerolog.Logger
 }
 
-// HTML is a event.Handler that writes a self-contained HTML report of the
+// HTML is an event.Handler that writes a self-contained HTML report of the
 // run when it finishes: the outcome, the recap, a timeline of every task on
 // every host, the failures with their output, the changes with their
 // diffs, the handlers, the task durations and, when it was recorded and

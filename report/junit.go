@@ -28,7 +28,7 @@ type JUnitOptions struct {
 	Log zerolog.Logger
 }
 
-// JUnit is a event.Handler that writes the run as JUnit XML: one testsuite
+// JUnit is an event.Handler that writes the run as JUnit XML: one testsuite
 // per play, one testcase per task and host, in the order the results came.
 // Each test case is written as its result arrives, to a temporary file
 // beside the report (outfile.TempDir); Finish writes the report from it, so that memory does

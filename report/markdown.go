@@ -32,7 +32,7 @@ type MarkdownOptions struct {
 // DefaultSlowest is how many slowest tasks a summary lists by default.
 const DefaultSlowest = 5
 
-// Markdown is a event.Handler that writes a Markdown summary of the run
+// Markdown is an event.Handler that writes a Markdown summary of the run
 // when it finishes: outcome, duration, recap, failed tasks, slowest tasks.
 type Markdown struct {
 	opts MarkdownOptions

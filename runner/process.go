@@ -82,157 +82,210 @@ const exitUserInterrupt = 99
 // ErrStart wraps the failure to start ansible-playbook.
 var ErrStart = errors.New("cannot start ansible-playbook")
 
-// Run starts ansible-playbook with the callback, streams its events into a
-// event.Summary and the handler, and returns when the child has exited and every
-// handler has finished. event.Summary.ExitCode is the child's exit code.
+// Run starts ansible-playbook with the callback, streams its events into
+// an event.Summary and the handler, and returns when the child has exited
+// and every handler has finished. The Summary's ExitCode is the child's
+// exit code.
 //
 // When ansible-playbook cannot be started, the error wraps ErrStart and the
-// handler is still finished, with a event.Summary whose ExitCode is
+// handler is still finished, with a Summary whose ExitCode is
 // ExitNotStarted: reports and metrics tell CI and monitoring that the run
 // failed, and a job whose ansible-playbook went missing does not look like
 // one that did not run.
 func Run(ctx context.Context, opts Options) (*event.Summary, error) {
+	c, err := prepare(ctx, opts)
+	if err != nil {
+		return notStarted(opts, nil, err)
+	}
+	defer c.cleanUp()
+	if err := c.start(); err != nil {
+		return notStarted(opts, c.rec, err)
+	}
+	c.stream()
+	exitedAt, waitErr := c.wait()
+	c.drain(exitedAt)
+	c.conclude(waitErr)
+	return c.summary, finish(opts, c.summary)
+}
+
+// child is one run of ansible-playbook: the command, the pipes it writes
+// and what reads them, and the Summary of its events.
+type child struct {
+	opts      Options
+	cmd       *exec.Cmd
+	pluginDir string      // the callback plugin's private directory
+	events    *childPipe  // the events pipe, ansible-tap's end
+	eventsFD  *os.File    // the events pipe, the child's end
+	rec       *eventsFile // the events file, or nil
+	con       *console    // the child's captured outputs, or nil
+	exited    chan error  // the child's Wait, once it has started
+	summary   *event.Summary
+}
+
+// eventsFD is the descriptor of the events pipe in the child: the first of
+// ExtraFiles.
+const eventsFD = 3
+
+// prepare writes the callback plugin, makes the events pipe and the
+// command, and sets up the capture of the child's outputs and the events
+// file when they are asked for.
+func prepare(ctx context.Context, opts Options) (*child, error) {
 	pluginDir, err := installCallback(opts.ReplaceStdout)
 	if err != nil {
-		return notStarted(opts, nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err))
+		return nil, fmt.Errorf("%w: writing the callback plugin: %v", ErrStart, err)
 	}
-	defer os.RemoveAll(pluginDir)
-
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return notStarted(opts, nil, fmt.Errorf("%w: %v", ErrStart, err))
+		os.RemoveAll(pluginDir)
+		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	env := opts.Env
 	if env == nil {
 		env = os.Environ()
 	}
-	const eventsFD = 3 // the first of ExtraFiles
-	cmd := exec.CommandContext(ctx, opts.Command, opts.Args...)
-	cmd.Env = callbackEnv(env, pluginDir, eventsFD, opts.ReplaceStdout)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, childWriter(opts.Stdout), childWriter(opts.Stderr)
-	var rec *eventsFile
-	var con *console
+	c := &child{opts: opts, pluginDir: pluginDir, events: newChildPipe("events", pr), eventsFD: pw,
+		exited: make(chan error, 1), summary: event.NewSummary()}
+	c.cmd = exec.CommandContext(ctx, opts.Command, opts.Args...)
+	c.cmd.Env = callbackEnv(env, pluginDir, eventsFD, opts.ReplaceStdout)
+	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = opts.Stdin, childWriter(opts.Stdout), childWriter(opts.Stderr)
+	c.cmd.ExtraFiles = []*os.File{pw}
+	c.cmd.SysProcAttr = childAttrs() // if ansible-tap dies, the kernel kills the child (on Linux)
 	if opts.EventsFile != nil {
-		rec = newEventsFile(opts.EventsFile, opts.Log)
+		c.rec = newEventsFile(opts.EventsFile, opts.Log)
 	}
-	if rec != nil || opts.Console != nil {
-		if con, err = openConsole(opts.Stdout, opts.Stderr, rec, opts.Console, opts.Log); err != nil {
+	if c.rec != nil || opts.Console != nil {
+		if c.con, err = openConsole(opts.Stdout, opts.Stderr, c.rec, opts.Console, opts.Log); err != nil {
 			opts.Log.Warn().Err(err).Msg("cannot capture ansible-playbook's output; it is neither recorded nor reported")
-			con = nil
+			c.con = nil
 		} else {
-			cmd.Stdout, cmd.Stderr = con.stdout, con.stderr
+			c.cmd.Stdout, c.cmd.Stderr = c.con.stdout, c.con.stderr
 		}
 	}
-	if rec != nil {
-		rec.start(con != nil, !opts.SummaryHidden, time.Now())
+	if c.rec != nil {
+		c.rec.start(c.con != nil, !opts.SummaryHidden, time.Now())
 	}
-	cmd.ExtraFiles = []*os.File{pw}
-	// If ansible-tap dies, the kernel kills the child (on Linux).
-	cmd.SysProcAttr = childAttrs()
+	return c, nil
+}
 
+// cleanUp removes the callback plugin's directory.
+func (c *child) cleanUp() { os.RemoveAll(c.pluginDir) }
+
+// start starts ansible-playbook. The parent-death signal fires when the
+// thread that started the child exits: the goroutine that starts it stays
+// on its thread until the child is gone.
+func (c *child) start() error {
 	started := make(chan error, 1)
-	exited := make(chan error, 1)
 	go func() {
-		// The parent-death signal fires when the thread that started the
-		// child exits: keep this goroutine on its thread until the child is gone.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		if err := cmd.Start(); err != nil {
+		if err := c.cmd.Start(); err != nil {
 			started <- err
 			return
 		}
 		started <- nil
-		exited <- cmd.Wait()
+		c.exited <- c.cmd.Wait()
 	}()
-	if err := <-started; err != nil {
-		pr.Close()
-		pw.Close()
-		if con != nil {
-			con.abandon()
+	err := <-started
+	c.eventsFD.Close() // the child has its own copy, or never will
+	if err != nil {
+		c.events.file.Close()
+		if c.con != nil {
+			c.con.abandon()
 		}
-		return notStarted(opts, rec, fmt.Errorf("%w: %v", ErrStart, err))
+		return fmt.Errorf("%w: %v", ErrStart, err)
 	}
-	pw.Close()
-	if con != nil {
-		con.started()
+	if c.con != nil {
+		c.con.started()
 	}
-	opts.Log.Debug().Int("pid", cmd.Process.Pid).Str("command", opts.Command).Msg("ansible-playbook started")
+	c.opts.Log.Debug().Int("pid", c.cmd.Process.Pid).Str("command", c.opts.Command).Msg("ansible-playbook started")
+	return nil
+}
 
-	summary := event.NewSummary()
-	events := newChildPipe("events", pr)
-	var src io.Reader = events.src
-	if rec != nil {
-		src = io.TeeReader(events.src, rec)
+// stream decodes the events pipe into the Summary and the handler, and
+// into the events file as read, until the child closes it.
+func (c *child) stream() {
+	var src io.Reader = c.events.src
+	if c.rec != nil {
+		src = io.TeeReader(c.events.src, c.rec)
 	}
 	dec := event.NewDecoder(src)
-	dec.Text = opts.Text
-	dec.Log = opts.Log
-	dec.MaxLine = opts.MaxLine
+	dec.Text = c.opts.Text
+	dec.Log = c.opts.Log
+	dec.MaxLine = c.opts.MaxLine
 	go func() {
-		err := event.Stream(dec, summary, opts.Handler)
+		err := event.Stream(dec, c.summary, c.opts.Handler)
 		// However the stream failed, keep reading the pipe until the child
 		// closes it: a callback blocked on a full pipe would hang the run.
-		io.Copy(io.Discard, events.src)
-		events.done <- err
+		io.Copy(io.Discard, c.events.src)
+		c.events.done <- err
 	}()
+}
 
-	forwarder := newSignalForwarder(cmd.Process, opts.Log)
-	var waitErr error
-wait:
+// wait forwards the signals that arrive until the child exits, and returns
+// when it exited and its Wait's error.
+func (c *child) wait() (time.Time, error) {
+	forwarder := newSignalForwarder(c.cmd.Process, c.opts.Log)
 	for {
 		select {
-		case sig := <-opts.Signals:
+		case sig := <-c.opts.Signals:
 			forwarder.forward(sig)
-		case waitErr = <-exited:
-			break wait
+		case err := <-c.exited:
+			exitedAt := time.Now()
+			// A signal that is already pending is the one that ended the
+			// child (a whole process group signalled at once): it is not a
+			// request to stop waiting for the outputs.
+			for pending := true; pending; {
+				select {
+				case sig := <-c.opts.Signals:
+					c.opts.Log.Debug().Str("signal", sig.String()).Msg("signal arrived as ansible-playbook exited")
+				default:
+					pending = false
+				}
+			}
+			return exitedAt, err
 		}
 	}
-	exitedAt := time.Now()
-	// A signal that is already pending is the one that ended the child (a
-	// whole process group signalled at once): it is not a request to stop
-	// waiting for the outputs.
-	for pending := true; pending; {
-		select {
-		case sig := <-opts.Signals:
-			opts.Log.Debug().Str("signal", sig.String()).Msg("signal arrived as ansible-playbook exited")
-		default:
-			pending = false
-		}
-	}
-	// The child is gone. What it wrote is read to the end, however long
-	// that takes; pipes that processes it left behind hold open, with
-	// nothing coming, are closed.
-	pipes := []*childPipe{events}
-	if con != nil {
-		pipes = append(pipes, con.pipes()...)
-	}
-	for name, err := range drainAfterExit(pipes, exitedAt, opts.Log) {
-		opts.Log.Warn().Err(err).Str("pipe", name).Msg("reading ansible-playbook's pipe")
-	}
-	if con != nil {
-		con.stop()
-	}
+}
 
-	summary.ExitCode = exitCode(cmd.ProcessState, waitErr)
-	// The stream has ended (streamed was received): summary is ours again.
+// drain reads what the child wrote to the end, however long that takes;
+// pipes that processes it left behind hold open, with nothing coming, are
+// closed.
+func (c *child) drain(exitedAt time.Time) {
+	pipes := []*childPipe{c.events}
+	if c.con != nil {
+		pipes = append(pipes, c.con.pipes()...)
+	}
+	for name, err := range drainAfterExit(pipes, exitedAt, c.opts.Log) {
+		c.opts.Log.Warn().Err(err).Str("pipe", name).Msg("reading ansible-playbook's pipe")
+	}
+	if c.con != nil {
+		c.con.stop()
+	}
+}
+
+// conclude completes the Summary (the stream has ended: it is ours again)
+// with the child's exit code, whether the run was interrupted, and its
+// end, and closes the events file with the run-end record.
+func (c *child) conclude(waitErr error) {
+	s := c.summary
+	s.ExitCode = exitCode(c.cmd.ProcessState, waitErr)
 	// A run that Ansible ended with an error before its stats (exit 1, 4,
 	// 250…) was not interrupted: only a signal or the user's Ctrl-C does that.
-	summary.Interrupted = !summary.Complete && (signaled(cmd.ProcessState) || summary.ExitCode == exitUserInterrupt)
-	if summary.Playbook == nil {
-		summary.Playbook = namedPlaybook(opts.Args)
+	s.Interrupted = !s.Complete && (signaled(c.cmd.ProcessState) || s.ExitCode == exitUserInterrupt)
+	if s.Playbook == nil {
+		s.Playbook = namedPlaybook(c.opts.Args)
 	}
 	ended := time.Now()
-	if summary.Interrupted {
-		summary.Cut(ended)
+	if s.Interrupted {
+		s.Cut(ended)
 	}
-	if rec != nil {
-		rec.end(summary.ExitCode, summary.Interrupted, ended)
+	if c.rec != nil {
+		c.rec.end(s.ExitCode, s.Interrupted, ended)
 	}
-	return summary, finish(opts, summary)
 }
 
 // notStarted finishes the run of an ansible-playbook that could not be
-// started, and returns its event.Summary with err. rec is the recording begun
+// started, and returns its Summary with err. rec is the recording begun
 // for the run, if any.
 func notStarted(opts Options, rec *eventsFile, err error) (*event.Summary, error) {
 	summary := event.NewSummary()
