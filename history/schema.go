@@ -25,8 +25,16 @@ var SchemaVersion = len(migrations)
 // maps in runs are JSON, for listing without a join. PostgreSQL keeps the
 // streams too, in chunks.
 func schemaV1(postgres bool) []string {
-	stmts := []string{
-		`CREATE TABLE runs (
+	stmts := schemaV1Tables
+	if postgres {
+		stmts = append(stmts[:len(stmts):len(stmts)], schemaV1Streams)
+	}
+	return stmts
+}
+
+// schemaV1Tables are schemaV1's statements for both stores.
+var schemaV1Tables = []string{
+	`CREATE TABLE runs (
 			id TEXT PRIMARY KEY,
 			started_us BIGINT NOT NULL,
 			ended_us BIGINT NOT NULL,
@@ -58,25 +66,25 @@ func schemaV1(postgres bool) []string {
 			raw_bytes BIGINT NOT NULL,
 			recorded_us BIGINT NOT NULL
 		)`,
-		`CREATE INDEX runs_newest ON runs (started_us DESC, id DESC)`,
-		`CREATE INDEX runs_outcome ON runs (outcome, started_us DESC)`,
-		`CREATE TABLE run_playbooks (
+	`CREATE INDEX runs_newest ON runs (started_us DESC, id DESC)`,
+	`CREATE INDEX runs_outcome ON runs (outcome, started_us DESC)`,
+	`CREATE TABLE run_playbooks (
 			run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
 			position INTEGER NOT NULL,
 			path TEXT NOT NULL,
 			name TEXT NOT NULL,
 			PRIMARY KEY (run_id, position)
 		)`,
-		`CREATE INDEX run_playbooks_path ON run_playbooks (path)`,
-		`CREATE INDEX run_playbooks_name ON run_playbooks (name)`,
-		`CREATE TABLE run_labels (
+	`CREATE INDEX run_playbooks_path ON run_playbooks (path)`,
+	`CREATE INDEX run_playbooks_name ON run_playbooks (name)`,
+	`CREATE TABLE run_labels (
 			run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
 			key TEXT NOT NULL,
 			value TEXT NOT NULL,
 			PRIMARY KEY (run_id, key)
 		)`,
-		`CREATE INDEX run_labels_key_value ON run_labels (key, value)`,
-		`CREATE TABLE run_hosts (
+	`CREATE INDEX run_labels_key_value ON run_labels (key, value)`,
+	`CREATE TABLE run_hosts (
 			run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
 			host TEXT NOT NULL,
 			ok INTEGER NOT NULL,
@@ -88,8 +96,8 @@ func schemaV1(postgres bool) []string {
 			ignored INTEGER NOT NULL,
 			PRIMARY KEY (run_id, host)
 		)`,
-		`CREATE INDEX run_hosts_host ON run_hosts (host)`,
-		`CREATE TABLE run_failed_tasks (
+	`CREATE INDEX run_hosts_host ON run_hosts (host)`,
+	`CREATE TABLE run_failed_tasks (
 			run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
 			position INTEGER NOT NULL,
 			play TEXT NOT NULL,
@@ -99,17 +107,16 @@ func schemaV1(postgres bool) []string {
 			disposition TEXT NOT NULL,
 			PRIMARY KEY (run_id, position)
 		)`,
-	}
-	if postgres {
-		stmts = append(stmts, `CREATE TABLE run_stream_chunks (
-			run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-			seq INTEGER NOT NULL,
-			data BYTEA NOT NULL,
-			PRIMARY KEY (run_id, seq)
-		)`)
-	}
-	return stmts
 }
+
+// schemaV1Streams is the table of schemaV1 in which PostgreSQL keeps the
+// streams.
+const schemaV1Streams = `CREATE TABLE run_stream_chunks (
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	seq INTEGER NOT NULL,
+	data BYTEA NOT NULL,
+	PRIMARY KEY (run_id, seq)
+)`
 
 // ErrSchemaNewer is returned for a store whose schema a newer ansible-tap
 // wrote.

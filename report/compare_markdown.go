@@ -32,49 +32,9 @@ const comparisonHosts = 20
 // side. Text from the runs is escaped as the run's summary escapes it.
 func RenderComparisonMarkdown(c *compare.Comparison, opts ComparisonOptions) []byte {
 	var b strings.Builder
-	icon := "✅"
-	if c.Regressions() > 0 {
-		icon = "❌"
-	}
-	title := "ansible-playbook"
-	if c.Run.Playbook != "" {
-		title += " " + inline(relPath(opts.BaseDir, c.Run.Playbook))
-	}
-	fmt.Fprintf(&b, "## %s %s: %s\n\n", icon, title, c.Tally())
-	fmt.Fprintf(&b, "Compared with %s.\n\n", inline(c.BaseName(opts.Now)))
-	b.WriteString("| | Run | Outcome | Exit code | Duration | Hosts | Tasks | Started |\n")
-	b.WriteString("|:--|:--|:--|--:|--:|--:|--:|:--|\n")
-	for _, r := range []struct {
-		label string
-		run   compare.RunInfo
-	}{{"**Baseline**", c.Base}, {"**Run**", c.Run}} {
-		started := ""
-		if !r.run.Start.IsZero() {
-			started = r.run.Start.UTC().Format("2006-01-02 15:04:05 UTC")
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %d | %d | %s |\n", r.label, cell(r.run.ID, 0), r.run.Outcome,
-			r.run.ExitCode, humanDuration(r.run.Duration), r.run.Hosts, r.run.Tasks, started)
-	}
-	b.WriteString("\n")
-	var notes []string
-	if c.Run.Interrupted {
-		notes = append(notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
-	}
-	if c.Base.Interrupted {
-		notes = append(notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
-	}
-	if c.Base.Check != c.Run.Check {
-		notes = append(notes, "One run was in check mode, the other not.")
-	}
-	for _, n := range notes {
-		fmt.Fprintf(&b, "> **⚠️** %s\n\n", n)
-	}
-	n := c.Counts()
-	b.WriteString("| New failures | Fixed | Still failing | Changed, ok before | Slower tasks | Hosts added | Hosts removed | Tasks added | Tasks removed |\n")
-	b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", n.NewFailures, n.Fixed, n.StillFailing,
-		n.NotIdempotent, n.Slower, n.HostsAdded, n.HostsRemoved, n.TasksAdded, n.TasksRemoved)
-
+	writeComparisonHead(&b, c, opts)
+	writeComparisonNotes(&b, c)
+	writeComparisonCounts(&b, c.Counts())
 	writeFindings(&b, "❌ New failures", c.NewFailures, "Before", "Message", opts, func(g compare.Group) string {
 		if g.Before == "" {
 			return "_not run_"
@@ -86,34 +46,102 @@ func RenderComparisonMarkdown(c *compare.Comparison, opts ComparisonOptions) []b
 		return markdownSince(g.Since)
 	})
 	writeFindings(&b, "⚠️ Changed, ok before", c.NotIdempotent, "", "", opts, nil)
-	if len(c.Slower) > 0 {
-		fmt.Fprintf(&b, "### Slower tasks (%d)\n\n", len(c.Slower))
-		b.WriteString("| Task | Before | After | Ratio |\n|:--|--:|--:|--:|\n")
-		for _, s := range c.Slower {
-			ratio := "–"
-			if r := s.Ratio(); r > 0 {
-				ratio = strconv.FormatFloat(r, 'f', 1, 64) + "×"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", markdownTask(s.Task, opts.BaseDir), humanDuration(s.Before), humanDuration(s.After), ratio)
-		}
-		b.WriteString("\n")
-	}
-	if len(c.HostsAdded)+len(c.HostsRemoved) > 0 {
-		b.WriteString("### Hosts\n\n")
-		for _, h := range []struct {
-			label string
-			hosts []string
-		}{{"Added", c.HostsAdded}, {"Removed", c.HostsRemoved}} {
-			if len(h.hosts) > 0 {
-				fmt.Fprintf(&b, "- **%s (%d):** %s\n", h.label, len(h.hosts), markdownHosts(h.hosts, 0))
-			}
-		}
-		b.WriteString("\n")
-	}
+	writeSlowerTasks(&b, c.Slower, opts.BaseDir)
+	writeHostChanges(&b, c)
 	writeTaskList(&b, "Tasks added", c.TasksAdded, opts.BaseDir)
 	writeTaskList(&b, "Tasks removed", c.TasksRemoved, opts.BaseDir)
 	writeRecapComparison(&b, c)
 	return []byte(b.String())
+}
+
+// writeComparisonHead writes the heading with the tally and the table of
+// the two runs.
+func writeComparisonHead(b *strings.Builder, c *compare.Comparison, opts ComparisonOptions) {
+	icon := "✅"
+	if c.Regressions() > 0 {
+		icon = "❌"
+	}
+	title := "ansible-playbook"
+	if c.Run.Playbook != "" {
+		title += " " + inline(relPath(opts.BaseDir, c.Run.Playbook))
+	}
+	fmt.Fprintf(b, "## %s %s: %s\n\n", icon, title, c.Tally())
+	fmt.Fprintf(b, "Compared with %s.\n\n", inline(c.BaseName(opts.Now)))
+	b.WriteString("| | Run | Outcome | Exit code | Duration | Hosts | Tasks | Started |\n")
+	b.WriteString("|:--|:--|:--|--:|--:|--:|--:|:--|\n")
+	for _, r := range []struct {
+		label string
+		run   compare.RunInfo
+	}{{"**Baseline**", c.Base}, {"**Run**", c.Run}} {
+		started := ""
+		if !r.run.Start.IsZero() {
+			started = r.run.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %d | %d | %s |\n", r.label, cell(r.run.ID, 0), r.run.Outcome,
+			r.run.ExitCode, humanDuration(r.run.Duration), r.run.Hosts, r.run.Tasks, started)
+	}
+	b.WriteString("\n")
+}
+
+// writeComparisonNotes warns of what makes the two runs differ in kind: an
+// interrupted one, check mode in one of them.
+func writeComparisonNotes(b *strings.Builder, c *compare.Comparison) {
+	var notes []string
+	if c.Run.Interrupted {
+		notes = append(notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
+	}
+	if c.Base.Interrupted {
+		notes = append(notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
+	}
+	if c.Base.Check != c.Run.Check {
+		notes = append(notes, "One run was in check mode, the other not.")
+	}
+	for _, n := range notes {
+		fmt.Fprintf(b, "> **⚠️** %s\n\n", n)
+	}
+}
+
+// writeComparisonCounts writes the table of the counts of each kind of
+// finding.
+func writeComparisonCounts(b *strings.Builder, n compare.Counts) {
+	b.WriteString("| New failures | Fixed | Still failing | Changed, ok before | Slower tasks | Hosts added | Hosts removed | Tasks added | Tasks removed |\n")
+	b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", n.NewFailures, n.Fixed, n.StillFailing,
+		n.NotIdempotent, n.Slower, n.HostsAdded, n.HostsRemoved, n.TasksAdded, n.TasksRemoved)
+}
+
+// writeSlowerTasks writes the table of the tasks that got slower.
+func writeSlowerTasks(b *strings.Builder, slower []compare.Slower, baseDir string) {
+	if len(slower) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Slower tasks (%d)\n\n", len(slower))
+	b.WriteString("| Task | Before | After | Ratio |\n|:--|--:|--:|--:|\n")
+	for _, s := range slower {
+		ratio := "–"
+		if r := s.Ratio(); r > 0 {
+			ratio = strconv.FormatFloat(r, 'f', 1, 64) + "×"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", markdownTask(s.Task, baseDir), humanDuration(s.Before), humanDuration(s.After), ratio)
+	}
+	b.WriteString("\n")
+}
+
+// writeHostChanges lists the hosts added and removed.
+func writeHostChanges(b *strings.Builder, c *compare.Comparison) {
+	if len(c.HostsAdded)+len(c.HostsRemoved) == 0 {
+		return
+	}
+	b.WriteString("### Hosts\n\n")
+	for _, h := range []struct {
+		label string
+		hosts []string
+	}{{"Added", c.HostsAdded}, {"Removed", c.HostsRemoved}} {
+		if len(h.hosts) > 0 {
+			fmt.Fprintf(b, "- **%s (%d):** %s\n", h.label, len(h.hosts), markdownHosts(h.hosts, 0))
+		}
+	}
+	b.WriteString("\n")
 }
 
 // writeFindings writes a table of one kind of finding: a row per group,
