@@ -143,19 +143,41 @@ func (e *AmbiguousError) Error() string {
 // directory (DefaultDir), a postgres:// or postgresql:// URL a PostgreSQL
 // database, and anything else a directory. Other URLs are an error.
 func Open(ctx context.Context, spec string, opts Options) (Store, error) {
+	kind, where, err := parseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	var s Store
+	if kind == postgresKind {
+		s, err = openPostgres(ctx, where, opts)
+	} else {
+		s, err = openSQLite(ctx, where, opts)
+	}
+	if err != nil {
+		return nil, err // no Store holding a nil store
+	}
+	return s, nil
+}
+
+// The kinds of store.
+const (
+	sqliteKind = iota
+	postgresKind
+)
+
+// parseSpec tells which store a spec names, and where: the embedded
+// store's directory ("" is the default one) or the PostgreSQL URL.
+func parseSpec(spec string) (kind int, where string, err error) {
 	if spec == "" {
 		dir, err := DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		return openSQLite(ctx, dir, opts)
+		return sqliteKind, dir, err
 	}
 	if scheme, _, ok := strings.Cut(spec, "://"); ok {
 		switch strings.ToLower(scheme) {
 		case "postgres", "postgresql":
-			return openPostgres(ctx, spec, opts)
+			return postgresKind, spec, nil
 		}
-		return nil, fmt.Errorf("history: unsupported store %s:// (a directory, or a postgres:// URL)", scheme)
+		return 0, "", fmt.Errorf("history: unsupported store %s:// (a directory, or a postgres:// URL)", scheme)
 	}
-	return openSQLite(ctx, spec, opts)
+	return sqliteKind, spec, nil
 }
