@@ -20,23 +20,10 @@ import (
 // It runs git, bounded by GitTimeout: call it in a goroutine beside the run,
 // or after it. It never fails: what it cannot learn stays empty.
 func Describe(ctx context.Context, args []string, labels map[string]string) Run {
-	a := ansibleargs.Parse(args)
-	run := Run{
-		Inventories: a.Inventories,
-		Limit:       a.Limit,
-		Tags:        a.Tags,
-		SkipTags:    a.SkipTags,
-		Check:       a.Check,
-		User:        currentUser(),
-		CI:          DetectCI(os.Getenv),
-		Labels:      labels,
-	}
-	for _, p := range a.Playbooks {
-		if abs, err := filepath.Abs(p); err == nil {
-			p = abs
-		}
-		run.Playbooks = append(run.Playbooks, p)
-	}
+	run := FromArguments(args)
+	run.User = currentUser()
+	run.CI = DetectCI(os.Getenv)
+	run.Labels = labels
 	run.Controller, _ = os.Hostname()
 	run.Dir, _ = os.Getwd()
 	repo := run.Dir
@@ -44,6 +31,21 @@ func Describe(ctx context.Context, args []string, labels map[string]string) Run 
 		repo = filepath.Dir(run.Playbooks[0])
 	}
 	run.Git = GitState(ctx, repo)
+	return run
+}
+
+// FromArguments returns what ansible-playbook's arguments tell of a run:
+// its playbooks (absolute), inventories, --limit, --tags, --skip-tags and
+// --check, which make its scope. It is quick, and runs nothing.
+func FromArguments(args []string) Run {
+	a := ansibleargs.Parse(args)
+	run := Run{Inventories: a.Inventories, Limit: a.Limit, Tags: a.Tags, SkipTags: a.SkipTags, Check: a.Check}
+	for _, p := range a.Playbooks {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		run.Playbooks = append(run.Playbooks, p)
+	}
 	return run
 }
 

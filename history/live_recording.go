@@ -3,10 +3,13 @@ package history
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/compare"
 )
 
 // LiveRecording is a live run being recorded into a store that opens in
@@ -95,4 +98,50 @@ func (l *LiveRecording) Close() error {
 		}
 	})
 	return err
+}
+
+// Comparable is the history that the live run is compared with (the
+// recorded runs of run's scope, as Comparable gives them), read once the
+// store is open.
+func (l *LiveRecording) Comparable(run *Run) compare.History {
+	return &openingHistory{l: l, scope: run.Scope()}
+}
+
+// openingHistory is a history of a scope in a store that is still
+// opening: each read waits for it, within the read's context.
+type openingHistory struct {
+	l     *LiveRecording
+	scope Scope
+}
+
+func (o *openingHistory) history(ctx context.Context) (compare.History, error) {
+	s, err := o.l.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &scopeHistory{store: s, scope: o.scope}, nil
+}
+
+func (o *openingHistory) Before(ctx context.Context, t time.Time, limit int) ([]compare.Run, error) {
+	h, err := o.history(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.Before(ctx, t, limit)
+}
+
+func (o *openingHistory) Failed(ctx context.Context, id string) ([]compare.FailedResult, error) {
+	h, err := o.history(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.Failed(ctx, id)
+}
+
+func (o *openingHistory) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
+	h, err := o.history(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.Stream(ctx, id)
 }

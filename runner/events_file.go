@@ -11,16 +11,16 @@ import (
 
 // eventsFile writes the events file: a run-start record, the event stream as
 // read, the console records of what ansible-playbook printed, and the
-// run-end record. Records are whole lines: a console record that arrives
-// while the event stream is in the middle of a line waits for its end, up
-// to maxWaiting bytes of them; beyond that, output is left out and a
-// console record notes how much. The first write error ends the recording,
-// never the run; it is logged once.
+// run-end record, into each of its destinations (the --events-file, the
+// run store's recording). Records are whole lines: a console record that
+// arrives while the event stream is in the middle of a line waits for its
+// end, up to maxWaiting bytes of them; beyond that, output is left out and
+// a console record notes how much. A destination's first write error ends
+// its recording, never the others' nor the run; it is logged once.
 type eventsFile struct {
 	mu          sync.Mutex
-	w           io.Writer
+	dests       []*recordingDest
 	log         zerolog.Logger
-	failed      bool
 	midLine     bool     // the event bytes written last do not end a line
 	waiting     [][]byte // console records waiting for the end of that line
 	waitingSize int
@@ -31,8 +31,27 @@ type eventsFile struct {
 // line: one that never ends must not make them grow without end.
 const maxWaiting = 4 << 20
 
-func newEventsFile(w io.Writer, log zerolog.Logger) *eventsFile {
-	return &eventsFile{w: w, log: log}
+// recordingDest is one destination of an eventsFile.
+type recordingDest struct {
+	name   string // for the log: "the events file"
+	w      io.Writer
+	failed bool
+}
+
+// newEventsFile records into the destinations that are set: the events
+// file and the history's recording. It returns nil when neither is.
+func newEventsFile(file, history io.Writer, log zerolog.Logger) *eventsFile {
+	r := &eventsFile{log: log}
+	if file != nil {
+		r.dests = append(r.dests, &recordingDest{name: "the events file", w: file})
+	}
+	if history != nil {
+		r.dests = append(r.dests, &recordingDest{name: "the run's recording in the history", w: history})
+	}
+	if len(r.dests) == 0 {
+		return nil
+	}
+	return r
 }
 
 // start writes the run-start record.
@@ -104,11 +123,13 @@ func (r *eventsFile) flushWaiting() {
 }
 
 func (r *eventsFile) write(p []byte) {
-	if r.failed {
-		return
-	}
-	if _, err := r.w.Write(p); err != nil {
-		r.failed = true
-		r.log.Error().Err(err).Msg("writing the events file failed; the recording stops here, the run goes on")
+	for _, d := range r.dests {
+		if d.failed {
+			continue
+		}
+		if _, err := d.w.Write(p); err != nil {
+			d.failed = true
+			r.log.Error().Err(err).Msgf("writing %s failed; its recording stops here, the run goes on", d.name)
+		}
 	}
 }

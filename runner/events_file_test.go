@@ -23,7 +23,7 @@ const (
 // that never ends cannot make it grow without end.
 func TestConsoleWaitingForALongLineIsBounded(t *testing.T) {
 	var file, log bytes.Buffer
-	r := newEventsFile(&file, zerolog.New(&log))
+	r := newEventsFile(&file, nil, zerolog.New(&log))
 	r.Write([]byte(evStart + "\n" + evOK[:20])) // a line begun, not ended
 	piece := []byte(strings.Repeat("ok: [web1]\n", 32<<10/11))
 	const pieces = 3 * maxWaiting / (32 << 10)

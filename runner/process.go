@@ -44,6 +44,9 @@ type Options struct {
 	// what ansible-playbook printed on Stdout and Stderr (RunStartEvent,
 	// ConsoleEvent, RunEndEvent).
 	EventsFile io.Writer
+	// History, when set, receives what EventsFile receives: the run's
+	// recording in the run store.
+	History io.Writer
 	// Console, when set, receives what ansible-playbook prints, piece by
 	// piece as it is passed on to Stdout and Stderr: then, as with
 	// EventsFile, ansible-tap captures the child's output.
@@ -150,9 +153,7 @@ func prepare(ctx context.Context, opts Options) (*child, error) {
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = opts.Stdin, childWriter(opts.Stdout), childWriter(opts.Stderr)
 	c.cmd.ExtraFiles = []*os.File{pw}
 	c.cmd.SysProcAttr = childAttrs() // if ansible-tap dies, the kernel kills the child (on Linux)
-	if opts.EventsFile != nil {
-		c.rec = newEventsFile(opts.EventsFile, opts.Log)
-	}
+	c.rec = newEventsFile(opts.EventsFile, opts.History, opts.Log)
 	if c.rec != nil || opts.Console != nil {
 		if c.con, err = openConsole(opts.Stdout, opts.Stderr, c.rec, opts.Console, opts.Log); err != nil {
 			opts.Log.Warn().Err(err).Msg("cannot capture ansible-playbook's output; it is neither recorded nor reported")
@@ -291,9 +292,10 @@ func notStarted(opts Options, rec *eventsFile, err error) (*event.Summary, error
 	summary := event.NewSummary()
 	summary.ExitCode = ExitNotStarted
 	summary.Playbook = namedPlaybook(opts.Args)
-	if rec == nil && opts.EventsFile != nil {
-		rec = newEventsFile(opts.EventsFile, opts.Log)
-		rec.start(false, !opts.SummaryHidden, time.Now())
+	if rec == nil {
+		if rec = newEventsFile(opts.EventsFile, opts.History, opts.Log); rec != nil {
+			rec.start(false, !opts.SummaryHidden, time.Now())
+		}
 	}
 	if rec != nil {
 		rec.end(summary.ExitCode, false, time.Now())

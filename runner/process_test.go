@@ -355,14 +355,15 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// An events file that fails (a full disk) ends the recording, never the
-// run: every event still reaches the handlers and the exit code is Ansible's.
+// An events file that fails (a full disk) ends its recording, never the
+// run, nor the history's recording of it: every event still reaches the
+// handlers and the history, and the exit code is Ansible's.
 func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	testio.RequireTool(t, "ansible-playbook")
-	var log bytes.Buffer
+	var log, history bytes.Buffer
 	rec := &recorder{}
 	opts := playbookOptions(t, "ok.yml", rec)
-	opts.EventsFile, opts.Log = &failingWriter{n: 100}, zerolog.New(&log)
+	opts.EventsFile, opts.History, opts.Log = &failingWriter{n: 100}, &history, zerolog.New(&log)
 	s, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -373,8 +374,12 @@ func TestEventsFileFailureKeepsTheRunGoing(t *testing.T) {
 	if kinds := rec.kinds(); len(kinds) == 0 || kinds[len(kinds)-1] != event.PlaybookStats {
 		t.Errorf("the handler saw %v, want every event up to the stats", kinds)
 	}
-	if n := logMessages(log.Bytes())["writing the events file failed; the recording stops here, the run goes on"]; n != 1 {
+	if n := logMessages(log.Bytes())["writing the events file failed; its recording stops here, the run goes on"]; n != 1 {
 		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
+	}
+	lines := bytes.Split(bytes.TrimSuffix(history.Bytes(), []byte("\n")), []byte("\n"))
+	if !bytes.Contains(lines[len(lines)-1], []byte(`"_event":"ansible_tap_run_end","_timestamp"`)) {
+		t.Errorf("the history's recording does not end with the run-end record: %s", lines[len(lines)-1])
 	}
 }
 
