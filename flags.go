@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/notify"
+	"github.com/ansible-tap/ansible-tap/internal/size"
 	"github.com/ansible-tap/ansible-tap/render"
 )
 
@@ -36,7 +36,7 @@ const minMaxLine = 64 << 10
 
 // maxLineSize reads --max-line-size.
 func maxLineSize(c *cli.Context) (int, error) {
-	n, err := notify.ParseSize(c.String("max-line-size"))
+	n, err := size.Parse(c.String("max-line-size"))
 	if err != nil {
 		return 0, usagef("--max-line-size: %v", err)
 	}

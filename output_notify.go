@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/event"
+	"github.com/ansible-tap/ansible-tap/internal/size"
 	"github.com/ansible-tap/ansible-tap/notify"
 )
 
@@ -45,7 +46,7 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	if err != nil {
 		return nil, usagef("--webhook-events: %v", err)
 	}
-	queueBytes, err := notify.ParseSize(c.String("notify-queue-size"))
+	queueBytes, err := size.Parse(c.String("notify-queue-size"))
 	if err != nil {
 		return nil, usagef("--notify-queue-size: %v", err)
 	}
