@@ -18,7 +18,9 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
+	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/render"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
@@ -51,6 +53,9 @@ type outputEnv struct {
 	// Redact are the --redact keys, hidden by every network output
 	// besides redact.DefaultKeys.
 	Redact []string
+	// Compared is the live run's comparison with the last comparable run
+	// in the history; nil in a replay, or when the history is off.
+	Compared *compare.Live
 }
 
 // outputs are the reports, metric writers and notifiers, in the order their
@@ -82,7 +87,7 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	gone := &goneReporter{log: zerolog.Nop()}
 	stdout, stderr = guardOutput(stdout, "stdout", gone), guardOutput(stderr, "stderr", gone)
-	flags := coreFlags()
+	flags := append(coreFlags(), historyFlags()...)
 	for _, o := range outputs {
 		flags = append(flags, o.flags...)
 	}
@@ -93,9 +98,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	code, acted := 0, false
 	app := &cli.App{
-		Name:            "ansible-tap",
-		Usage:           "run ansible-playbook and tap its events",
-		UsageText:       "ansible-tap [ansible-tap flags] PLAYBOOK [ansible-playbook arguments]\n   ansible-tap replay [ansible-tap flags] FILE|-",
+		Name:  "ansible-tap",
+		Usage: "run ansible-playbook and tap its events",
+		UsageText: "ansible-tap [ansible-tap flags] PLAYBOOK [ansible-playbook arguments]\n" +
+			"   ansible-tap replay [ansible-tap flags] FILE|-|RUN\n" +
+			"   ansible-tap history [--playbook PATH] [--outcome OUTCOME] [--host HOST] [--since AGE] [--limit N] [--label KEY=VALUE]\n" +
+			"   ansible-tap history prune [--keep N] [--older-than AGE] [--max-size SIZE]\n" +
+			"   ansible-tap diff [--exit-code] [A] [B]\n" +
+			"   RUN, A and B name runs of the history: an id (or its start), last, last~1…",
 		Description:     "Every argument that is not one of the flags below goes to ansible-playbook verbatim, in order;\nansible-tap's flags may stand anywhere on the line, and '--' ends them.\nansible-tap exits with ansible-playbook's exit code. See 'ansible-playbook --help' for its arguments.",
 		Version:         version,
 		Flags:           flags,
@@ -142,6 +152,14 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		return exitUsage, err
 	}
 	gone.log = log
+	if len(rest) > 0 {
+		switch rest[0] {
+		case "history":
+			return runHistory(c, rest[1:], stdout, stderr)
+		case "diff":
+			return runDiff(c, rest[1:], stdout, stderr)
+		}
+	}
 	replay := len(rest) > 0 && rest[0] == "replay"
 	maxLine, err := maxLineSize(c)
 	if err != nil {
@@ -160,7 +178,7 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		if len(rest) != 2 {
 			return exitUsage, usagef("replay takes one FILE, or - for standard input")
 		}
-		if rec, err = openRecording(rest[1], stdin); err != nil {
+		if rec, err = openRecording(rest[1], stdin, func() (history.Store, error) { return openHistory(c) }); err != nil {
 			return exitNoRun, err
 		}
 		defer rec.Close()
@@ -170,9 +188,23 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	handlers := []event.Handler{renderer}
 	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{}), Redact: c.StringSlice("redact")}
+	var hist *liveHistory
+	if !replay {
+		if hist, err = startHistory(c, rest, env); err != nil {
+			return exitUsage, err
+		}
+		if hist != nil {
+			// Ahead of the outputs: they read its comparison.
+			handlers = append(handlers, hist)
+			env.Compared = hist.live
+		}
+	}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
 		if err != nil {
+			if hist != nil {
+				hist.abort()
+			}
 			return exitUsage, err
 		}
 		handlers = append(handlers, hs...)
@@ -185,17 +217,23 @@ func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		return replayRecording(rec, maxLine, fanout, format, console, stdout, stderr, log)
 	}
-	return runLive(c, rest, format, maxLine, fanout, console, env, stdin, stdout, stderr)
+	return runLive(c, rest, format, maxLine, fanout, console, env, hist, stdin, stdout, stderr)
 }
 
 // runLive runs ansible-playbook with the handlers and returns its exit code;
 // maxLine is the event stream's line limit.
 func runLive(c *cli.Context, args []string, format string, maxLine int, h event.Handler, console func(string, []byte),
-	env *outputEnv, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	var events io.Writer
+	env *outputEnv, hist *liveHistory, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	var events, recording io.Writer
+	if hist != nil {
+		recording = hist.rec
+	}
 	if path := c.String("events-file"); path != "" {
 		f, err := openEventsFile(path)
 		if err != nil {
+			if hist != nil {
+				hist.abort()
+			}
 			return exitUsage, err
 		}
 		defer f.Close()
@@ -221,6 +259,7 @@ func runLive(c *cli.Context, args []string, format string, maxLine int, h event.
 		Console:       console,
 		Handler:       h,
 		EventsFile:    events,
+		History:       recording,
 		Text:          stderr,
 		MaxLine:       maxLine,
 		Signals:       signals,

@@ -1,32 +1,43 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/rs/zerolog"
 
 	"github.com/ansible-tap/ansible-tap/event"
+	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/render"
 )
 
-// recording is the stream a replay reads: a file, or standard input.
+// recording is the stream a replay reads: a file, standard input, or a
+// run of the history.
 type recording struct {
 	io.Reader
-	name string // the file's name, or "standard input"
-	file *os.File
+	name   string // the file's name, "standard input" or "run ID"
+	file   *os.File
+	closer io.Closer     // a stored run's stream
+	store  history.Store // the store it comes from
 }
 
 // openRecording opens the stream that `ansible-tap replay NAME` reads; "-"
-// is standard input. A name that is no readable file (missing, a
-// directory) is refused here, before any output is made.
-func openRecording(name string, stdin io.Reader) (*recording, error) {
+// is standard input, and a name that is no file but names a run of the
+// history (an id or its start, last, last~N) is that run's stored stream,
+// from the store that openStore opens. A name that is neither (a missing
+// file, a directory) is refused here, before any output is made.
+func openRecording(name string, stdin io.Reader, openStore func() (history.Store, error)) (*recording, error) {
 	if name == "-" {
 		return &recording{Reader: stdin, name: "standard input"}, nil
 	}
 	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) && history.IsRef(name) {
+		return openStoredRun(name, openStore)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -37,6 +48,24 @@ func openRecording(name string, stdin io.Reader) (*recording, error) {
 	return &recording{Reader: f, name: name, file: f}, nil
 }
 
+// openStoredRun opens the stream of the run of the history that ref names.
+func openStoredRun(ref string, openStore func() (history.Store, error)) (*recording, error) {
+	store, err := openStore()
+	if err != nil {
+		return nil, fmt.Errorf("replay: %s is no file, and the history cannot be read: %w", ref, err)
+	}
+	ctx := context.Background()
+	id, err := store.Resolve(ctx, ref)
+	if err == nil {
+		var stream io.ReadCloser
+		if stream, err = store.Stream(ctx, id); err == nil {
+			return &recording{Reader: stream, name: "run " + id, closer: stream, store: store}, nil
+		}
+	}
+	store.Close()
+	return nil, fmt.Errorf("replay: %s is no file, nor a run of the history: %w", ref, err)
+}
+
 // path is the recording's file, "" for standard input or no recording.
 func (r *recording) path() string {
 	if r == nil || r.file == nil {
@@ -45,12 +74,16 @@ func (r *recording) path() string {
 	return r.file.Name()
 }
 
-// Close closes the file.
+// Close closes the file, or the stored run's stream and its store.
 func (r *recording) Close() error {
-	if r.file == nil {
-		return nil
+	switch {
+	case r.file != nil:
+		return r.file.Close()
+	case r.closer != nil:
+		r.closer.Close()
+		return r.store.Close()
 	}
-	return r.file.Close()
+	return nil
 }
 
 // replayRecording drives the handlers from a recorded stream and returns

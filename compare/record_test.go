@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/internal/scenario"
 	"github.com/ansible-tap/ansible-tap/runner"
 )
 
@@ -18,9 +19,9 @@ var record = flag.Bool("record", false, "run the scenario's playbooks again and 
 // runPhase runs a phase of the scenario in dir with the real
 // ansible-playbook and returns its events file. The only use of the
 // process side of runner in this package: its tests read streams.
-func runPhase(t testing.TB, dir string, p phase) []byte {
+func runPhase(t testing.TB, dir string, p scenario.Phase) []byte {
 	t.Helper()
-	args := p.prepare(t, dir)
+	args := p.Prepare(t, dir)
 	for i, a := range args {
 		if a == "site.yml" || a == "inventory.ini" {
 			args[i] = filepath.Join(dir, a)
@@ -50,12 +51,12 @@ func TestRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scenarioDir(t, dir)
-	defer cleanScenario(t, dir)
-	for _, p := range phases {
+	scenario.Dir(t, "..", dir)
+	defer scenario.Clean(t, dir)
+	for _, p := range scenario.Phases {
 		stream := runPhase(t, dir, p)
-		writeFile(t, filepath.Join("testdata", p.name+".jsonl"), stream)
-		writeFile(t, filepath.Join("testdata", p.name+".cmd"), []byte(p.command(dir)))
+		scenario.WriteFile(t, filepath.Join("testdata", p.Name+".jsonl"), stream)
+		scenario.WriteFile(t, filepath.Join("testdata", p.Name+".cmd"), []byte(p.Command(dir)))
 	}
 }
 
@@ -63,10 +64,10 @@ func TestRecord(t *testing.T) {
 // with the real ansible-playbook, and returns their events files.
 func runScenario(t testing.TB, dir string, names ...string) map[string][]byte {
 	t.Helper()
-	scenarioDir(t, dir)
+	scenario.Dir(t, "..", dir)
 	streams := make(map[string][]byte)
 	for _, name := range names {
-		streams[name] = runPhase(t, dir, phaseNamed(t, name))
+		streams[name] = runPhase(t, dir, scenario.PhaseNamed(t, name))
 	}
 	return streams
 }

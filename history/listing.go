@@ -106,7 +106,7 @@ func WriteJSONL(w io.Writer, runs []Run) error {
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for i := range runs {
-		line := jsonlRun{SchemaVersion: JSONLSchemaVersion, DurationSeconds: runs[i].Duration.Seconds(), Run: &runs[i]}
+		line := jsonlRun{SchemaVersion: JSONLSchemaVersion, DurationSeconds: float64(runs[i].Duration.Milliseconds()) / 1000, Run: &runs[i]}
 		if err := enc.Encode(line); err != nil {
 			return err
 		}

@@ -32,3 +32,10 @@ func parseRef(s string) (ref, error) {
 	}
 	return ref{prefix: id}, nil
 }
+
+// IsRef reports whether s reads as a reference to a run: last, last~N, or
+// an id or the start of one.
+func IsRef(s string) bool {
+	_, err := parseRef(s)
+	return err == nil
+}

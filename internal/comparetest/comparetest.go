@@ -19,11 +19,8 @@ import (
 	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
+	"github.com/ansible-tap/ansible-tap/internal/scenario"
 )
-
-// Phases are the scenario's recorded runs, in the order they ran:
-// compare/testdata/NAME.jsonl.
-var Phases = []string{"before", "failing", "base", "run"}
 
 // Recording returns compare/testdata/NAME.jsonl; root is the module's root
 // seen from the test's package ("..").
@@ -95,9 +92,9 @@ func Scenario(t testing.TB, root string) *compare.Comparison {
 	s := Store(t)
 	names := make(map[string]string)
 	var last string
-	for _, name := range Phases {
-		last = Record(t, s, Recording(t, root, name), time.Time{}).ID
-		names[last] = name
+	for _, p := range scenario.Phases {
+		last = Record(t, s, Recording(t, root, p.Name), time.Time{}).ID
+		names[last] = p.Name
 	}
 	c, err := history.Diff(context.Background(), s, "", last)
 	if err != nil {
