@@ -179,10 +179,16 @@ type commandOutput struct {
 
 func runCommand(t *testing.T, env []string, name string, args ...string) commandOutput {
 	t.Helper()
+	return runCommandIn(t, "", env, name, args...)
+}
+
+// runCommandIn runs a command in dir ("" is the test's own directory).
+func runCommandIn(t *testing.T, dir string, env []string, name string, args ...string) commandOutput {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = env
+	cmd.Env, cmd.Dir = env, dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
