@@ -57,9 +57,9 @@ func eventAttributes(ev *event.Event, playbook string) []attribute.KeyValue {
 // failure, INFO when it succeeded.
 func runEndSeverity(s *event.Summary) log.Severity {
 	switch s.Outcome() {
-	case "failed":
+	case event.OutcomeFailed:
 		return log.SeverityError
-	case "interrupted":
+	case event.OutcomeInterrupted:
 		return log.SeverityWarn
 	}
 	return log.SeverityInfo
@@ -69,6 +69,6 @@ func runEndSeverity(s *event.Summary) log.Severity {
 func runEndAttributes(s *event.Summary, playbook string) []attribute.KeyValue {
 	return []attribute.KeyValue{
 		attribute.String(attrEvent, render.RunEnd), attribute.String(string(attrPlaybook), playbook),
-		attribute.String(string(attrOutcome), s.Outcome()), attribute.Int(string(attrExitCode), s.ExitCode),
+		attribute.String(string(attrOutcome), string(s.Outcome())), attribute.Int(string(attrExitCode), s.ExitCode),
 	}
 }

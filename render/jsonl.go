@@ -63,7 +63,7 @@ type Record struct {
 
 	// run_end only
 	ExitCode    *int              `json:"exit_code,omitempty"`
-	Outcome     string            `json:"outcome,omitempty"`
+	Outcome     event.Outcome     `json:"outcome,omitempty"`
 	Interrupted bool              `json:"interrupted,omitempty"`
 	DurationSec *float64          `json:"duration_seconds,omitempty"`
 	Totals      *event.HostCounts `json:"totals,omitempty"`
