@@ -112,7 +112,7 @@ type failures struct {
 func failedIn(results []FailedResult) failures {
 	f := failures{exact: make(map[[3]string]bool), loose: make(map[[3]string]bool)}
 	for _, t := range results {
-		if t.Disposition != "fatal" && t.Disposition != "unreachable" {
+		if !t.Disposition.Stops() {
 			continue
 		}
 		f.exact[[3]string{t.TaskPath, t.Task, t.Host}] = true

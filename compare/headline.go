@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ansible-tap/ansible-tap/internal/durations"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Headline is the comparison in one line, as a live run's summary ends
@@ -32,7 +32,7 @@ func (c *Comparison) BaseName(now time.Time) string {
 	if c.Base.Start.IsZero() {
 		return "run " + c.Base.ID
 	}
-	return "run " + c.Base.ID + " (" + durations.Ago(now.Sub(c.Base.Start)) + ")"
+	return "run " + c.Base.ID + " (" + event.Ago(now.Sub(c.Base.Start)) + ")"
 }
 
 // plural writes n with the singular or plural noun.

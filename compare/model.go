@@ -66,8 +66,8 @@ type RunInfo struct {
 	// last.
 	Start    time.Time
 	Duration time.Duration
-	// Outcome is "ok", "changed", "failed" or "interrupted".
-	Outcome     string
+	// Outcome is the run's outcome: ok, changed, failed or interrupted.
+	Outcome     event.Outcome
 	ExitCode    int
 	Interrupted bool
 	// Playbook is the playbook's path, as Ansible reported it.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // History is what a comparison reads of the runs recorded before a run, in
@@ -33,10 +35,11 @@ type Run struct {
 }
 
 // FailedResult is a failed result in a run's record: the task's name, its
-// path ("file:line"), the host, and its disposition (fatal, ignored,
-// rescued or unreachable).
+// path ("file:line"), the host, and what became of it (its Failure.Fate:
+// fatal, ignored, rescued or unreachable).
 type FailedResult struct {
-	Task, TaskPath, Host, Disposition string
+	Task, TaskPath, Host string
+	Disposition          event.Disposition
 }
 
 // ErrNoBaseline is returned when a run has no earlier comparable run.

@@ -472,7 +472,7 @@ func TestReplayTakesTheRecordedInterruption(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Interrupted != tc.want || s.Outcome() != map[bool]string{true: "interrupted", false: "failed"}[tc.want] {
+		if s.Interrupted != tc.want || s.Outcome() != map[bool]Outcome{true: OutcomeInterrupted, false: OutcomeFailed}[tc.want] {
 			t.Errorf("%s: Interrupted %v, outcome %s", tc.record, s.Interrupted, s.Outcome())
 		}
 	}

@@ -72,8 +72,8 @@ func (d *Decoder) fromDocument(doc *document) []*Event {
 				default:
 					ev.Kind = RunnerOK
 				}
-				ev.IsInclude = isIncludeAction(task.Action)
-				ev.Meta = task.Action == "meta" || task.Action == "ansible.builtin.meta"
+				ev.IsInclude = IsIncludeAction(task.Action)
+				ev.Meta = IsMetaAction(task.Action)
 				events = append(events, ev)
 			}
 		}
@@ -81,12 +81,4 @@ func (d *Decoder) fromDocument(doc *document) []*Event {
 	events = append(events, &Event{Kind: PlaybookStats, Time: parseTime(last), Play: d.play, Stats: doc.Stats,
 		CustomStats: doc.CustomStats, GlobalCustomStats: doc.GlobalCustomStats})
 	return events
-}
-
-func isIncludeAction(action string) bool {
-	switch strings.TrimPrefix(action, "ansible.builtin.") {
-	case "include", "include_tasks", "include_role":
-		return true
-	}
-	return false
 }

@@ -88,30 +88,6 @@ func (k Kind) IsTaskStart() bool {
 	return k == TaskStart || k == HandlerTaskStart || k == CleanupTaskStart
 }
 
-// Disposition says what became of a failed task result.
-type Disposition string
-
-// The dispositions of a failure. Only a fatal failure stops the host.
-const (
-	Fatal   Disposition = "fatal"
-	Ignored Disposition = "ignored"
-	Rescued Disposition = "rescued"
-)
-
-// Status is the outcome of one task on one host, as the recap would count it.
-type Status string
-
-// The statuses of a host result.
-const (
-	StatusOK          Status = "ok"
-	StatusChanged     Status = "changed"
-	StatusFailed      Status = "failed"
-	StatusSkipped     Status = "skipped"
-	StatusUnreachable Status = "unreachable"
-	StatusRescued     Status = "rescued"
-	StatusIgnored     Status = "ignored"
-)
-
 // Playbook describes the playbook a run executes.
 type Playbook struct {
 	Path           string `json:"path"`
@@ -179,18 +155,6 @@ func (r *Result) Message() string {
 		msg += ": " + stderr
 	}
 	return msg
-}
-
-// HostCounts are one host's recap counts, with the field names of Ansible's
-// stats (AggregateStats.summarize).
-type HostCounts struct {
-	OK          int `json:"ok"`
-	Changed     int `json:"changed"`
-	Unreachable int `json:"unreachable"`
-	Failures    int `json:"failures"`
-	Skipped     int `json:"skipped"`
-	Rescued     int `json:"rescued"`
-	Ignored     int `json:"ignored"`
 }
 
 // Event is one thing that happened during a run.

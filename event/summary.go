@@ -128,7 +128,7 @@ type Failure struct {
 	Host        string
 	Message     string // empty under no_log
 	Unreachable bool
-	Disposition Disposition // fatal, ignored or rescued
+	Disposition Disposition // fatal, ignored or rescued; see Fate
 	NoLog       bool        // the result was hidden with no_log
 }
 
@@ -288,7 +288,7 @@ const maxHandledFailures = 1000
 // addFailure records f; an ignored or rescued one past the bound is only
 // counted.
 func (s *Summary) addFailure(f Failure) {
-	handled := !f.Unreachable && f.Disposition != Fatal
+	handled := !f.Fate().Stops()
 	if handled && !s.KeepResults && s.handledFailures >= maxHandledFailures {
 		s.OmittedFailures++
 		return
@@ -368,14 +368,7 @@ func (s *Summary) RecapHosts() []string {
 func (s *Summary) Totals() HostCounts {
 	var t HostCounts
 	for _, h := range s.Hosts {
-		c := s.Recap(h)
-		t.OK += c.OK
-		t.Changed += c.Changed
-		t.Unreachable += c.Unreachable
-		t.Failures += c.Failures
-		t.Skipped += c.Skipped
-		t.Rescued += c.Rescued
-		t.Ignored += c.Ignored
+		t.Add(s.Recap(h))
 	}
 	return t
 }
@@ -446,29 +439,30 @@ func (s *Summary) Slowest(n int) []*TaskRun {
 func (s *Summary) FatalFailures() []Failure {
 	var out []Failure
 	for _, f := range s.Failures {
-		if f.Unreachable || f.Disposition == Fatal {
+		if f.Fate().Stops() {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// Outcome names the run's result: "failed" when a host failed or was
-// unreachable, "interrupted" when the run did not finish, "changed" when
-// something changed, else "ok".
-func (s *Summary) Outcome() string {
+// Outcome names the run's result: failed when a host failed or was
+// unreachable, interrupted when the run did not finish, failed when
+// ansible-playbook failed all the same, changed when something changed,
+// else ok.
+func (s *Summary) Outcome() Outcome {
 	t := s.Totals()
 	switch {
 	case t.Failures > 0 || t.Unreachable > 0:
-		return "failed"
+		return OutcomeFailed
 	case s.Interrupted:
-		return "interrupted"
+		return OutcomeInterrupted
 	case s.ExitCode != 0:
-		return "failed"
+		return OutcomeFailed
 	case t.Changed > 0:
-		return "changed"
+		return OutcomeChanged
 	}
-	return "ok"
+	return OutcomeOK
 }
 
 func sortedKeys(m map[string]HostCounts) []string {

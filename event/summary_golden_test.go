@@ -17,7 +17,7 @@ import (
 // summaryView is what a Summary says about a run, without the pointers:
 // the form of testdata/golden/NAME.summary.json.
 type summaryView struct {
-	Outcome     string                `json:"outcome"`
+	Outcome     Outcome               `json:"outcome"`
 	ExitCode    int                   `json:"exit_code"`
 	Complete    bool                  `json:"complete"`
 	Interrupted bool                  `json:"interrupted"`

@@ -156,7 +156,7 @@ func TestSummaryHandledFailuresAreNotFatal(t *testing.T) {
 		name      string
 		events    []Event
 		fatal     []string // hosts of the fatal failures
-		outcome   string
+		outcome   Outcome
 		dispos    []Disposition
 		wantCount HostCounts // of host a
 	}{

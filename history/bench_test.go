@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
@@ -51,7 +52,7 @@ func seededStore(b *testing.B, kind storeKind) string {
 		}
 		hosts := map[string]HostCounts{"web1": {OK: 9, Changed: 2}, "web2": {OK: 9}, "db1": {OK: 4, Failures: 1}, "db2": {Unreachable: 1}}
 		for i := range listedRuns {
-			r := sampleRun(at(i), fmt.Sprintf("/infra/playbook%d.yml", i%20), []string{"ok", "changed", "failed"}[i%3],
+			r := sampleRun(at(i), fmt.Sprintf("/infra/playbook%d.yml", i%20), []event.Outcome{"ok", "changed", "failed"}[i%3],
 				map[string]string{"env": []string{"prod", "stage"}[i%2], "team": fmt.Sprintf("team%d", i%7)}, hosts)
 			r.ID = newID(r.Start)
 			r.HostStates = StatesOf(hosts)

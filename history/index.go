@@ -81,7 +81,7 @@ var runColumns = []string{
 // with that id exists.
 func (x *index) insertRun(ctx context.Context, tx *sql.Tx, run *Run) (bool, error) {
 	values := []any{
-		run.ID, run.Start.UnixMicro(), run.End.UnixMicro(), run.Duration.Milliseconds(), run.ExitCode, run.Outcome,
+		run.ID, run.Start.UnixMicro(), run.End.UnixMicro(), run.Duration.Milliseconds(), run.ExitCode, string(run.Outcome),
 		run.Interrupted, run.Events,
 		jsonText(run.Playbooks, "[]"), jsonText(run.Inventories, "[]"), run.Limit, jsonText(run.Tags, "[]"),
 		jsonText(run.SkipTags, "[]"), run.Check,
@@ -123,7 +123,7 @@ func (x *index) insertRun(ctx context.Context, tx *sql.Tx, run *Run) (bool, erro
 		[]string{"run_id", "position", "play", "task", "task_path", "host", "disposition"}, len(run.FailedTasks),
 		func(i int) []any {
 			f := run.FailedTasks[i]
-			return []any{run.ID, i, f.Play, f.Task, f.TaskPath, f.Host, f.Disposition}
+			return []any{run.ID, i, f.Play, f.Task, f.TaskPath, f.Host, string(f.Disposition)}
 		})
 	return err == nil, err
 }
@@ -160,7 +160,7 @@ func (x *index) list(ctx context.Context, f Filter) ([]Run, error) {
 	}
 	if f.Outcome != "" {
 		where = append(where, "outcome = ?")
-		args = append(args, f.Outcome)
+		args = append(args, string(f.Outcome))
 	}
 	if f.Host != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM run_hosts h WHERE h.run_id = runs.id AND h.host = ?)")

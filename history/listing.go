@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"unicode"
 
-	"github.com/ansible-tap/ansible-tap/internal/durations"
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // WriteTable writes runs as `ansible-tap history` lists them for people:
@@ -33,9 +33,9 @@ func WriteTable(w io.Writer, runs []Run) error {
 		line = append(line, '\t')
 		line = append(line, cell(labelsCell(r.Labels))...)
 		line = append(line, '\t')
-		line = append(line, cell(r.Outcome)...)
+		line = append(line, cell(string(r.Outcome))...)
 		line = append(line, '\t')
-		line = append(line, durations.Format(r.Duration)...)
+		line = append(line, event.FormatDuration(r.Duration, event.DurationTerse)...)
 		for _, n := range []int{r.HostStates.OK, r.HostStates.Changed, r.HostStates.Failed, r.HostStates.Unreachable} {
 			line = append(line, '\t')
 			line = strconv.AppendInt(line, int64(n), 10)

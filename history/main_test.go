@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
 	"github.com/ansible-tap/ansible-tap/internal/pgtest"
 )
@@ -75,12 +76,12 @@ func loadFleet() (*fleetstream.Stream, error) {
 
 // sampleRun is a run's record as a live run would fill it, the store's
 // fields left to the store. Times have the store's precision.
-func sampleRun(start time.Time, playbook string, outcome string, labels map[string]string, hosts map[string]HostCounts) *Run {
+func sampleRun(start time.Time, playbook string, outcome event.Outcome, labels map[string]string, hosts map[string]HostCounts) *Run {
 	return &Run{
 		Start:          start,
 		End:            start.Add(83 * time.Second),
 		Duration:       83 * time.Second,
-		ExitCode:       map[string]int{"ok": 0, "changed": 0, "failed": 2, "interrupted": 99}[outcome],
+		ExitCode:       map[event.Outcome]int{"ok": 0, "changed": 0, "failed": 2, "interrupted": 99}[outcome],
 		Outcome:        outcome,
 		Interrupted:    outcome == "interrupted",
 		Events:         1234,

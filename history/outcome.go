@@ -19,18 +19,12 @@ func (r *Run) SetOutcome(s *event.Summary) {
 	}
 	r.Hosts = make(map[string]HostCounts, len(s.Hosts))
 	for _, h := range s.RecapHosts() {
-		r.Hosts[h] = HostCounts(s.Recap(h))
+		r.Hosts[h] = s.Recap(h)
 	}
 	r.HostStates = StatesOf(r.Hosts)
 	r.FailedTasks = make([]FailedTask, 0, len(s.Failures))
 	for _, f := range s.Failures {
-		t := FailedTask{Host: f.Host, Disposition: string(f.Disposition)}
-		switch {
-		case f.Unreachable:
-			t.Disposition = "unreachable"
-		case t.Disposition == "":
-			t.Disposition = string(event.Fatal)
-		}
+		t := FailedTask{Host: f.Host, Disposition: f.Fate()}
 		if f.Task != nil {
 			t.Task, t.TaskPath = f.Task.Name, f.Task.Path
 		}

@@ -47,14 +47,14 @@ func TestSetOutcome(t *testing.T) {
 	if want := (HostStates{Failed: 2, Unreachable: 1}); run.HostStates != want {
 		t.Errorf("host states %+v, want %+v", run.HostStates, want)
 	}
-	counts := map[string]int{}
+	counts := map[event.Disposition]int{}
 	for _, f := range run.FailedTasks {
 		counts[f.Disposition]++
 		if f.Task == "" || !strings.Contains(f.TaskPath, "mixed.yml:") || f.Play == "" || f.Host == "" {
 			t.Errorf("failed task %+v lacks its task, path, play or host", f)
 		}
 	}
-	if want := map[string]int{"unreachable": 1, "fatal": 2, "ignored": 2, "rescued": 2}; !cmp.Equal(counts, want) {
+	if want := map[event.Disposition]int{"unreachable": 1, "fatal": 2, "ignored": 2, "rescued": 2}; !cmp.Equal(counts, want) {
 		t.Errorf("dispositions %v, want %v", counts, want)
 	}
 	forEachStore(t, func(t *testing.T, spec string) {

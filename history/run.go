@@ -3,6 +3,8 @@ package history
 import (
 	"sort"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Run is the index record of one recorded run: what `ansible-tap history`
@@ -17,10 +19,10 @@ type Run struct {
 	Duration time.Duration `json:"-"`
 	// ExitCode is ansible-playbook's exit code.
 	ExitCode int `json:"exit_code"`
-	// Outcome is the run's result as the event model names it: "ok",
-	// "changed", "failed" or "interrupted".
-	Outcome     string `json:"outcome"`
-	Interrupted bool   `json:"interrupted"`
+	// Outcome is the run's result as the event model names it: ok,
+	// changed, failed or interrupted.
+	Outcome     event.Outcome `json:"outcome"`
+	Interrupted bool          `json:"interrupted"`
 	// Events counts the run's events.
 	Events int64 `json:"events"`
 
@@ -78,20 +80,14 @@ func (r *Run) Scope() Scope {
 	return Scope{Playbooks: r.Playbooks, Inventories: r.Inventories, Limit: r.Limit, Check: r.Check}
 }
 
-// HostCounts are a host's counts in Ansible's recap.
-type HostCounts struct {
-	OK          int `json:"ok"`
-	Changed     int `json:"changed"`
-	Unreachable int `json:"unreachable"`
-	Failures    int `json:"failures"`
-	Skipped     int `json:"skipped"`
-	Rescued     int `json:"rescued"`
-	Ignored     int `json:"ignored"`
-}
+// HostCounts are a host's counts in Ansible's recap, as the event model
+// keeps them.
+type HostCounts = event.HostCounts
 
-// HostStates counts a run's hosts by how each ended, each host once: an
-// unreachable host is unreachable, else a host with a failure failed, else
-// one with a change changed, else it is ok.
+// HostStates counts a run's hosts by how each ended (its
+// event.HostCounts.Outcome), each host once: an unreachable host is
+// unreachable, else a host with a failure failed, else one with a change
+// changed, else it is ok.
 type HostStates struct {
 	OK          int `json:"ok"`
 	Changed     int `json:"changed"`
@@ -103,12 +99,12 @@ type HostStates struct {
 func StatesOf(hosts map[string]HostCounts) HostStates {
 	var s HostStates
 	for _, c := range hosts {
-		switch {
-		case c.Unreachable > 0:
+		switch c.Outcome() {
+		case event.OutcomeUnreachable:
 			s.Unreachable++
-		case c.Failures > 0:
+		case event.OutcomeFailed:
 			s.Failed++
-		case c.Changed > 0:
+		case event.OutcomeChanged:
 			s.Changed++
 		default:
 			s.OK++
@@ -124,8 +120,9 @@ type FailedTask struct {
 	Task     string `json:"task"`
 	TaskPath string `json:"task_path,omitempty"`
 	Host     string `json:"host"`
-	// Disposition is "fatal", "ignored", "rescued" or "unreachable".
-	Disposition string `json:"disposition"`
+	// Disposition is what became of the result (event.Failure.Fate):
+	// fatal, ignored, rescued or unreachable.
+	Disposition event.Disposition `json:"disposition"`
 }
 
 // Git is the state of a repository.

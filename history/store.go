@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // Store is a run history: the index of the recorded runs and each run's
@@ -66,8 +68,8 @@ type Filter struct {
 	Playbook string
 	// Labels must all be set on the run, with these values.
 	Labels map[string]string
-	// Outcome is "ok", "changed", "failed" or "interrupted".
-	Outcome string
+	// Outcome is the run's outcome: ok, changed, failed or interrupted.
+	Outcome event.Outcome
 	// Host is a host that took part in the run.
 	Host string
 	// Since is the earliest start.

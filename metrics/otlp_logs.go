@@ -14,7 +14,6 @@ import (
 
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
-	"github.com/ansible-tap/ansible-tap/render"
 )
 
 // eventLogs sends each event of a run, and the run's end, as an OTLP log
@@ -28,7 +27,7 @@ type eventLogs struct {
 	provider *sdklog.LoggerProvider
 	logger   log.Logger
 	exporter *countingExporter
-	enc      *render.RecordEncoder
+	enc      *event.JSONLEncoder
 	redactor *redact.Redactor
 	playbook playbookName
 
@@ -50,7 +49,7 @@ func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string, 
 		provider: provider,
 		logger:   provider.Logger(instrumentation),
 		exporter: counted,
-		enc:      render.NewRecordEncoder(),
+		enc:      event.NewJSONLEncoder(),
 		redactor: redactor,
 		playbook: playbookName{fallback: playbook},
 	}
@@ -60,14 +59,14 @@ func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string, 
 func (l *eventLogs) event(ctx context.Context, ev *event.Event, s *event.Summary) {
 	sev := eventSeverity(ev)
 	attrs := eventAttributes(ev, l.playbook.of(s))
-	l.emit(ctx, l.redacted(render.NewRecord(ev, s), ev), ev.Time, sev, attrs)
+	l.emit(ctx, l.redacted(event.NewJSONLRecord(ev, s), ev), ev.Time, sev, attrs)
 }
 
 // redacted applies the rule of every network output to the jsonl record
 // r of ev: nothing of a no_log result (its item, values and diff; the
 // record already leaves out its message), and no value under a secret
 // key, in results, loop items and custom stats.
-func (l *eventLogs) redacted(r *render.Record, ev *event.Event) *render.Record {
+func (l *eventLogs) redacted(r *event.JSONLRecord, ev *event.Event) *event.JSONLRecord {
 	shown := redact.ResultOf(ev).Redact(l.redactor)
 	r.Item, r.Result, r.Diff = shown.Item, shown.Values, shown.Diff
 	if len(r.CustomStats) > 0 {
@@ -88,11 +87,11 @@ func (l *eventLogs) runEnd(ctx context.Context, s *event.Summary) {
 	if at.IsZero() {
 		at = time.Now()
 	}
-	r := render.NewRunEndRecord(s, at)
+	r := event.NewJSONLRunEnd(s, at)
 	l.emit(ctx, r, at, runEndSeverity(s), runEndAttributes(s, l.playbook.of(s)))
 }
 
-func (l *eventLogs) emit(ctx context.Context, r *render.Record, at time.Time, sev log.Severity, attrs []attribute.KeyValue) {
+func (l *eventLogs) emit(ctx context.Context, r *event.JSONLRecord, at time.Time, sev log.Severity, attrs []attribute.KeyValue) {
 	line, err := l.enc.Line(r)
 	if err != nil { // a result Go cannot encode again: jsonl could not print it either
 		l.unencodable.Add(1)

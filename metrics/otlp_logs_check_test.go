@@ -12,7 +12,6 @@ import (
 
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
-	"github.com/ansible-tap/ansible-tap/render"
 )
 
 // eventCounter counts the events of a run.
@@ -136,12 +135,12 @@ func withoutNoLogResult(t *testing.T, line string) string {
 	if !fields.NoLog {
 		return line
 	}
-	var r render.Record
+	var r event.JSONLRecord
 	if err := json.Unmarshal([]byte(line), &r); err != nil {
 		t.Fatalf("jsonl line: %v", err)
 	}
 	r.Result, r.Item, r.Diff = nil, "", ""
-	out, err := render.NewRecordEncoder().Line(&r)
+	out, err := event.NewJSONLEncoder().Line(&r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"go.opentelemetry.io/otel/log"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/render"
 )
 
 // attrEvent is the log attribute naming the event: the jsonl event_type.
@@ -57,9 +56,9 @@ func eventAttributes(ev *event.Event, playbook string) []attribute.KeyValue {
 // failure, INFO when it succeeded.
 func runEndSeverity(s *event.Summary) log.Severity {
 	switch s.Outcome() {
-	case "failed":
+	case event.OutcomeFailed:
 		return log.SeverityError
-	case "interrupted":
+	case event.OutcomeInterrupted:
 		return log.SeverityWarn
 	}
 	return log.SeverityInfo
@@ -68,7 +67,7 @@ func runEndSeverity(s *event.Summary) log.Severity {
 // runEndAttributes are the attributes of the run_end record.
 func runEndAttributes(s *event.Summary, playbook string) []attribute.KeyValue {
 	return []attribute.KeyValue{
-		attribute.String(attrEvent, render.RunEnd), attribute.String(string(attrPlaybook), playbook),
-		attribute.String(string(attrOutcome), s.Outcome()), attribute.Int(string(attrExitCode), s.ExitCode),
+		attribute.String(attrEvent, event.JSONLRunEnd), attribute.String(string(attrPlaybook), playbook),
+		attribute.String(string(attrOutcome), string(s.Outcome())), attribute.Int(string(attrExitCode), s.ExitCode),
 	}
 }

@@ -52,21 +52,21 @@ func recordRun(meter metric.Meter, s *event.Summary, playbook string) error {
 	}
 
 	withPlaybook := metric.WithAttributes(pb)
-	runs.Add(ctx, 1, metric.WithAttributes(pb, attribute.String("ansible.outcome", s.Outcome())))
+	runs.Add(ctx, 1, metric.WithAttributes(pb, attribute.String("ansible.outcome", string(s.Outcome()))))
 	totals := s.Totals()
-	for _, st := range statuses {
-		results.Add(ctx, int64(statusCount(totals, st)), metric.WithAttributes(pb, attribute.String("ansible.status", string(st))))
+	for _, st := range event.RecapStatuses() {
+		results.Add(ctx, int64(totals.Count(st)), metric.WithAttributes(pb, attribute.String("ansible.status", string(st))))
 	}
 	byOutcome := hostsByOutcome(s)
-	for _, o := range hostOutcomes {
-		hosts.Record(ctx, int64(byOutcome[o]), metric.WithAttributes(pb, attribute.String("ansible.outcome", o)))
+	for _, o := range event.HostOutcomes() {
+		hosts.Record(ctx, int64(byOutcome[o]), metric.WithAttributes(pb, attribute.String("ansible.outcome", string(o))))
 	}
 	for _, t := range s.Tasks {
 		durations.Record(ctx, t.Duration().Seconds(), withPlaybook)
 	}
 	runDuration.Record(ctx, s.Duration().Seconds(), withPlaybook)
 	ok := int64(0)
-	if succeeded(s) {
+	if s.Outcome().Succeeded() {
 		ok = 1
 	}
 	success.Record(ctx, ok, withPlaybook)

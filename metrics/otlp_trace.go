@@ -224,9 +224,9 @@ func (t *spanTree) finish(s *event.Summary) {
 	t.endPlay()
 	t.ensureRoot(s.Start, s)
 	outcome := s.Outcome()
-	t.root.SetAttributes(attrOutcome.String(outcome), attrExitCode.Int(s.ExitCode), attrIntr.Bool(s.Interrupted))
-	if !succeeded(s) {
-		msg := outcome
+	t.root.SetAttributes(attrOutcome.String(string(outcome)), attrExitCode.Int(s.ExitCode), attrIntr.Bool(s.Interrupted))
+	if !outcome.Succeeded() {
+		msg := string(outcome)
 		if n := len(s.FatalFailures()); n > 0 {
 			msg = fmt.Sprintf("%s: %d fatal failure(s)", outcome, n)
 		}

@@ -51,7 +51,7 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		end = p.now
 	}
 	success := 0.0
-	if succeeded(s) {
+	if s.Outcome().Succeeded() {
 		success = 1
 	}
 	for _, g := range []struct {
@@ -73,12 +73,12 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		return nil, err
 	}
 	current := s.Outcome()
-	for _, o := range runOutcomes {
+	for _, o := range event.RunOutcomes() {
 		v := 0.0
 		if o == current {
 			v = 1
 		}
-		outcome.WithLabelValues(o).Set(v)
+		outcome.WithLabelValues(string(o)).Set(v)
 	}
 
 	results, err := gaugeVec("task_results", "Task results of the last run by status, summed over hosts, as in Ansible's recap.", "status")
@@ -86,8 +86,8 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		return nil, err
 	}
 	totals := s.Totals()
-	for _, st := range statuses {
-		results.WithLabelValues(string(st)).Set(float64(statusCount(totals, st)))
+	for _, st := range event.RecapStatuses() {
+		results.WithLabelValues(string(st)).Set(float64(totals.Count(st)))
 	}
 
 	hosts, err := gaugeVec("hosts", "Hosts of the last run by outcome (unreachable, failed, changed, ok; the worst counts).", "outcome")
@@ -95,8 +95,8 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		return nil, err
 	}
 	byOutcome := hostsByOutcome(s)
-	for _, o := range hostOutcomes {
-		hosts.WithLabelValues(o).Set(float64(byOutcome[o]))
+	for _, o := range event.HostOutcomes() {
+		hosts.WithLabelValues(string(o)).Set(float64(byOutcome[o]))
 	}
 
 	durations := prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -119,8 +119,8 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		}
 		for _, h := range s.RecapHosts() {
 			c := s.Recap(h)
-			for _, st := range statuses {
-				perHost.WithLabelValues(h, string(st)).Set(float64(statusCount(c, st)))
+			for _, st := range event.RecapStatuses() {
+				perHost.WithLabelValues(h, string(st)).Set(float64(c.Count(st)))
 			}
 		}
 	}

@@ -100,8 +100,8 @@ func checkRunValues(t *testing.T, fams map[string]*dto.MetricFamily, s *event.Su
 		t.Errorf("success = %v, want %v (exit code %d)", got, wantSuccess, s.ExitCode)
 	}
 	hosts := 0.0
-	for _, o := range hostOutcomes {
-		hosts += gaugeValue(t, fams, "ansible_playbook_hosts", with("outcome", o))
+	for _, o := range event.HostOutcomes() {
+		hosts += gaugeValue(t, fams, "ansible_playbook_hosts", with("outcome", string(o)))
 	}
 	if hosts != float64(len(s.Reported)) {
 		t.Errorf("hosts sum to %v, Ansible reported %d", hosts, len(s.Reported))

@@ -118,7 +118,7 @@ func (s *Slack) Finish(sum *event.Summary) error {
 		s.dir = filepath.Dir(sum.Playbook.Path)
 	}
 	s.alerts.end()
-	if outcome := sum.Outcome(); s.opts.OnSuccess || outcome == "failed" || outcome == "interrupted" {
+	if s.opts.OnSuccess || !sum.Outcome().Succeeded() {
 		s.post("summary", summaryMessage(sum, s.playbook, s.dir))
 	}
 	s.opts.Group.finish(s.sender)

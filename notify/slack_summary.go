@@ -3,7 +3,6 @@ package notify
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
@@ -17,16 +16,23 @@ const (
 )
 
 // outcomeLabel is the word a summary leads with.
-func outcomeLabel(outcome string) string {
+func outcomeLabel(outcome event.Outcome) string {
 	switch outcome {
-	case "failed":
+	case event.OutcomeFailed:
 		return "FAILED"
-	case "interrupted":
+	case event.OutcomeInterrupted:
 		return "INTERRUPTED"
-	case "changed":
+	case event.OutcomeChanged:
 		return "CHANGED"
 	}
 	return "SUCCESS"
+}
+
+// summaryStatuses are the statuses a summary counts, in its order: the
+// good news, then the problems, the skipped last.
+var summaryStatuses = []event.Status{
+	event.StatusOK, event.StatusChanged, event.StatusFailed, event.StatusUnreachable,
+	event.StatusRescued, event.StatusIgnored, event.StatusSkipped,
 }
 
 // summaryMessage is the Slack message at the end of a run: outcome, counts,
@@ -35,9 +41,12 @@ func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 	label := outcomeLabel(s.Outcome())
 	t := s.Totals()
 	hosts := s.RecapHosts()
-	duration := formatDuration(s.Duration())
-	counts := fmt.Sprintf("ok=%d changed=%d failed=%d unreachable=%d rescued=%d ignored=%d skipped=%d",
-		t.OK, t.Changed, t.Failures, t.Unreachable, t.Rescued, t.Ignored, t.Skipped)
+	duration := event.FormatDuration(s.Duration(), event.DurationTerse)
+	counts, countsMarked := make([]string, len(summaryStatuses)), make([]string, len(summaryStatuses))
+	for i, st := range summaryStatuses {
+		counts[i] = fmt.Sprintf("%s=%d", st, t.Count(st))
+		countsMarked[i] = fmt.Sprintf("%s *%d*", st, t.Count(st))
+	}
 
 	blocks := []slackBlock{
 		header(fmt.Sprintf("%s: %s", label, orUnknown(playbook))),
@@ -47,8 +56,7 @@ func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 			"Hosts", fmt.Sprint(len(hosts)),
 			"Exit code", fmt.Sprint(s.ExitCode),
 		),
-		section(fmt.Sprintf("ok *%d* · changed *%d* · failed *%d* · unreachable *%d* · rescued *%d* · ignored *%d* · skipped *%d*",
-			t.OK, t.Changed, t.Failures, t.Unreachable, t.Rescued, t.Ignored, t.Skipped)),
+		section(strings.Join(countsMarked, " · ")),
 	}
 	if len(hosts) > 0 {
 		blocks = append(blocks, section("*Hosts:* "+escape(listHosts(hosts, maxSummaryHosts))))
@@ -73,7 +81,7 @@ func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 		blocks = append(blocks, contextBlock("playbook "+code(orUnknown(playbook)), note))
 	}
 
-	text := fmt.Sprintf("%s: %s — %s — %s, %d host%s", label, orUnknown(playbook), counts, duration, len(hosts), plural(len(hosts)))
+	text := fmt.Sprintf("%s: %s — %s — %s, %d host%s", label, orUnknown(playbook), strings.Join(counts, " "), duration, len(hosts), plural(len(hosts)))
 	if len(failedText) > 0 {
 		text += "\nFailed: " + listHosts(failedText, 50)
 	}
@@ -104,10 +112,7 @@ func failuresByHost(fs []event.Failure) []*hostFailed {
 // hostFailures is the section of one failed host: its failed tasks.
 func hostFailures(h *hostFailed, dir string) string {
 	var b strings.Builder
-	state := "failed"
-	if h.failures[0].Unreachable {
-		state = "unreachable"
-	}
+	state := h.failures[0].Fate().Status() // failed or unreachable
 	fmt.Fprintf(&b, "*%s* %s", escape(h.host), state)
 	for i, f := range h.failures {
 		if i == maxFailuresPerHost {
@@ -127,13 +132,6 @@ func hostFailures(h *hostFailed, dir string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func formatDuration(d time.Duration) string {
-	if d < time.Minute {
-		return d.Round(100 * time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
-}
 
 // taskName is a failure's task name, for messages.
 func taskName(f event.Failure) string {

@@ -159,8 +159,8 @@ func (w *Webhook) Event(ev *event.Event, s *event.Summary) error {
 		NoLog:    ev.NoLog,
 	}
 	if ev.Result != nil {
-		d.Status = string(ev.Status())
-		d.Disposition = string(ev.Disposition)
+		d.Status = ev.Status()
+		d.Disposition = ev.Disposition
 		d.Changed = ev.Result.Changed
 	}
 	// What may leave of the result: nothing under no_log. Its values are
@@ -215,15 +215,10 @@ func (w *Webhook) wants(eventType string, ev *event.Event) bool {
 	return false // the summary is sent by Finish
 }
 
-// isAlert reports whether ev is a fatal failure or an unreachable host.
+// isAlert reports whether ev is a fatal failure or an unreachable host: a
+// host result that stopped its host.
 func isAlert(ev *event.Event) bool {
-	switch ev.Kind {
-	case event.RunnerFailed:
-		return ev.Disposition == event.Fatal || ev.Disposition == ""
-	case event.RunnerUnreach:
-		return !ev.IgnoreUnreachable
-	}
-	return false
+	return ev.Kind.IsHostResult() && ev.Status().Stops()
 }
 
 func webhookEventType(ev *event.Event) string {

@@ -36,17 +36,17 @@ type Envelope struct {
 
 // EventData is the data of every event type but playbook_end.
 type EventData struct {
-	Kind        string        `json:"kind"`
-	Playbook    *PlaybookInfo `json:"playbook,omitempty"`
-	Play        *PlayInfo     `json:"play,omitempty"`
-	Task        *TaskInfo     `json:"task,omitempty"`
-	Host        string        `json:"host,omitempty"`
-	Status      string        `json:"status,omitempty"`
-	Disposition string        `json:"disposition,omitempty"`
-	Changed     bool          `json:"changed"`
-	Message     string        `json:"message,omitempty"`
-	Item        string        `json:"item,omitempty"`
-	NoLog       bool          `json:"no_log,omitempty"`
+	Kind        string            `json:"kind"`
+	Playbook    *PlaybookInfo     `json:"playbook,omitempty"`
+	Play        *PlayInfo         `json:"play,omitempty"`
+	Task        *TaskInfo         `json:"task,omitempty"`
+	Host        string            `json:"host,omitempty"`
+	Status      event.Status      `json:"status,omitempty"`
+	Disposition event.Disposition `json:"disposition,omitempty"`
+	Changed     bool              `json:"changed"`
+	Message     string            `json:"message,omitempty"`
+	Item        string            `json:"item,omitempty"`
+	NoLog       bool              `json:"no_log,omitempty"`
 	// Result is the module's return values with secret keys redacted;
 	// absent for no_log results.
 	Result any `json:"result,omitempty"`
@@ -77,7 +77,7 @@ type TaskInfo struct {
 
 // SummaryData is the data of playbook_end.
 type SummaryData struct {
-	Outcome         string                      `json:"outcome"` // ok, changed, failed, interrupted
+	Outcome         event.Outcome               `json:"outcome"` // ok, changed, failed, interrupted
 	ExitCode        int                         `json:"exit_code"`
 	Interrupted     bool                        `json:"interrupted"`
 	DurationSeconds float64                     `json:"duration_seconds"`

@@ -40,6 +40,32 @@ func newPalette(enabled bool) *palette {
 	}
 }
 
+// recapHost returns the colour of a host's name in the PLAY RECAP, from how
+// it ended, as Ansible's hostcolor: failed for a failure or an unreachable
+// host, changed for a change, else ok.
+func (p *palette) recapHost(o event.Outcome) *color.Color {
+	switch o {
+	case event.OutcomeFailed, event.OutcomeUnreachable:
+		return p.failed
+	case event.OutcomeChanged:
+		return p.changed
+	}
+	return p.ok
+}
+
+// outcome returns the colour of a run's outcome.
+func (p *palette) outcome(o event.Outcome) *color.Color {
+	switch o {
+	case event.OutcomeFailed:
+		return p.failed
+	case event.OutcomeChanged:
+		return p.changed
+	case event.OutcomeInterrupted:
+		return p.rescued
+	}
+	return p.ok
+}
+
 // status returns the colour of a result status.
 func (p *palette) status(s event.Status) *color.Color {
 	switch s {

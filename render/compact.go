@@ -11,7 +11,6 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/internal/durations"
 )
 
 // bannerWidth is the width of PLAY and TASK banners, as ansible-playbook
@@ -210,7 +209,7 @@ func hostsRunFree(play *event.Play) bool {
 	if play == nil {
 		return false
 	}
-	switch builtinName(play.Strategy) {
+	switch event.BuiltinName(play.Strategy) {
 	case "free", "host_pinned":
 		return true
 	}
@@ -271,15 +270,12 @@ func (t *Compact) result(ev *event.Event) {
 			// the items said it all; ansible-playbook prints nothing more either
 			return
 		}
-		word, c := "ok", t.c.ok
-		if ev.Result.Changed {
-			word, c = "changed", t.c.changed
-		}
-		line := fmt.Sprintf("%s: [%s]", word, host)
+		st := ev.Status() // ok or changed
+		line := fmt.Sprintf("%s: [%s]", st, host)
 		if out := okOutput(ev); out != "" {
 			line += " => " + out
 		}
-		t.line(c, line)
+		t.line(t.c.status(st), line)
 	case event.RunnerSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s]", host))
 	case event.RunnerFailed:
@@ -318,15 +314,12 @@ func (t *Compact) item(ev *event.Event) {
 	host := hostLabel(ev)
 	switch ev.Kind {
 	case event.ItemOK:
-		word, c := "ok", t.c.ok
-		if ev.Result.Changed {
-			word, c = "changed", t.c.changed
-		}
-		line := fmt.Sprintf("%s: [%s] => (item=%s)", word, host, ev.Item)
+		st := ev.Status() // ok or changed
+		line := fmt.Sprintf("%s: [%s] => (item=%s)", st, host, ev.Item)
 		if out := okOutput(ev); out != "" {
 			line += " => " + out
 		}
-		t.line(c, line)
+		t.line(t.c.status(st), line)
 	case event.ItemSkipped:
 		t.line(t.c.skipped, fmt.Sprintf("skipping: [%s] => (item=%s)", host, ev.Item))
 	case event.ItemFailed:
@@ -365,19 +358,11 @@ func (t *Compact) recap(s *event.Summary) {
 	t.banner("PLAY RECAP")
 	for _, h := range s.RecapHosts() {
 		c := s.Recap(h)
-		hc := t.c.ok
-		switch {
-		case c.Failures > 0 || c.Unreachable > 0:
-			hc = t.c.failed
-		case c.Changed > 0:
-			hc = t.c.changed
+		t.buf.WriteString(t.c.recapHost(c.Outcome()).Sprintf("%-26s", clean(h)) + " :")
+		for _, st := range event.RecapStatuses() {
+			t.buf.WriteString(" " + t.count(string(st), c.Count(st), t.c.status(st)))
 		}
-		fmt.Fprintf(&t.buf, "%s : %s %s %s %s %s %s %s\n",
-			hc.Sprintf("%-26s", clean(h)),
-			t.count("ok", c.OK, t.c.ok), t.count("changed", c.Changed, t.c.changed),
-			t.count("unreachable", c.Unreachable, t.c.unreachable), t.count("failed", c.Failures, t.c.failed),
-			t.count("skipped", c.Skipped, t.c.skipped), t.count("rescued", c.Rescued, t.c.rescued),
-			t.count("ignored", c.Ignored, t.c.ignored))
+		t.buf.WriteByte('\n')
 	}
 	t.buf.WriteByte('\n')
 }
@@ -394,7 +379,7 @@ func (t *Compact) count(name string, n int, c interface{ Sprintf(string, ...any)
 // the time since the run's first event.
 func (t *Compact) drawStatus() {
 	elapsed := t.now().Sub(t.firstEvent)
-	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, durations.Format(elapsed)))
+	fmt.Fprintf(&t.buf, "\r\x1b[K%s", t.c.dim.Sprintf("… %s — %d host(s) done, %s", t.statusTask, t.statusDone, event.FormatDuration(elapsed, event.DurationTerse)))
 	t.status = true
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/internal/durations"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
@@ -86,7 +85,7 @@ func WriteComparison(w io.Writer, c *compare.Comparison, opts ComparisonOptions)
 	if len(c.Slower) > 0 {
 		fmt.Fprintf(&b, "%s (%d):\n", p.banner.Sprint("Slower tasks"), len(c.Slower))
 		for _, s := range c.Slower {
-			fmt.Fprintf(&b, "  %s → %s", durations.Format(s.Before), p.changed.Sprint(durations.Format(s.After)))
+			fmt.Fprintf(&b, "  %s → %s", event.FormatDuration(s.Before, event.DurationTerse), p.changed.Sprint(event.FormatDuration(s.After, event.DurationTerse)))
 			if r := s.Ratio(); r > 0 {
 				fmt.Fprintf(&b, " (%.1fx)", r)
 			}
@@ -117,24 +116,12 @@ func writeRunLine(b *bytes.Buffer, label string, r compare.RunInfo, p *palette) 
 		b.WriteString(" " + r.Start.Local().Format("2006-01-02 15:04:05"))
 	}
 	outcome := r.Outcome
-	fmt.Fprintf(b, "  %s  %s  %s  %s", outcomeColor(outcome, p).Sprint(outcome), durations.Format(r.Duration),
+	fmt.Fprintf(b, "  %s  %s  %s  %s", p.outcome(outcome).Sprint(outcome), event.FormatDuration(r.Duration, event.DurationTerse),
 		countOf(r.Hosts, "host", "hosts"), countOf(r.Tasks, "task", "tasks"))
 	if r.Check {
 		b.WriteString("  check mode")
 	}
 	b.WriteByte('\n')
-}
-
-func outcomeColor(outcome string, p *palette) *color.Color {
-	switch outcome {
-	case "failed":
-		return p.failed
-	case "changed":
-		return p.changed
-	case "interrupted":
-		return p.rescued
-	}
-	return p.ok
 }
 
 func countOf(n int, one, many string) string {
@@ -244,7 +231,10 @@ func writeRecapComparison(b *bytes.Buffer, c *compare.Comparison, p *palette) {
 	if len(c.Recap) == 0 {
 		return
 	}
-	header := []string{"HOST", "ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"}
+	header := []string{"HOST"}
+	for _, st := range event.RecapStatuses() {
+		header = append(header, string(st))
+	}
 	rows := [][]string{header}
 	for _, r := range c.Recap {
 		rows = append(rows, recapCells(clean(r.Host), r.Before, r.After))
@@ -279,19 +269,18 @@ func writeRecapComparison(b *bytes.Buffer, c *compare.Comparison, p *palette) {
 // recapCells are a host's row of the recap comparison.
 func recapCells(host string, before, after *event.HostCounts) []string {
 	cells := []string{host}
-	for i := range 7 {
-		cells = append(cells, countChange(recapCount(before, i), recapCount(after, i)))
+	for _, st := range event.RecapStatuses() {
+		cells = append(cells, countChange(recapCount(before, st), recapCount(after, st)))
 	}
 	return cells
 }
 
-// recapCount is the ith count of the recap, in PLAY RECAP's order; -1
-// without counts.
-func recapCount(c *event.HostCounts, i int) int {
+// recapCount is the recap count of st; -1 without counts.
+func recapCount(c *event.HostCounts, st event.Status) int {
 	if c == nil {
 		return -1
 	}
-	return [...]int{c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored}[i]
+	return c.Count(st)
 }
 
 // countChange writes a count in both runs: "3" when it is the same,

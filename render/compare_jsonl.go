@@ -89,17 +89,17 @@ type jsonSummary struct {
 }
 
 type jsonRun struct {
-	ID              string    `json:"id,omitempty"`
-	Start           time.Time `json:"start,omitzero"`
-	DurationSeconds float64   `json:"duration_seconds"`
-	Outcome         string    `json:"outcome"`
-	ExitCode        int       `json:"exit_code"`
-	Interrupted     bool      `json:"interrupted"`
-	Playbook        string    `json:"playbook,omitempty"`
-	Check           bool      `json:"check"`
-	AnsibleVersion  string    `json:"ansible_version,omitempty"`
-	Hosts           int       `json:"hosts"`
-	Tasks           int       `json:"tasks"`
+	ID              string        `json:"id,omitempty"`
+	Start           time.Time     `json:"start,omitzero"`
+	DurationSeconds float64       `json:"duration_seconds"`
+	Outcome         event.Outcome `json:"outcome"`
+	ExitCode        int           `json:"exit_code"`
+	Interrupted     bool          `json:"interrupted"`
+	Playbook        string        `json:"playbook,omitempty"`
+	Check           bool          `json:"check"`
+	AnsibleVersion  string        `json:"ansible_version,omitempty"`
+	Hosts           int           `json:"hosts"`
+	Tasks           int           `json:"tasks"`
 }
 
 type jsonCounts struct {

@@ -60,19 +60,10 @@ func resultFields(r *event.Result) fields {
 	return f
 }
 
-// isAction reports whether task runs one of the builtin actions names,
-// however it is spelled: debug, ansible.builtin.debug, ansible.legacy.debug.
+// isAction reports whether task runs one of ansible-core's actions named
+// short in names, however it is spelled (event.IsAction).
 func isAction(task *event.Task, names ...string) bool {
-	if task == nil {
-		return false
-	}
-	return slices.Contains(names, builtinName(task.Action))
-}
-
-// builtinName is the short name of a plugin of ansible-core, however it
-// is spelled: "free" for free, ansible.builtin.free or ansible.legacy.free.
-func builtinName(name string) string {
-	return strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+	return task != nil && event.IsAction(task.Action, names...)
 }
 
 // okOutput is what an ok result shows after " => ", as ansible-playbook

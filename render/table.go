@@ -13,7 +13,6 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/internal/durations"
 )
 
 // TableRows is the most rows a table keeps for a play. A play with more
@@ -77,7 +76,7 @@ func (t *Table) Finish(s *event.Summary) error {
 		err = errors.Join(err, t.recap(s))
 	}
 	if len(s.Hosts) > 0 {
-		fmt.Fprintf(&t.buf, "Duration: %s\n", durations.Format(s.Duration()))
+		fmt.Fprintf(&t.buf, "Duration: %s\n", event.FormatDuration(s.Duration(), event.DurationTerse))
 	}
 	return errors.Join(err, t.write())
 }
@@ -130,12 +129,17 @@ func (t *Table) recap(s *event.Summary) error {
 	var rows [][]string
 	for _, h := range s.RecapHosts() {
 		c := s.Recap(h)
-		rows = append(rows, []string{tableCell(h),
-			t.num(c.OK, t.c.ok), t.num(c.Changed, t.c.changed), t.num(c.Unreachable, t.c.unreachable),
-			t.num(c.Failures, t.c.failed), t.num(c.Skipped, t.c.skipped), t.num(c.Rescued, t.c.rescued),
-			t.num(c.Ignored, t.c.ignored)})
+		row := []string{tableCell(h)}
+		for _, st := range event.RecapStatuses() {
+			row = append(row, t.num(c.Count(st), t.c.status(st)))
+		}
+		rows = append(rows, row)
 	}
-	return t.renderTable([]string{"Host", "Ok", "Changed", "Unreachable", "Failed", "Skipped", "Rescued", "Ignored"}, rows)
+	header := []string{"Host"}
+	for _, st := range event.RecapStatuses() {
+		header = append(header, string(st)) // upper-cased as every header
+	}
+	return t.renderTable(header, rows)
 }
 
 func (t *Table) num(n int, c interface{ Sprint(...any) string }) string {

@@ -9,7 +9,6 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/ansible-tap/ansible-tap/event"
-	"github.com/ansible-tap/ansible-tap/internal/durations"
 )
 
 // The tail shows the slowest tasks and at most failuresShown failures.
@@ -30,7 +29,7 @@ func WriteRunTail(w io.Writer, s *event.Summary, color bool) error {
 }
 
 func writeTail(b *bytes.Buffer, s *event.Summary, c *palette) {
-	fmt.Fprintf(b, "Duration: %s\n", durations.Format(s.Duration()))
+	fmt.Fprintf(b, "Duration: %s\n", event.FormatDuration(s.Duration(), event.DurationTerse))
 	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
 }
@@ -60,17 +59,11 @@ func writeFailures(b *bytes.Buffer, failures []event.Failure, omitted int, c *pa
 	}
 }
 
-// failureWord names what became of a failure, with its colour.
+// failureWord names what became of a failure (its fate), with the colour
+// of its status.
 func failureWord(f event.Failure, c *palette) (string, *color.Color) {
-	switch {
-	case f.Unreachable:
-		return "unreachable", c.unreachable
-	case f.Disposition == event.Ignored:
-		return "ignored", c.ignored
-	case f.Disposition == event.Rescued:
-		return "rescued", c.rescued
-	}
-	return "fatal", c.failed
+	fate := f.Fate()
+	return string(fate), c.status(fate.Status())
 }
 
 func writeSlowest(b *bytes.Buffer, slow []*event.TaskRun, c *palette) {
@@ -79,7 +72,7 @@ func writeSlowest(b *bytes.Buffer, slow []*event.TaskRun, c *palette) {
 	}
 	b.WriteString("Slowest tasks:\n")
 	for _, tr := range slow {
-		fmt.Fprintf(b, "  %8s  ", durations.Format(tr.Duration()))
+		fmt.Fprintf(b, "  %8s  ", event.FormatDuration(tr.Duration(), event.DurationTerse))
 		writeTask(b, tr.Task, c)
 	}
 }

@@ -38,15 +38,15 @@ type comparisonPage struct {
 
 // pageRun is one of the runs, in the page's header.
 type pageRun struct {
-	Label      string `json:"label"`
-	ID         string `json:"id,omitempty"`
-	Outcome    string `json:"outcome"`
-	ExitCode   int    `json:"exit_code"`
-	DurationMS int64  `json:"duration_ms"`
-	Hosts      int    `json:"hosts"`
-	Tasks      int    `json:"tasks"`
-	Start      string `json:"start,omitempty"`
-	Check      bool   `json:"check,omitempty"`
+	Label      string        `json:"label"`
+	ID         string        `json:"id,omitempty"`
+	Outcome    event.Outcome `json:"outcome"`
+	ExitCode   int           `json:"exit_code"`
+	DurationMS int64         `json:"duration_ms"`
+	Hosts      int           `json:"hosts"`
+	Tasks      int           `json:"tasks"`
+	Start      string        `json:"start,omitempty"`
+	Check      bool          `json:"check,omitempty"`
 }
 
 // findingsBlock is a section of findings of one kind, grouped by task.
@@ -222,13 +222,13 @@ func pageTasks(tasks []compare.TaskRef, base string) []pageTask {
 
 func newRecapRow(host string, before, after *event.HostCounts) recapChangeRow {
 	row := recapChangeRow{Host: host}
-	for i := range 7 {
+	for _, st := range event.RecapStatuses() {
 		c := recapCell{Before: -1, After: -1}
 		if before != nil {
-			c.Before = recapCounts(*before)[i]
+			c.Before = before.Count(st)
 		}
 		if after != nil {
-			c.After = recapCounts(*after)[i]
+			c.After = after.Count(st)
 		}
 		row.Cells = append(row.Cells, c)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/comparetest"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
 )
@@ -176,7 +177,7 @@ func checkComparisonPage(t *testing.T, tb *tab, c *compare.Comparison) {
 		t.Fatalf("the recap has %d rows, the comparison %d", len(recap), len(c.Recap))
 	}
 	for i, r := range c.Recap {
-		if !strings.HasPrefix(recap[i][0], r.Host) || recap[i][1] != recapChange(r.Before, r.After, 0) || recap[i][4] != recapChange(r.Before, r.After, 3) {
+		if !strings.HasPrefix(recap[i][0], r.Host) || recap[i][1] != recapChange(r.Before, r.After, event.StatusOK) || recap[i][4] != recapChange(r.Before, r.After, event.StatusFailed) {
 			t.Errorf("recap row %q for %s", recap[i], r.Host)
 		}
 	}

@@ -256,8 +256,7 @@ func writeRecapComparison(b *strings.Builder, c *compare.Comparison) {
 		return
 	}
 	b.WriteString("### Recap\n\n")
-	b.WriteString("| Host | ok | changed | unreachable | failed | skipped | rescued | ignored |\n")
-	b.WriteString("|:-----|---:|--------:|------------:|-------:|--------:|--------:|--------:|\n")
+	writeRecapHeader(b)
 	for _, r := range c.Recap {
 		writeRecapChange(b, cell(r.Host, 0), r.Before, r.After)
 	}
@@ -269,28 +268,23 @@ func writeRecapComparison(b *strings.Builder, c *compare.Comparison) {
 
 func writeRecapChange(b *strings.Builder, host string, before, after *event.HostCounts) {
 	b.WriteString("| " + host + " |")
-	for i := range 7 {
-		b.WriteString(" " + recapChange(before, after, i) + " |")
+	for _, st := range event.RecapStatuses() {
+		b.WriteString(" " + recapChange(before, after, st) + " |")
 	}
 	b.WriteString("\n")
 }
 
-// recapChange is the ith recap count (in PLAY RECAP's order) of both runs:
-// "3" when it did not change, "3 → 5" when it did, "–" without the host.
-func recapChange(before, after *event.HostCounts, i int) string {
+// recapChange is the recap count of st in both runs: "3" when it did not
+// change, "3 → 5" when it did, "–" without the host.
+func recapChange(before, after *event.HostCounts, st event.Status) string {
 	text := func(c *event.HostCounts) string {
 		if c == nil {
 			return "–"
 		}
-		return strconv.Itoa(recapCounts(*c)[i])
+		return strconv.Itoa(c.Count(st))
 	}
-	if before != nil && after != nil && recapCounts(*before)[i] == recapCounts(*after)[i] {
+	if before != nil && after != nil && before.Count(st) == after.Count(st) {
 		return text(after)
 	}
 	return text(before) + " → " + text(after)
-}
-
-// recapCounts are a host's counts in PLAY RECAP's order.
-func recapCounts(c event.HostCounts) [7]int {
-	return [7]int{c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/compare"
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/comparetest"
 	"github.com/ansible-tap/ansible-tap/internal/golden"
 )
@@ -76,7 +77,7 @@ func TestComparisonMarkdownRendered(t *testing.T) {
 		t.Fatalf("%d tables", len(tables))
 	}
 	runs, counts := tables[0], tables[1]
-	if runs[1][1] != "base" || runs[2][1] != "run" || runs[1][2] != c.Base.Outcome || runs[2][5] != fmt.Sprint(c.Run.Hosts) {
+	if runs[1][1] != "base" || runs[2][1] != "run" || runs[1][2] != string(c.Base.Outcome) || runs[2][5] != fmt.Sprint(c.Run.Hosts) {
 		t.Errorf("the runs' table %q", runs)
 	}
 	n := c.Counts()
@@ -118,7 +119,7 @@ func TestComparisonMarkdownRendered(t *testing.T) {
 	}
 	for i, r := range c.Recap {
 		row := recap[i+1]
-		if row[0] != r.Host || row[1] != recapChange(r.Before, r.After, 0) || row[4] != recapChange(r.Before, r.After, 3) {
+		if row[0] != r.Host || row[1] != recapChange(r.Before, r.After, event.StatusOK) || row[4] != recapChange(r.Before, r.After, event.StatusFailed) {
 			t.Errorf("recap row %q for %s", row, r.Host)
 		}
 	}

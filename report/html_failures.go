@@ -30,9 +30,7 @@ type failureGroup struct {
 }
 
 // Fatal reports whether the failures stopped their hosts.
-func (g failureGroup) Fatal() bool {
-	return g.Status == event.StatusFailed || g.Status == event.StatusUnreachable
-}
+func (g failureGroup) Fatal() bool { return g.Status.Stops() }
 
 // HostList names the group's hosts for the page.
 func (g failureGroup) HostList() string {
@@ -40,17 +38,7 @@ func (g failureGroup) HostList() string {
 }
 
 // failureStatus is the status a failure had on its host.
-func failureStatus(f event.Failure) event.Status {
-	switch {
-	case f.Unreachable:
-		return event.StatusUnreachable
-	case f.Disposition == event.Ignored:
-		return event.StatusIgnored
-	case f.Disposition == event.Rescued:
-		return event.StatusRescued
-	}
-	return event.StatusFailed
-}
+func failureStatus(f event.Failure) event.Status { return f.Fate().Status() }
 
 // failureGroups lists the run's failures, the fatal ones first, in the
 // order they happened; the failures of a task that said the same thing on

@@ -12,14 +12,14 @@ import (
 // page is everything the HTML report shows, ready for its template. Its
 // JSON form, without the generation time, is what the golden tests keep.
 type page struct {
-	Outcome        string `json:"outcome"`
-	Playbook       string `json:"playbook,omitempty"`
-	Start          string `json:"start,omitempty"` // UTC
-	DurationMS     int64  `json:"duration_ms"`
-	AnsibleVersion string `json:"ansible_version,omitempty"`
-	Check          bool   `json:"check,omitempty"`
-	Diff           bool   `json:"diff,omitempty"`
-	ExitCode       int    `json:"exit_code"`
+	Outcome        event.Outcome `json:"outcome"`
+	Playbook       string        `json:"playbook,omitempty"`
+	Start          string        `json:"start,omitempty"` // UTC
+	DurationMS     int64         `json:"duration_ms"`
+	AnsibleVersion string        `json:"ansible_version,omitempty"`
+	Check          bool          `json:"check,omitempty"`
+	Diff           bool          `json:"diff,omitempty"`
+	ExitCode       int           `json:"exit_code"`
 	// Interrupted says where the run stopped before Ansible's stats.
 	Interrupted string `json:"interrupted,omitempty"`
 	// ExitWithoutFailure: ansible-playbook failed without a failed task.
@@ -66,18 +66,10 @@ type recapRow struct {
 
 // StatusNames lists the statuses the host had, for the page's filter.
 func (r recapRow) StatusNames() string {
-	c := r.Counts
 	var names []string
-	for _, s := range []struct {
-		status event.Status
-		n      int
-	}{
-		{event.StatusOK, c.OK}, {event.StatusChanged, c.Changed}, {event.StatusFailed, c.Failures},
-		{event.StatusIgnored, c.Ignored}, {event.StatusRescued, c.Rescued},
-		{event.StatusSkipped, c.Skipped}, {event.StatusUnreachable, c.Unreachable},
-	} {
-		if s.n > 0 {
-			names = append(names, string(s.status))
+	for _, st := range timelineStatuses {
+		if r.Counts.Count(st) > 0 {
+			names = append(names, string(st))
 		}
 	}
 	return strings.Join(names, " ")

@@ -23,13 +23,11 @@ var (
 	reportScript   = mustAsset("html/report.js")
 	sortableScript = mustAsset("html/sortable.js")
 	reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-		"ms":       formatMS,
-		"add":      func(a, b int) int { return a + b },
-		"statuses": func() []event.Status { return timelineStatuses },
-		"recapColumns": func() []string {
-			return []string{"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"}
-		},
-		"diffLines": diffLines,
+		"ms":           formatMS,
+		"add":          func(a, b int) int { return a + b },
+		"statuses":     func() []event.Status { return timelineStatuses },
+		"recapColumns": event.RecapStatuses,
+		"diffLines":    diffLines,
 	}).ParseFS(htmlAssets, "html/report.html.tmpl"))
 	// reportCSP lets the page run its own style and script, identified by
 	// their hashes, and nothing else: no request leaves the page.
@@ -41,11 +39,9 @@ var (
 	comparisonStyle    = mustAsset("html/compare.css")
 	comparisonScript   = mustAsset("html/compare.js")
 	comparisonTemplate = template.Must(template.New("compare.html.tmpl").Funcs(template.FuncMap{
-		"ms":  formatMS,
-		"add": func(a, b int) int { return a + b },
-		"recapColumns": func() []string {
-			return []string{"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"}
-		},
+		"ms":           formatMS,
+		"add":          func(a, b int) int { return a + b },
+		"recapColumns": event.RecapStatuses,
 	}).ParseFS(htmlAssets, "html/compare.html.tmpl"))
 	comparisonCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + " " + cspHash(comparisonStyle) +
 		"; script-src " + cspHash(sortableScript) + " " + cspHash(comparisonScript) +

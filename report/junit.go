@@ -210,7 +210,7 @@ func runProperties(s *event.Summary, base string) []junitProperty {
 			props = append(props, junitProperty{"check_mode", "true"})
 		}
 	}
-	props = append(props, junitProperty{"outcome", s.Outcome()}, junitProperty{"exit_code", fmt.Sprint(s.ExitCode)})
+	props = append(props, junitProperty{"outcome", string(s.Outcome())}, junitProperty{"exit_code", fmt.Sprint(s.ExitCode)})
 	if s.Interrupted {
 		props = append(props, junitProperty{"interrupted", "true"})
 	}

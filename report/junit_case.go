@@ -94,14 +94,7 @@ func caseDetails(t *event.TaskRun, r event.HostResult) string {
 
 // skippedMeta reports a skipped meta task, which Ansible does not count.
 func skippedMeta(t *event.TaskRun, r event.HostResult) bool {
-	if r.Status != event.StatusSkipped || t.Task == nil {
-		return false
-	}
-	switch t.Task.Action {
-	case "meta", "ansible.builtin.meta", "ansible.legacy.meta":
-		return true
-	}
-	return false
+	return r.Status == event.StatusSkipped && t.Task != nil && event.IsMetaAction(t.Task.Action)
 }
 
 // firstLine is the first line of s, cut to a length a CI list shows.

@@ -16,7 +16,7 @@ func checkMarkdown(t *testing.T, s *event.Summary, md []byte) {
 	t.Helper()
 	page := renderGFM(t, md)
 	heading, _, _ := strings.Cut(htmlText(page), "\n")
-	if !strings.HasSuffix(heading, ": "+s.Outcome()) {
+	if !strings.HasSuffix(heading, ": "+string(s.Outcome())) {
 		t.Errorf("the heading %q does not end with the outcome %q", heading, s.Outcome())
 	}
 	tables := htmlTables(page)

@@ -12,8 +12,8 @@ import (
 const messageLimit = 500
 
 // outcomeIcons mark the outcome in the title.
-var outcomeIcons = map[string]string{
-	"ok": "✅", "changed": "✅", "failed": "❌", "interrupted": "⚠️",
+var outcomeIcons = map[event.Outcome]string{
+	event.OutcomeOK: "✅", event.OutcomeChanged: "✅", event.OutcomeFailed: "❌", event.OutcomeInterrupted: "⚠️",
 }
 
 // Render returns the Markdown summary of the run.
@@ -39,7 +39,7 @@ func (m *Markdown) writeHeader(b *strings.Builder, s *event.Summary) {
 	fmt.Fprintf(b, "## %s %s: %s\n\n", outcomeIcons[outcome], title, outcome)
 	t := s.Totals()
 	facts := []string{
-		"**Outcome:** " + outcome,
+		"**Outcome:** " + string(outcome),
 		"**Duration:** " + humanDuration(s.Duration()),
 		fmt.Sprintf("**Exit code:** %d", s.ExitCode),
 		fmt.Sprintf("**Hosts:** %d", len(s.RecapHosts())),
@@ -78,8 +78,7 @@ func writeRecap(b *strings.Builder, s *event.Summary) {
 		return
 	}
 	b.WriteString("### Recap\n\n")
-	b.WriteString("| Host | ok | changed | unreachable | failed | skipped | rescued | ignored |\n")
-	b.WriteString("|:-----|---:|--------:|------------:|-------:|--------:|--------:|--------:|\n")
+	writeRecapHeader(b)
 	for _, h := range hosts {
 		writeRecapRow(b, cell(h, 0), s.Recap(h))
 	}
@@ -89,9 +88,26 @@ func writeRecap(b *strings.Builder, s *event.Summary) {
 	b.WriteString("\n")
 }
 
+// writeRecapHeader writes the head of a recap table: a column a status, in
+// PLAY RECAP's order, its numbers aligned right.
+func writeRecapHeader(b *strings.Builder) {
+	b.WriteString("| Host |")
+	for _, st := range event.RecapStatuses() {
+		b.WriteString(" " + string(st) + " |")
+	}
+	b.WriteString("\n|:-----|")
+	for _, st := range event.RecapStatuses() {
+		b.WriteString(strings.Repeat("-", len(st)+1) + ":|")
+	}
+	b.WriteString("\n")
+}
+
 func writeRecapRow(b *strings.Builder, host string, c event.HostCounts) {
-	fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n",
-		host, c.OK, c.Changed, c.Unreachable, c.Failures, c.Skipped, c.Rescued, c.Ignored)
+	b.WriteString("| " + host + " |")
+	for _, st := range event.RecapStatuses() {
+		fmt.Fprintf(b, " %d |", c.Count(st))
+	}
+	b.WriteString("\n")
 }
 
 // writeFailures lists the fatal failures and unreachable hosts, then, folded
@@ -106,7 +122,7 @@ func writeFailures(b *strings.Builder, s *event.Summary) {
 	}
 	var handled []event.Failure
 	for _, f := range s.Failures {
-		if !f.Unreachable && f.Disposition != event.Fatal {
+		if !f.Fate().Stops() {
 			handled = append(handled, f)
 		}
 	}
@@ -131,10 +147,7 @@ func writeFailureTable(b *strings.Builder, failures []event.Failure) {
 		if f.Play != nil {
 			play = f.Play.Name
 		}
-		result := string(f.Disposition)
-		if f.Unreachable {
-			result = "unreachable"
-		}
+		result := string(f.Fate())
 		msg := cell(f.Message, messageLimit)
 		if msg == "" {
 			msg = "_(no message)_"
@@ -172,18 +185,8 @@ func (m *Markdown) writeSlowest(b *strings.Builder, s *event.Summary) {
 	b.WriteString("\n")
 }
 
-// humanDuration writes a duration the way a person reads it: 0.42 s,
-// 12.3 s, 2 min 05 s, 1 h 02 min.
+// humanDuration writes a duration as the reports do:
+// event.DurationDocument, 0.42 s, 12.3 s, 2 min 05 s, 1 h 02 min.
 func humanDuration(d time.Duration) string {
-	switch {
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d < time.Hour:
-		d = d.Round(time.Second)
-		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+	return event.FormatDuration(d, event.DurationDocument)
 }

@@ -391,15 +391,14 @@
     return { update, total: () => shownBars };
   })();
 
-  // duration writes milliseconds as the report does: 0.42 s, 12.3 s, 2 min 05 s.
+  // duration writes milliseconds as the report does (event.DurationDocument):
+  // 0.42 s, 12.3 s, 2 min 05 s, 1 h 02 min.
   function duration(ms) {
     const s = ms / 1000;
     if (s < 10) return s.toFixed(2) + ' s';
     if (s < 60) return s.toFixed(1) + ' s';
-    if (s < 3600) {
-      const r = Math.round(s);
-      return Math.floor(r / 60) + ' min ' + String(r % 60).padStart(2, '0') + ' s';
-    }
+    const r = Math.round(s);
+    if (r < 3600) return Math.floor(r / 60) + ' min ' + String(r % 60).padStart(2, '0') + ' s';
     const m = Math.round(s / 60);
     return Math.floor(m / 60) + ' h ' + String(m % 60).padStart(2, '0') + ' min';
   }

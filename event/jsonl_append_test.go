@@ -1,4 +1,4 @@
-package render
+package event
 
 import (
 	"bytes"
@@ -8,12 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // encodingJSONLine is a record's line as encoding/json writes it.
-func encodingJSONLine(t testing.TB, r *Record) []byte {
+func encodingJSONLine(t testing.TB, r *JSONLRecord) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -38,9 +36,9 @@ func TestRecordLinesAreEncodingJSONs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := event.NewDecoder(f)
-		s := event.NewSummary()
-		e := NewRecordEncoder()
+		d := NewDecoder(f)
+		s := NewSummary()
+		e := NewJSONLEncoder()
 		for {
 			ev, err := d.Next()
 			if errors.Is(err, io.EOF) {
@@ -50,7 +48,7 @@ func TestRecordLinesAreEncodingJSONs(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Add(ev)
-			r := NewRecord(ev, s)
+			r := NewJSONLRecord(ev, s)
 			got, err := e.Line(r)
 			if err != nil {
 				t.Fatal(err)
@@ -58,12 +56,12 @@ func TestRecordLinesAreEncodingJSONs(t *testing.T) {
 			if want := encodingJSONLine(t, r); !bytes.Equal(got, want) {
 				t.Fatalf("%s: line\n%s\nwant\n%s", name, got, want)
 			}
-			if _, ok := NewRecordEncoder().appendRecord(nil, r); ok {
+			if _, ok := NewJSONLEncoder().appendRecord(nil, r); ok {
 				fast++
 			}
 		}
 		f.Close()
-		end := NewRunEndRecord(s, s.End)
+		end := NewJSONLRunEnd(s, s.End)
 		if got, _ := e.Line(end); !bytes.Equal(got, encodingJSONLine(t, end)) {
 			t.Errorf("%s: run_end line %s", name, got)
 		}
@@ -80,7 +78,7 @@ func FuzzRecordLine(f *testing.F) {
 	f.Add("", "", []byte(`{}`), false)
 	f.Add("tab\t", "é", []byte(`not json`), true)
 	f.Fuzz(func(t *testing.T, task, msg string, raw []byte, changed bool) {
-		r := &Record{SchemaVersion: 1, Timestamp: "t", EventType: "runner_on_ok", Event: "runner_on_ok",
+		r := &JSONLRecord{SchemaVersion: 1, Timestamp: "t", EventType: "runner_on_ok", Event: "runner_on_ok",
 			Task: task, Msg: msg, Host: msg + task, Changed: &changed, Result: raw, Attempts: len(raw)}
 		if changed {
 			r.Truncated = int64(len(msg)) << 20
@@ -89,7 +87,7 @@ func FuzzRecordLine(f *testing.F) {
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		wantErr := enc.Encode(r)
-		got, err := NewRecordEncoder().Line(r)
+		got, err := NewJSONLEncoder().Line(r)
 		if (err != nil) != (wantErr != nil) {
 			t.Fatalf("error %v, encoding/json's %v", err, wantErr)
 		}

@@ -1,4 +1,4 @@
-package render
+package event
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 // of events (not run_end, stats or includes, which Line leaves to
 // encoding/json); ok is false for those, or when a value needs
 // encoding/json to be written as it would write it.
-func (e *RecordEncoder) appendRecord(b []byte, r *Record) ([]byte, bool) {
+func (e *JSONLEncoder) appendRecord(b []byte, r *JSONLRecord) ([]byte, bool) {
 	if r.Stats != nil || r.CustomStats != nil || r.GlobalCustomStats != nil || r.IncludedHosts != nil ||
 		r.ExitCode != nil || r.Outcome != "" || r.Interrupted || r.DurationSec != nil || r.Totals != nil {
 		return b, false
@@ -73,14 +73,14 @@ func (e *RecordEncoder) appendRecord(b []byte, r *Record) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
-func (e *RecordEncoder) appendNonEmpty(b []byte, key, s string) []byte {
+func (e *JSONLEncoder) appendNonEmpty(b []byte, key, s string) []byte {
 	if s == "" {
 		return b
 	}
 	return e.appendField(b, key, s)
 }
 
-func (e *RecordEncoder) appendField(b []byte, key, s string) []byte {
+func (e *JSONLEncoder) appendField(b []byte, key, s string) []byte {
 	return e.appendString(append(b, key...), s)
 }
 
@@ -95,7 +95,7 @@ var plainJSONByte = func() (t [256]bool) {
 // appendString writes a JSON string: a plain ASCII one itself, any other
 // through the encoder of Line, so that escapes, invalid UTF-8 and U+2028
 // come out as encoding/json writes them.
-func (e *RecordEncoder) appendString(b []byte, v string) []byte {
+func (e *JSONLEncoder) appendString(b []byte, v string) []byte {
 	plain := true
 	for i := 0; i < len(v); i++ {
 		if !plainJSONByte[v[i]] {
