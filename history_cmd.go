@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/internal/size"
 )
@@ -108,11 +110,9 @@ func listHistory(c, sc *cli.Context, stdout io.Writer) (int, error) {
 
 // historyFilter reads the filters of `ansible-tap history`.
 func historyFilter(c, sc *cli.Context) (history.Filter, error) {
-	f := history.Filter{Playbook: sc.String("playbook"), Outcome: sc.String("outcome"), Host: sc.String("host"), Limit: sc.Int("limit")}
-	switch f.Outcome {
-	case "", "ok", "changed", "failed", "interrupted":
-	default:
-		return f, usagef("--outcome: %q: want ok, changed, failed or interrupted", f.Outcome)
+	f := history.Filter{Playbook: sc.String("playbook"), Outcome: event.Outcome(sc.String("outcome")), Host: sc.String("host"), Limit: sc.Int("limit")}
+	if f.Outcome != "" && !slices.Contains(event.RunOutcomes(), f.Outcome) {
+		return f, usagef("--outcome: %q: want one of %v", f.Outcome, event.RunOutcomes())
 	}
 	if f.Limit < 1 {
 		return f, usagef("--limit: list at least 1 run, got %d", f.Limit)
