@@ -47,8 +47,9 @@ func maxLineSize(c *cli.Context) (int, error) {
 }
 
 // newRenderer returns the handler that prints the run in format.
-func newRenderer(c *cli.Context, format string, replay bool, stdout, stderr io.Writer) (event.Handler, error) {
-	opts := render.Options{Color: useColor(c, stdout)}
+func newRenderer(c *cli.Context, format string, env *outputEnv, stdout, stderr io.Writer) (event.Handler, error) {
+	replay := env.Replay
+	opts := render.Options{Color: useColor(c, stdout), Compared: env.Compared}
 	if format == render.DefaultFormat {
 		return render.NewAnsible(render.AnsibleOptions{
 			Options: opts, Stdout: stdout, Stderr: stderr, Replay: replay,

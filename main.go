@@ -144,80 +144,121 @@ func (e usageError) Unwrap() error { return e.error }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
-// act runs ansible-playbook, or replays a recording, with the handlers the
-// flags ask for, and returns the exit code.
+// act runs ansible-playbook, replays a recording, or runs one of
+// ansible-tap's commands, with the handlers the flags ask for, and returns
+// the exit code.
 func act(c *cli.Context, rest []string, stdin io.Reader, stdout, stderr io.Writer, gone *goneReporter) (int, error) {
 	log, err := newLogger(c.String("log-level"), stderr)
 	if err != nil {
 		return exitUsage, err
 	}
 	gone.log = log
+	command := ""
 	if len(rest) > 0 {
-		switch rest[0] {
-		case "history":
-			return runHistory(c, rest[1:], stdout, stderr)
-		case "diff":
-			return runDiff(c, rest[1:], stdout, stderr)
-		}
+		command = rest[0]
 	}
-	replay := len(rest) > 0 && rest[0] == "replay"
+	switch command {
+	case "history":
+		return runHistory(c, rest[1:], stdout, stderr)
+	case "diff":
+		return runDiff(c, rest[1:], stdout, stderr)
+	case "replay":
+		return actReplay(c, rest[1:], stdin, stdout, stderr, log)
+	case "":
+		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
+	}
+	return actLive(c, rest, stdin, stdout, stderr, log)
+}
+
+// actReplay replays the recording that args name with the handlers the
+// flags ask for.
+func actReplay(c *cli.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
 	maxLine, err := maxLineSize(c)
 	if err != nil {
 		return exitUsage, err
 	}
 	format := c.String("format")
-	renderer, err := newRenderer(c, format, replay, stdout, stderr)
+	env := newOutputEnv(c, log, stderr, true)
+	renderer, err := newRenderer(c, format, env, stdout, stderr)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
-	if !replay && len(rest) == 0 {
-		return exitUsage, usagef("no playbook given; see 'ansible-tap --help'")
+	if len(args) != 1 {
+		return exitUsage, usagef("replay takes one FILE, - for standard input, or a RUN of the history")
 	}
-	var rec *recording
-	if replay {
-		if len(rest) != 2 {
-			return exitUsage, usagef("replay takes one FILE, or - for standard input")
-		}
-		if rec, err = openRecording(rest[1], stdin, func() (history.Store, error) { return openHistory(c) }); err != nil {
-			return exitNoRun, err
-		}
-		defer rec.Close()
+	rec, err := openRecording(args[0], stdin, func() (history.Store, error) { return openHistory(c) })
+	if err != nil {
+		return exitNoRun, err
 	}
-	if err := checkOutputFiles(c, replay, rec.path()); err != nil {
+	defer rec.Close()
+	if err := checkOutputFiles(c, true, rec.path()); err != nil {
 		return exitUsage, err
 	}
-	handlers := []event.Handler{renderer}
-	env := &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{}), Redact: c.StringSlice("redact")}
-	var hist *liveHistory
-	if !replay {
-		if hist, err = startHistory(c, rest, env); err != nil {
-			return exitUsage, err
-		}
-		if hist != nil {
-			// Ahead of the outputs: they read its comparison.
-			handlers = append(handlers, hist)
-			env.Compared = hist.live
-		}
+	handlers, err := outputHandlers(c, env, renderer)
+	if err != nil {
+		return exitUsage, err
 	}
+	if c.IsSet("events-file") {
+		log.Warn().Msg("--events-file has no effect in a replay")
+	}
+	fanout := event.NewFanout(log, handlers...)
+	return replayRecording(rec, maxLine, fanout, format, consoleOf(handlers), stdout, stderr, log)
+}
+
+// actLive runs ansible-playbook with args, recording the run in the
+// history, with the handlers the flags ask for.
+func actLive(c *cli.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, log zerolog.Logger) (int, error) {
+	maxLine, err := maxLineSize(c)
+	if err != nil {
+		return exitUsage, err
+	}
+	if err := checkOutputFiles(c, false, ""); err != nil {
+		return exitUsage, err
+	}
+	env := newOutputEnv(c, log, stderr, false)
+	hist, err := startHistory(c, args, env)
+	if err != nil {
+		return exitUsage, err
+	}
+	var first []event.Handler
+	if hist != nil {
+		// Ahead of the outputs: they read its comparison.
+		first, env.Compared = []event.Handler{hist}, hist.live
+	}
+	format := c.String("format")
+	renderer, err := newRenderer(c, format, env, stdout, stderr)
+	if err == nil {
+		var handlers []event.Handler
+		if handlers, err = outputHandlers(c, env, renderer); err == nil {
+			fanout := event.NewFanout(log, append(first, handlers...)...)
+			return runLive(c, args, format, maxLine, fanout, consoleOf(handlers), env, hist, stdin, stdout, stderr)
+		}
+	} else {
+		err = usageError{err}
+	}
+	if hist != nil {
+		hist.abort()
+	}
+	return exitUsage, err
+}
+
+// newOutputEnv is what the outputs may use, from the flags.
+func newOutputEnv(c *cli.Context, log zerolog.Logger, stderr io.Writer, replay bool) *outputEnv {
+	return &outputEnv{Log: log, Stderr: stderr, Replay: replay, Stop: make(chan struct{}), Redact: c.StringSlice("redact")}
+}
+
+// outputHandlers are the renderer and the handlers of the outputs the
+// flags ask for, in the order they are called.
+func outputHandlers(c *cli.Context, env *outputEnv, renderer event.Handler) ([]event.Handler, error) {
+	handlers := []event.Handler{renderer}
 	for _, o := range outputs {
 		hs, err := o.handlers(c, env)
 		if err != nil {
-			if hist != nil {
-				hist.abort()
-			}
-			return exitUsage, err
+			return nil, err
 		}
 		handlers = append(handlers, hs...)
 	}
-	fanout := event.NewFanout(log, handlers...)
-	console := consoleOf(handlers)
-	if replay {
-		if c.IsSet("events-file") {
-			log.Warn().Msg("--events-file has no effect in a replay")
-		}
-		return replayRecording(rec, maxLine, fanout, format, console, stdout, stderr, log)
-	}
-	return runLive(c, rest, format, maxLine, fanout, console, env, hist, stdin, stdout, stderr)
+	return handlers, nil
 }
 
 // runLive runs ansible-playbook with the handlers and returns its exit code;

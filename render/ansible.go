@@ -70,7 +70,7 @@ func (a *Ansible) Finish(s *event.Summary) error {
 	if s.Playbook != nil && machineReadable(s.Playbook.StdoutCallback) && a.opts.Stderr != nil {
 		w = a.opts.Stderr
 	}
-	return WriteRunTail(w, s, a.opts.Color)
+	return WriteRunTail(w, s, a.opts.Options)
 }
 
 // machineReadable reports whether a stdout callback writes a document for

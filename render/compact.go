@@ -23,6 +23,7 @@ const bannerWidth = 80
 type Compact struct {
 	w    io.Writer
 	c    *palette
+	opts Options
 	live bool
 	now  func() time.Time
 
@@ -53,7 +54,7 @@ const statusRefresh = time.Second
 // NewCompact returns a compact renderer writing to w. With opts.Live it
 // redraws the status line every second until Finish.
 func NewCompact(w io.Writer, opts Options) *Compact {
-	t := &Compact{w: w, c: newPalette(opts.Color), live: opts.Live, now: opts.Now, warned: make(map[string]bool)}
+	t := &Compact{w: w, c: newPalette(opts.Color), opts: opts, live: opts.Live, now: opts.Now, warned: make(map[string]bool)}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -134,7 +135,7 @@ func (t *Compact) Finish(s *event.Summary) error {
 		fmt.Fprintf(&t.buf, "\n%s\n", t.c.failed.Sprintf("RUN ABORTED: ansible-playbook exited with code %d before its recap; counts so far:", s.ExitCode))
 		t.recap(s)
 	}
-	writeTail(&t.buf, s, t.c)
+	writeTail(&t.buf, s, t.c, t.opts)
 	return t.flush()
 }
 

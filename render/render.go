@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 )
 
@@ -23,6 +24,18 @@ type Options struct {
 	// Now is the clock for records that no event dates (jsonl run_end of a
 	// run without events); nil means time.Now.
 	Now func() time.Time
+	// Compared, when set, is the live run's comparison with the last
+	// comparable run of the history: the run's tail ends with one line
+	// that says what is new (WriteComparisonLine).
+	Compared *compare.Live
+}
+
+// now is the Options' clock.
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
 }
 
 // New returns the renderer for format, writing to w. "text", the old name

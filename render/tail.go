@@ -19,19 +19,29 @@ const (
 
 // WriteRunTail writes what ansible-tap adds after a run's recap: the run's
 // duration, the failed tasks (each failure's disposition, host and task),
-// and the slowest tasks. With color it colours them as the compact output
-// does. Text from the run is cleaned of control characters.
-func WriteRunTail(w io.Writer, s *event.Summary, color bool) error {
+// the slowest tasks and, when the run has been compared with the last
+// comparable run of the history (Options.Compared), what is new. With
+// colour it colours them as the compact output does. Text from the run is
+// cleaned of control characters.
+func WriteRunTail(w io.Writer, s *event.Summary, opts Options) error {
 	var b bytes.Buffer
-	writeTail(&b, s, newPalette(color))
+	writeTail(&b, s, newPalette(opts.Color), opts)
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-func writeTail(b *bytes.Buffer, s *event.Summary, c *palette) {
+func writeTail(b *bytes.Buffer, s *event.Summary, c *palette, opts Options) {
 	fmt.Fprintf(b, "Duration: %s\n", event.FormatDuration(s.Duration(), event.DurationTerse))
 	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
+	if opts.Compared == nil {
+		return
+	}
+	// Without a baseline, or with a history that cannot be read (its
+	// recording warns), the tail says nothing of it.
+	if cmp, _ := opts.Compared.Comparison(s); cmp != nil {
+		writeHeadline(b, cmp, opts.now(), c)
+	}
 }
 
 // writeFailures lists failures in columns: what became of each (fatal,

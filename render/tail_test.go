@@ -40,7 +40,7 @@ func tailSummary(failures int) *event.Summary {
 
 func TestWriteRunTail(t *testing.T) {
 	var out bytes.Buffer
-	if err := WriteRunTail(&out, tailSummary(1), false); err != nil {
+	if err := WriteRunTail(&out, tailSummary(1), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "Duration: 4.0s\n" +
@@ -69,7 +69,7 @@ func TestWriteRunTailCutsLongFailureLists(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(c.rescued), func(t *testing.T) {
 			var out bytes.Buffer
-			WriteRunTail(&out, tailSummary(c.rescued), false)
+			WriteRunTail(&out, tailSummary(c.rescued), Options{})
 			got := out.String()
 			if n := strings.Count(got, "  rescued "); n != failuresShown-3 {
 				t.Errorf("%d rescued failures listed, want %d:\n%s", n, failuresShown-3, got)
@@ -84,8 +84,8 @@ func TestWriteRunTailCutsLongFailureLists(t *testing.T) {
 // Colour changes nothing but the escape codes.
 func TestWriteRunTailColor(t *testing.T) {
 	var plain, colored bytes.Buffer
-	WriteRunTail(&plain, tailSummary(1), false)
-	WriteRunTail(&colored, tailSummary(1), true)
+	WriteRunTail(&plain, tailSummary(1), Options{})
+	WriteRunTail(&colored, tailSummary(1), Options{Color: true})
 	if !bytes.Contains(colored.Bytes(), []byte("\x1b[31mfatal")) {
 		t.Errorf("no colour with color on:\n%q", colored.String())
 	}
@@ -99,7 +99,7 @@ func TestWriteRunTailWithoutFailures(t *testing.T) {
 	s := event.NewSummary()
 	s.Add(&event.Event{Kind: event.RunnerOK, Time: time.Unix(1, 0), Host: "a", Result: &event.Result{}})
 	var out bytes.Buffer
-	WriteRunTail(&out, s, false)
+	WriteRunTail(&out, s, Options{})
 	if got := out.String(); got != "Duration: 0s\n" {
 		t.Errorf("got %q", got)
 	}
