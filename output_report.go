@@ -55,7 +55,7 @@ func reportHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 		}))
 	}
 	if htmlPath != "" {
-		handlers = append(handlers, report.NewHTML(report.HTMLOptions{Path: htmlPath, BaseDir: base, Version: version, Log: log}))
+		handlers = append(handlers, report.NewHTML(report.HTMLOptions{Path: htmlPath, BaseDir: base, Version: version, Compared: env.Compared, Log: log}))
 	}
 	return handlers, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 )
@@ -22,6 +23,10 @@ type HTMLOptions struct {
 	BaseDir string
 	// Version is ansible-tap's version, named in the report's footer.
 	Version string
+	// Compared, when set, is the live run's comparison with the last
+	// comparable run of the history: the report gets a "Since the last
+	// run" section.
+	Compared *compare.Live
 	// Log receives the writer's diagnostics.
 	Log zerolog.Logger
 }
@@ -88,5 +93,12 @@ func (h *HTML) Render(s *event.Summary) ([]byte, error) {
 
 // page describes the run as the report shows it.
 func (h *HTML) page(s *event.Summary) (*page, error) {
-	return buildPage(s, h.details, h.console.spans(), h.opts.BaseDir)
+	p, err := buildPage(s, h.details, h.console.spans(), h.opts.BaseDir)
+	if err != nil || h.opts.Compared == nil {
+		return p, err
+	}
+	if c, _ := h.opts.Compared.Comparison(s); c != nil {
+		p.SinceLast = newSinceLastRun(c, ComparisonOptions{BaseDir: h.opts.BaseDir, Now: time.Now()})
+	}
+	return p, nil
 }

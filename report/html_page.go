@@ -33,18 +33,21 @@ type page struct {
 	Ignored int `json:"ignored"`
 	Rescued int `json:"rescued"`
 
-	Plays     []string         `json:"plays"`
-	Recap     []recapRow       `json:"recap"`
-	Total     event.HostCounts `json:"total"`
-	Failures  []failureGroup   `json:"failures"` // fatal, then ignored and rescued
-	Changed   []changedTask    `json:"changed"`
-	TaskRows  []taskRow        `json:"tasks_table"`
-	Handlers  []taskRow        `json:"handlers"`
-	Slowest   []taskRow        `json:"slowest"`
-	Console   []consoleSpan    `json:"console,omitempty"`
-	Timeline  json.RawMessage  `json:"timeline"`
-	Generated string           `json:"-"`
-	Version   string           `json:"-"`
+	Plays    []string         `json:"plays"`
+	Recap    []recapRow       `json:"recap"`
+	Total    event.HostCounts `json:"total"`
+	Failures []failureGroup   `json:"failures"` // fatal, then ignored and rescued
+	Changed  []changedTask    `json:"changed"`
+	TaskRows []taskRow        `json:"tasks_table"`
+	Handlers []taskRow        `json:"handlers"`
+	Slowest  []taskRow        `json:"slowest"`
+	Console  []consoleSpan    `json:"console,omitempty"`
+	// SinceLast compares the run with the last comparable run of the
+	// history; nil when it has none.
+	SinceLast *sinceLastRun   `json:"since_last,omitempty"`
+	Timeline  json.RawMessage `json:"timeline"`
+	Generated string          `json:"-"`
+	Version   string          `json:"-"`
 }
 
 // ChangedResults counts the results the Changes section lists.

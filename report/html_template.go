@@ -30,8 +30,9 @@ var (
 		"diffLines":    diffLines,
 	}).ParseFS(htmlAssets, "html/report.html.tmpl"))
 	// reportCSP lets the page run its own style and script, identified by
-	// their hashes, and nothing else: no request leaves the page.
-	reportCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + "; script-src " + cspHash(sortableScript) +
+	// their hashes, and nothing else: no request leaves the page. The
+	// comparison's style sheet styles its "Since the last run" section.
+	reportCSP = "default-src 'none'; style-src " + cspHash(reportStyle) + " " + cspHash(comparisonStyle) + "; script-src " + cspHash(sortableScript) +
 		" " + cspHash(reportScript) + "; img-src data:; base-uri 'none'; form-action 'none'"
 
 	// The comparison's page: the report's style sheet and its own, the
@@ -70,11 +71,13 @@ func renderPage(p *page) ([]byte, error) {
 		*page
 		CSP      string
 		Style    template.CSS
+		Compare  template.CSS
 		Sortable template.JS
 		Script   template.JS
 		Data     template.JS
 	}{
-		page: p, CSP: reportCSP, Style: template.CSS(reportStyle), Sortable: template.JS(sortableScript), Script: template.JS(reportScript),
+		page: p, CSP: reportCSP, Style: template.CSS(reportStyle), Compare: template.CSS(comparisonStyle),
+		Sortable: template.JS(sortableScript), Script: template.JS(reportScript),
 		// encoding/json escaped <, > and &: the data cannot end its element.
 		Data: template.JS(p.Timeline),
 	})

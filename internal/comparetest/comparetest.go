@@ -124,3 +124,23 @@ type nop struct{}
 
 func (nop) Event(*event.Event, *event.Summary) error { return nil }
 func (nop) Finish(*event.Summary) error              { return nil }
+
+// Live returns the live comparison that the scenario's last run gets from
+// a history holding the runs before it, its baseline found and loaded, and
+// that run's recorded stream, to replay into it ahead of the outputs that
+// read it.
+func Live(t testing.TB, root string) (*compare.Live, []byte) {
+	t.Helper()
+	s := Store(t)
+	var base *history.Run
+	for _, p := range scenario.Phases[:len(scenario.Phases)-1] {
+		base = Record(t, s, Recording(t, root, p.Name), time.Time{})
+	}
+	rec := &history.Run{Playbooks: base.Playbooks, Inventories: base.Inventories, Start: time.Now()}
+	live := compare.Follow(context.Background(), history.Comparable(s, rec), compare.Run{Start: rec.Start})
+	<-live.Ready()
+	if live.Baseline() == nil {
+		t.Fatal("the scenario's last run found no baseline")
+	}
+	return live, Recording(t, root, "run")
+}
