@@ -64,7 +64,7 @@ func notifyHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	if slackURL != "" {
 		handlers = append(handlers, notify.NewSlack(notify.SlackOptions{
 			URL: slackURL, Channel: c.String("slack-channel"), OnSuccess: onSuccess,
-			QueueBytes: queueBytes, Group: group, Log: log,
+			QueueBytes: queueBytes, Compared: env.Compared, Group: group, Log: log,
 		}))
 	}
 	if webhookURL != "" {

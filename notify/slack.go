@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
@@ -38,7 +39,11 @@ type SlackOptions struct {
 	Retry          RetryPolicy
 	// Client overrides the HTTP client.
 	Client *http.Client
-	Log    zerolog.Logger
+	// Compared, when set, is the live run's comparison with the last
+	// comparable run of the history: each alert says whether its failure
+	// is new or failing since an earlier run, and the summary what is new.
+	Compared *compare.Live
+	Log      zerolog.Logger
 }
 
 // Slack posts alerts for fatal failures and unreachable hosts while the
@@ -58,6 +63,9 @@ type Slack struct {
 type alert struct {
 	host, play, taskID, task, path, message string
 	unreachable                             bool
+	// mark is what the last comparable run says of the failure: "new",
+	// "failing since ID", or "" without a history.
+	mark string
 }
 
 // NewSlack returns a Slack notifier ready to receive events.
@@ -106,6 +114,9 @@ func (s *Slack) Event(ev *event.Event, _ *event.Summary) error {
 	if ev.NoLog {
 		a.message = "(the output is hidden: no_log)"
 	}
+	if s.opts.Compared != nil {
+		a.mark = s.opts.Compared.Mark(ev.Task, ev.Host).String()
+	}
 	s.alerts.add(a)
 	return nil
 }
@@ -119,7 +130,11 @@ func (s *Slack) Finish(sum *event.Summary) error {
 	}
 	s.alerts.end()
 	if s.opts.OnSuccess || !sum.Outcome().Succeeded() {
-		s.post("summary", summaryMessage(sum, s.playbook, s.dir))
+		var cmp *compare.Comparison
+		if s.opts.Compared != nil {
+			cmp, _ = s.opts.Compared.Comparison(sum) // a history that cannot be read says so itself
+		}
+		s.post("summary", summaryMessage(sum, cmp, s.playbook, s.dir))
 	}
 	s.opts.Group.finish(s.sender)
 	return nil

@@ -21,8 +21,8 @@ type alertGroup struct {
 	otherMessages bool
 }
 
-// groupAlerts gathers alerts by task, kind and message, in order of
-// arrival. Unreachable hosts are gathered by task alone: their messages
+// groupAlerts gathers alerts by task, kind, message and mark (new, or
+// failing since a run), in order of arrival. Unreachable hosts are gathered by task alone: their messages
 // differ by host ("ssh: connect to host 10.0.0.7 port 22"), and a storm of
 // them must still be one list of hosts.
 func groupAlerts(batch []alert) []*alertGroup {
@@ -33,7 +33,7 @@ func groupAlerts(batch []alert) []*alertGroup {
 		if a.unreachable {
 			message = ""
 		}
-		key := fmt.Sprintf("%t\x00%s\x00%s\x00%s", a.unreachable, a.taskID, a.task, message)
+		key := fmt.Sprintf("%t\x00%s\x00%s\x00%s\x00%s", a.unreachable, a.taskID, a.task, message, a.mark)
 		g, ok := index[key]
 		if !ok {
 			g = &alertGroup{first: a}
@@ -60,6 +60,9 @@ func alertMessage(batch []alert, playbook, dir string) slackMessage {
 		what := "Task failed"
 		if a.unreachable {
 			what = "Host unreachable"
+		}
+		if a.mark != "" {
+			what += " (" + a.mark + ")"
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "*%s:* %s", what, code(orUnknown(a.task)))

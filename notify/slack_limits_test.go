@@ -51,7 +51,7 @@ func TestSlackMessagesStayWithinSlackLimits(t *testing.T) {
 			for _, f := range s.FatalFailures() {
 				batch = append(batch, alert{host: f.Host, play: f.Play.Name, taskID: f.Task.ID, task: f.Task.Name, path: f.Task.Path, message: f.Message})
 			}
-			for _, m := range []slackMessage{summaryMessage(s, "site.yml", "/srv"), alertMessage(batch, "site.yml", "/srv")} {
+			for _, m := range []slackMessage{summaryMessage(s, nil, "site.yml", "/srv"), alertMessage(batch, "site.yml", "/srv")} {
 				body, err := json.Marshal(m)
 				if err != nil {
 					t.Fatal(err)
@@ -62,7 +62,7 @@ func TestSlackMessagesStayWithinSlackLimits(t *testing.T) {
 					t.Errorf("Slack would refuse %q: %v", m.Blocks[0].Text.Text, err)
 				}
 			}
-			sum := summaryMessage(s, "site.yml", "/srv")
+			sum := summaryMessage(s, nil, "site.yml", "/srv")
 			if sum.Blocks[0].Text.Text != "FAILED: site.yml" {
 				t.Errorf("summary header %q", sum.Blocks[0].Text.Text)
 			}
@@ -85,7 +85,7 @@ func blocksJSON(t *testing.T, m slackMessage) string {
 
 func TestMrkdwnIsEscaped(t *testing.T) {
 	s := failedRun(1, 1, 3, 10)
-	m := summaryMessage(s, "site.yml", "/srv")
+	m := summaryMessage(s, nil, "site.yml", "/srv")
 	all := blocksJSON(t, m)
 	if strings.Contains(all, "task & 0") || !strings.Contains(all, "task \\u0026amp; 0 'quoted'") {
 		t.Errorf("task name not escaped for mrkdwn: %s", all)

@@ -3,7 +3,9 @@ package notify
 import (
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
@@ -36,8 +38,9 @@ var summaryStatuses = []event.Status{
 }
 
 // summaryMessage is the Slack message at the end of a run: outcome, counts,
-// duration, hosts, and the failed hosts with their failed tasks.
-func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
+// duration, hosts, what is new since the last comparable run (cmp, nil
+// without one), and the failed hosts with their failed tasks.
+func summaryMessage(s *event.Summary, cmp *compare.Comparison, playbook, dir string) slackMessage {
 	label := outcomeLabel(s.Outcome())
 	t := s.Totals()
 	hosts := s.RecapHosts()
@@ -61,6 +64,11 @@ func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 	if len(hosts) > 0 {
 		blocks = append(blocks, section("*Hosts:* "+escape(listHosts(hosts, maxSummaryHosts))))
 	}
+	since := ""
+	if cmp != nil {
+		since = "Since " + cmp.BaseName(time.Now()) + ": " + cmp.Tally()
+		blocks = append(blocks, section("*"+escape(since)+"*"))
+	}
 	failed := failuresByHost(s.FatalFailures())
 	var failedText []string
 	for _, h := range failed {
@@ -82,6 +90,9 @@ func summaryMessage(s *event.Summary, playbook, dir string) slackMessage {
 	}
 
 	text := fmt.Sprintf("%s: %s — %s — %s, %d host%s", label, orUnknown(playbook), strings.Join(counts, " "), duration, len(hosts), plural(len(hosts)))
+	if since != "" {
+		text += "\n" + since
+	}
 	if len(failedText) > 0 {
 		text += "\nFailed: " + listHosts(failedText, 50)
 	}
