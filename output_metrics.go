@@ -45,7 +45,7 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 	if file != "" || pushURL != "" {
 		handlers = append(handlers, metrics.NewProm(metrics.PromOptions{
 			File: file, PushURL: pushURL, Labels: labels, PerHost: c.Bool("prom-per-host"),
-			Timeout: timeout, Stop: env.Stop, Log: log,
+			Timeout: timeout, Stop: env.Stop, Compared: env.Compared, Log: log,
 		}))
 	}
 	if p := c.String("otlp-protocol"); p != "" && p != metrics.ProtocolHTTP && p != metrics.ProtocolGRPC {
@@ -58,7 +58,8 @@ func metricsHandlers(c *cli.Context, env *outputEnv) ([]event.Handler, error) {
 		}
 	}
 	otlp, err := metrics.NewOTLP(metrics.OTLPOptions{
-		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Redact: env.Redact, Timeout: timeout, Stop: env.Stop, Log: log,
+		Endpoint: endpoint, Protocol: c.String("otlp-protocol"), Redact: env.Redact, Timeout: timeout, Stop: env.Stop,
+		Compared: env.Compared, Log: log,
 	})
 	if err != nil {
 		return nil, usagef("OTLP: %v", err)

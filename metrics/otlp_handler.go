@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
@@ -45,6 +46,10 @@ type OTLPOptions struct {
 	Timeout time.Duration
 	// Stop, when closed, abandons the flush at the end before the timeout.
 	Stop <-chan struct{}
+	// Compared, when set, is the live run's comparison with the last
+	// comparable run of the history: the metrics count its new failures
+	// and fixed results.
+	Compared *compare.Live
 	// Log receives diagnostics, export errors among them.
 	Log zerolog.Logger
 }
@@ -195,7 +200,7 @@ func (o *OTLP) Finish(s *event.Summary) error {
 	var errs []error
 	if o.mp != nil {
 		playbook := PlaybookLabel(playbookPath(s), o.opts.Playbook)
-		if err := recordRun(o.mp.Meter(instrumentation), s, playbook); err != nil {
+		if err := recordRun(o.mp.Meter(instrumentation), s, playbook, comparisonOf(o.opts.Compared, s)); err != nil {
 			errs = append(errs, fmt.Errorf("OTLP metrics: %w", err))
 		}
 	}

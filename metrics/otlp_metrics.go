@@ -3,14 +3,16 @@ package metrics
 import (
 	"context"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 )
 
 // recordRun records the metrics of the finished run in s on meter: the same
-// values as the Prometheus metrics, with OpenTelemetry names.
-func recordRun(meter metric.Meter, s *event.Summary, playbook string) error {
+// values as the Prometheus metrics, with OpenTelemetry names; cmp is the
+// run's comparison with the last comparable run of the history, or nil.
+func recordRun(meter metric.Meter, s *event.Summary, playbook string, cmp *compare.Comparison) error {
 	ctx := context.Background()
 	pb := attribute.String("ansible.playbook", playbook)
 
@@ -71,5 +73,27 @@ func recordRun(meter metric.Meter, s *event.Summary, playbook string) error {
 	}
 	success.Record(ctx, ok, withPlaybook)
 	exitCode.Record(ctx, int64(s.ExitCode), withPlaybook)
+	return recordComparison(ctx, meter, cmp, withPlaybook)
+}
+
+// recordComparison records the new failures and the fixed results since
+// the last comparable run of the history; without one, nothing.
+func recordComparison(ctx context.Context, meter metric.Meter, cmp *compare.Comparison, attrs metric.RecordOption) error {
+	if cmp == nil {
+		return nil
+	}
+	newFailures, err := meter.Int64Gauge("ansible.playbook.new_failures", metric.WithUnit("{result}"),
+		metric.WithDescription("Results that failed, a task on a host, where the last comparable run of the history did not fail them."))
+	if err != nil {
+		return err
+	}
+	fixed, err := meter.Int64Gauge("ansible.playbook.fixed", metric.WithUnit("{result}"),
+		metric.WithDescription("Results that did not fail, a task on a host, where the last comparable run of the history failed them."))
+	if err != nil {
+		return err
+	}
+	n := cmp.Counts()
+	newFailures.Record(ctx, int64(n.NewFailures), attrs)
+	fixed.Record(ctx, int64(n.Fixed), attrs)
 	return nil
 }

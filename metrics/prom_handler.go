@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/rs/zerolog"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/outfile"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
@@ -35,6 +36,10 @@ type PromOptions struct {
 	Timeout time.Duration
 	// Stop, when closed, abandons the push before the timeout.
 	Stop <-chan struct{}
+	// Compared, when set, is the live run's comparison with the last
+	// comparable run of the history: the metrics count its new failures
+	// and fixed results.
+	Compared *compare.Live
 	// Log receives diagnostics.
 	Log zerolog.Logger
 }
@@ -99,6 +104,7 @@ func (p *Prom) gather(s *event.Summary, grouped bool) (*prometheus.Registry, err
 		labels:   p.opts.Labels,
 		perHost:  p.opts.PerHost,
 		now:      time.Now(),
+		compared: comparisonOf(p.opts.Compared, s),
 	}.gatherer(s)
 }
 

@@ -3,6 +3,7 @@ package metrics
 import (
 	"time"
 
+	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -24,28 +25,51 @@ type promSnapshot struct {
 	// the grouping key, and refuses series that already carry it.
 	grouped bool
 	now     time.Time // the end of the run when no event carried a time
+	// compared is the run's comparison with the last comparable run of
+	// the history, or nil.
+	compared *compare.Comparison
+}
+
+// promRegistry registers the gauges of one run, each with the playbook
+// label (unless grouped) and the constant labels.
+type promRegistry struct {
+	reg *prometheus.Registry
+	r   prometheus.Registerer
+	pb  prometheus.Labels
+}
+
+func (p *promRegistry) gauge(name, help string, value float64) error {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: p.pb})
+	g.Set(value)
+	return p.r.Register(g)
+}
+
+func (p *promRegistry) gaugeVec(name, help string, labels ...string) (*prometheus.GaugeVec, error) {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: p.pb}, labels)
+	return g, p.r.Register(g)
 }
 
 // gatherer returns a registry holding the metrics of the run in s, all of
 // them gauges of this run except the task duration histogram.
 func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 	reg := prometheus.NewPedanticRegistry()
-	r := prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg)
-	pb := prometheus.Labels{"playbook": p.playbook}
+	pr := &promRegistry{reg: reg, r: prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg),
+		pb: prometheus.Labels{"playbook": p.playbook}}
 	if p.grouped {
-		pb = nil
+		pr.pb = nil
 	}
+	for _, register := range []func(*promRegistry, *event.Summary) error{
+		p.runGauges, runOutcome, taskResults, hostOutcomes, taskDurations, p.hostResults, p.comparison,
+	} {
+		if err := register(pr, s); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
+}
 
-	gauge := func(name, help string, value float64) error {
-		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: pb})
-		g.Set(value)
-		return r.Register(g)
-	}
-	gaugeVec := func(name, help string, labels ...string) (*prometheus.GaugeVec, error) {
-		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricPrefix + name, Help: help, ConstLabels: pb}, labels)
-		return g, r.Register(g)
-	}
-
+// runGauges are the run's duration, end, success and exit code.
+func (p promSnapshot) runGauges(pr *promRegistry, s *event.Summary) error {
 	end := s.End
 	if end.IsZero() {
 		end = p.now
@@ -63,14 +87,18 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		{"success", "1 when the last run finished without failed or unreachable hosts and was not interrupted, else 0.", success},
 		{"exit_code", "Exit code of ansible-playbook in the last run.", float64(s.ExitCode)},
 	} {
-		if err := gauge(g.name, g.help, g.value); err != nil {
-			return nil, err
+		if err := pr.gauge(g.name, g.help, g.value); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	outcome, err := gaugeVec("outcome", "Outcome of the last run: 1 for the current outcome (ok, changed, failed, interrupted), 0 for the others.", "outcome")
+// runOutcome is 1 for the run's outcome, 0 for the others.
+func runOutcome(pr *promRegistry, s *event.Summary) error {
+	outcome, err := pr.gaugeVec("outcome", "Outcome of the last run: 1 for the current outcome (ok, changed, failed, interrupted), 0 for the others.", "outcome")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	current := s.Outcome()
 	for _, o := range event.RunOutcomes() {
@@ -80,49 +108,76 @@ func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 		}
 		outcome.WithLabelValues(string(o)).Set(v)
 	}
+	return nil
+}
 
-	results, err := gaugeVec("task_results", "Task results of the last run by status, summed over hosts, as in Ansible's recap.", "status")
+// taskResults are the recap's counts, summed over hosts.
+func taskResults(pr *promRegistry, s *event.Summary) error {
+	results, err := pr.gaugeVec("task_results", "Task results of the last run by status, summed over hosts, as in Ansible's recap.", "status")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	totals := s.Totals()
 	for _, st := range event.RecapStatuses() {
 		results.WithLabelValues(string(st)).Set(float64(totals.Count(st)))
 	}
+	return nil
+}
 
-	hosts, err := gaugeVec("hosts", "Hosts of the last run by outcome (unreachable, failed, changed, ok; the worst counts).", "outcome")
+// hostOutcomes count the hosts by outcome.
+func hostOutcomes(pr *promRegistry, s *event.Summary) error {
+	hosts, err := pr.gaugeVec("hosts", "Hosts of the last run by outcome (unreachable, failed, changed, ok; the worst counts).", "outcome")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byOutcome := hostsByOutcome(s)
 	for _, o := range event.HostOutcomes() {
 		hosts.WithLabelValues(string(o)).Set(float64(byOutcome[o]))
 	}
+	return nil
+}
 
+// taskDurations is the histogram of the tasks' durations.
+func taskDurations(pr *promRegistry, s *event.Summary) error {
 	durations := prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:        metricPrefix + "task_duration_seconds",
 		Help:        "Durations of the tasks of the last run, from a task's start to its last host result.",
-		ConstLabels: pb,
+		ConstLabels: pr.pb,
 		Buckets:     TaskDurationBuckets,
 	})
 	for _, t := range s.Tasks {
 		durations.Observe(t.Duration().Seconds())
 	}
-	if err := r.Register(durations); err != nil {
-		return nil, err
-	}
+	return pr.r.Register(durations)
+}
 
-	if p.perHost {
-		perHost, err := gaugeVec("host_task_results", "Task results of the last run by host and status, as in Ansible's recap.", "host", "status")
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range s.RecapHosts() {
-			c := s.Recap(h)
-			for _, st := range event.RecapStatuses() {
-				perHost.WithLabelValues(h, string(st)).Set(float64(c.Count(st)))
-			}
+// hostResults are the recap's counts by host, with --prom-per-host.
+func (p promSnapshot) hostResults(pr *promRegistry, s *event.Summary) error {
+	if !p.perHost {
+		return nil
+	}
+	perHost, err := pr.gaugeVec("host_task_results", "Task results of the last run by host and status, as in Ansible's recap.", "host", "status")
+	if err != nil {
+		return err
+	}
+	for _, h := range s.RecapHosts() {
+		c := s.Recap(h)
+		for _, st := range event.RecapStatuses() {
+			perHost.WithLabelValues(h, string(st)).Set(float64(c.Count(st)))
 		}
 	}
-	return reg, nil
+	return nil
+}
+
+// comparison counts the new failures and the fixed results since the last
+// comparable run of the history; without one, there are no such series.
+func (p promSnapshot) comparison(pr *promRegistry, _ *event.Summary) error {
+	if p.compared == nil {
+		return nil
+	}
+	n := p.compared.Counts()
+	if err := pr.gauge("new_failures", "Results of the last run that failed, a task on a host, where the last comparable run of the history did not fail them.", float64(n.NewFailures)); err != nil {
+		return err
+	}
+	return pr.gauge("fixed", "Results of the last run that did not fail, a task on a host, where the last comparable run of the history failed them.", float64(n.Fixed))
 }
