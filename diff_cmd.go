@@ -27,10 +27,6 @@ const (
 	diffHTML     = "html"
 )
 
-// exitRegressions is the exit code of `diff --exit-code` when the run has
-// regressions.
-const exitRegressions = 1
-
 // runDiff runs `ansible-tap diff [A] [B]`: it compares run B (default: the
 // newest run) with run A (default: B's baseline, the newest earlier run of
 // the same playbook with the same inventory, --limit and check mode).

@@ -35,17 +35,6 @@ func (r *recorder) Finish(s *Summary) error {
 	return nil
 }
 
-// kinds lists the kinds of the recorded events, in order.
-func (r *recorder) kinds() []Kind {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]Kind, len(r.events))
-	for i, ev := range r.events {
-		out[i] = ev.Kind
-	}
-	return out
-}
-
 // nonEmptyLines splits data into lines as the decoder does: without the
 // newline and one trailing carriage return, empty lines dropped.
 func nonEmptyLines(data []byte) [][]byte {
