@@ -54,3 +54,12 @@ if ! command -v go >/dev/null; then
 	$sudo chmod +x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/*
 	go version
 fi
+
+# staticcheck, at a version of its own, through the Go module proxy, into
+# Go's bin directory (the test command runs it from there).
+staticcheck_version=v0.8.2
+bin=$(go env GOPATH)/bin
+if ! "$bin/staticcheck" -version 2>/dev/null | grep -q "${staticcheck_version#v}"; then
+	echo "installing staticcheck $staticcheck_version into $bin" >&2
+	go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up the machine and runs every check: gofmt, pyflakes3, go vet and the
-# tests, then the tests that run the real ansible-playbook again on the newer
+# Sets up the machine and runs every check: gofmt, pyflakes3, go vet,
+# staticcheck and the tests, then the tests that run the real ansible-playbook again on the newer
 # ansible-core versions of Debian's newer suites (scripts/ansible-versions.sh
 # unpacks them into a private cache; the system stays as it is).
 # ANSIBLE_TAP_SUITES lists those suites (default "trixie sid"; empty: none).
@@ -16,6 +16,7 @@ fi
 # The callback plugin and the Python test helpers: Debian's pyflakes.
 pyflakes3 runner/callback/*.py $(find runner/testdata testdata -name '*.py' | sort)
 go vet ./...
+"$(go env GOPATH)/bin/staticcheck" ./...
 go test -count=1 -timeout 45m ./... "$@"
 
 # The tests that run ansible-playbook: the drop-in comparison with the
