@@ -10,7 +10,10 @@
 #
 # Usage: bench/overhead.sh        env: RUNS (default 8), TASKS (25), HOSTS (4),
 #   FORMAT (ansible: the default drop-in output), EVENTS=1 (also --events-file,
-#   which records Ansible's console output through ansible-tap)
+#   which records Ansible's console output through ansible-tap),
+#   HISTORY=1 (the recording's own cost: "plain" is then ansible-tap
+#   --no-history). ansible-tap records every run into a history of its own
+#   in the temporary directory, as it records a user's runs by default.
 # Run it on a quiet machine: the ratios mean nothing under other load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,14 +70,17 @@ measure() {
 }
 
 tap=$PWD/ansible-tap
-plain() { measure plain ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml"; }
+export ANSIBLE_TAP_HISTORY="$work/history"
+plain_cmd=(ansible-playbook)
+[[ -z ${HISTORY:-} ]] || plain_cmd=("$tap" --format "$FORMAT" --no-color --no-history)
+plain() { measure plain "${plain_cmd[@]}" -i "$work/inventory.ini" "$work/playbook.yml"; }
 tap_args=(--format "$FORMAT" --no-color)
 [[ -z $EVENTS ]] || tap_args+=(--events-file "$work/events.jsonl")
 tapped() { measure tap "$tap" "${tap_args[@]}" -i "$work/inventory.ini" "$work/playbook.yml"; }
 # One unmeasured run of each warms the caches; then the order alternates,
 # so that neither side always runs first.
 run=0
-ansible-playbook -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
+"${plain_cmd[@]}" -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
 "$tap" "${tap_args[@]}" -i "$work/inventory.ini" "$work/playbook.yml" >/dev/null 2>&1 || true
 for ((run = 1; run <= RUNS; run++)); do
 	if ((run % 2)); then
