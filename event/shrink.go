@@ -59,11 +59,9 @@ const (
 // of role r, and whether it is identity. An identity value's members are
 // identity too, but for a result's: those are identity by name.
 func member(r role, key []byte, keep bool) (role, bool) {
-	var buf [24]byte
-	name, _ := lowerKey(&buf, key)
 	switch r {
 	case roleLine:
-		switch string(name) {
+		switch wireFields.nameOf(key) {
 		case "hosts":
 			return roleHosts, true
 		case "plays": // a stock ansible.posix.json document on one line
@@ -73,7 +71,7 @@ func member(r role, key []byte, keep bool) (role, bool) {
 	case roleHosts:
 		return roleResult, true
 	case roleResult: // the return values that ansible-tap reads
-		return roleOther, resultField(name) != 0
+		return roleOther, resultFields.find(key) >= 0
 	}
 	return roleOther, keep
 }
