@@ -291,7 +291,8 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	}
 	if w.kind == "" {
 		if w.plays != nil {
-			doc := document{Plays: w.plays, Stats: w.ev.Stats, CustomStats: w.ev.CustomStats, GlobalCustomStats: w.ev.GlobalCustomStats}
+			ev := w.event()
+			doc := document{Plays: w.plays, Stats: ev.Stats, CustomStats: ev.CustomStats, GlobalCustomStats: ev.GlobalCustomStats}
 			d.pending = append(d.pending, d.fromDocument(&doc)...)
 			return nil
 		}
@@ -335,7 +336,7 @@ const maxExitCode = 255
 func (d *Decoder) warnShrunk(w *wireEvent, shrunk int64) {
 	l := d.Log.Warn().Int("line", d.lineNo).Int64("line_bytes", d.long.size).Int("limit_bytes", d.maxLine()).
 		Int64("bytes_left_out", d.long.size-shrunk).Str("event", w.kind)
-	if w.ev.Host != "" {
+	if w.ev != nil && w.ev.Host != "" {
 		l = l.Str("host", w.ev.Host)
 	} else if w.resultHost != "" {
 		l = l.Str("host", w.resultHost)
@@ -505,8 +506,7 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 	if !kind.Known() {
 		return nil, fmt.Errorf("%w: %q", errUnknownKind, w.kind)
 	}
-	ev := new(Event)
-	*ev = w.ev
+	ev := w.event()
 	ev.Kind, ev.Time = kind, w.at
 	if ev.Time.IsZero() {
 		ev.Time = parseTime(w.timestamp)

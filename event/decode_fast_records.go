@@ -32,7 +32,7 @@ func (d *Decoder) scanPlaybook(b []byte, v int, w *wireEvent) (int, bool) {
 	}
 	p := &Playbook{}
 	end, ok := playbookFields.scan(d, b, v, 1, p)
-	w.ev.Playbook = p
+	w.event().Playbook = p
 	return end, ok
 }
 
@@ -93,7 +93,7 @@ func (d *Decoder) scanStats(b []byte, v int, w *wireEvent) (int, bool) {
 		stats[host] = c
 		return end, ok
 	})
-	w.ev.Stats = stats
+	w.event().Stats = stats
 	return end, ok
 }
 
@@ -101,20 +101,20 @@ func (d *Decoder) scanStats(b []byte, v int, w *wireEvent) (int, bool) {
 // object in place, anything else with encoding/json.
 func (d *Decoder) scanCustomStats(b []byte, v int, w *wireEvent) (int, bool) {
 	if end, ok := emptyObject(b, v); ok {
-		w.ev.CustomStats = map[string]json.RawMessage{}
+		w.event().CustomStats = map[string]json.RawMessage{}
 		return end, true
 	}
-	return unmarshalAt(b, v, &w.ev.CustomStats)
+	return unmarshalAt(b, v, &w.event().CustomStats)
 }
 
 // scanGlobalCustomStats reads global_custom_stats at b[v] into w: the
 // usual empty object in place, anything else with encoding/json.
 func (d *Decoder) scanGlobalCustomStats(b []byte, v int, w *wireEvent) (int, bool) {
 	if end, ok := emptyObject(b, v); ok {
-		w.ev.GlobalCustomStats = json.RawMessage(`{}`)
+		w.event().GlobalCustomStats = json.RawMessage(`{}`)
 		return end, true
 	}
-	return unmarshalAt(b, v, &w.ev.GlobalCustomStats)
+	return unmarshalAt(b, v, &w.event().GlobalCustomStats)
 }
 
 // emptyObject reports whether b[v:] starts with "{}", and where it ends.

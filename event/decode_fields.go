@@ -114,64 +114,40 @@ func jsonField[T, V any](name string, at func(*T) *V) field[T] {
 
 // fields is the table of a wire object's fields.
 type fields[T any] struct {
-	list    []field[T]
-	byName  map[string]int // a field's position by its name
-	longest int            // the longest name
+	list  []field[T]
+	index nameIndex // a field's position by its name
 	// decoded is the struct that the fallback decodes into: field i is
 	// the value of list[i], tagged with its name.
 	decoded reflect.Type
 }
 
-// newFields returns the table of the fields in list. A name given twice,
-// not in lower case, or more than 64 fields are a programming error.
+// newFields returns the table of the fields in list. An empty name, a
+// name given twice or not in lower-case ASCII, or more than 64 fields are
+// a programming error.
 func newFields[T any](list ...field[T]) *fields[T] {
 	if len(list) > 64 {
 		panic("newFields: more than 64 fields") // their bits in the mask of fields seen
 	}
-	fs := &fields[T]{list: list, byName: make(map[string]int, len(list))}
 	var zero T
+	var names []string
 	var decoded []reflect.StructField
 	for i, f := range list {
-		if _, twice := fs.byName[f.name]; twice || f.name != strings.ToLower(f.name) || !jsonscan.IsASCII([]byte(f.name)) {
-			panic(fmt.Sprintf("newFields: field %q given twice or not in lower-case ASCII", f.name))
+		if f.name == "" || slices.Contains(names, f.name) || f.name != strings.ToLower(f.name) || !jsonscan.IsASCII([]byte(f.name)) {
+			panic(fmt.Sprintf("newFields: field %q is empty, given twice or not in lower-case ASCII", f.name))
 		}
-		fs.byName[f.name] = i
-		fs.longest = max(fs.longest, len(f.name))
+		names = append(names, f.name)
 		decoded = append(decoded, reflect.StructField{
 			Name: fmt.Sprintf("F%d", i),
 			Type: reflect.TypeOf(f.to(&zero)).Elem(),
 			Tag:  reflect.StructTag(`json:"` + f.name + `"`),
 		})
 	}
-	if fs.longest > maxFieldName {
-		panic("newFields: a name longer than maxFieldName")
-	}
-	fs.decoded = reflect.StructOf(decoded)
-	return fs
+	return &fields[T]{list: list, index: newNameIndex(names), decoded: reflect.StructOf(decoded)}
 }
-
-// maxFieldName bounds the length of a field's name.
-const maxFieldName = 32
 
 // find returns the position of the field that a plain key names, up to
 // ASCII case, or -1.
-func (fs *fields[T]) find(key []byte) int {
-	if len(key) > fs.longest {
-		return -1
-	}
-	var buf [maxFieldName]byte
-	lower := buf[:len(key)]
-	for i, c := range key {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
-	if i, ok := fs.byName[string(lower)]; ok {
-		return i
-	}
-	return -1
-}
+func (fs *fields[T]) find(key []byte) int { return fs.index.find(key) }
 
 // nameOf returns the name of the field that a plain key names, up to
 // ASCII case, or "".
@@ -217,7 +193,9 @@ func (fs *fields[T]) decode(data []byte, into *T) error {
 	err := json.Unmarshal(data, decoded.Interface())
 	values := decoded.Elem()
 	for i, f := range fs.list {
-		reflect.ValueOf(f.to(into)).Elem().Set(values.Field(i))
+		if v := values.Field(i); !v.IsZero() {
+			reflect.ValueOf(f.to(into)).Elem().Set(v)
+		}
 	}
 	return err
 }
@@ -260,4 +238,89 @@ func taggedFields[T any](custom ...field[T]) *fields[T] {
 		list[i] = c
 	}
 	return newFields(list...)
+}
+
+// nameIndex finds a name among a few in some instructions, up to ASCII
+// case: each name hashes, by its length and three of its bytes, to a slot
+// of its own in a table a few times larger than the names, for a
+// multiplier searched for when the index is built. A key is then one of
+// the names only if it is the name in its slot. A map would take several
+// times as long, and this runs for every key of every line.
+type nameIndex struct {
+	slots   []int8   // the position of each slot's name, or -1
+	names   []string // the names, by position
+	longest int      // the length of the longest name
+	mult    uint32
+	shift   uint32
+}
+
+// newNameIndex returns the index of names, which are distinct, not empty
+// and in lower case.
+func newNameIndex(names []string) nameIndex {
+	bits := uint32(3)
+	for 1<<bits < 4*len(names) {
+		bits++
+	}
+	x := nameIndex{names: names}
+	for _, name := range names {
+		x.longest = max(x.longest, len(name))
+	}
+	for ; bits <= 16; bits++ {
+		x.shift = 32 - bits
+		x.slots = make([]int8, 1<<bits)
+		for k := uint32(1); k <= 1<<12; k++ {
+			x.mult = k*0x9E3779B1 | 1
+			if x.fill() {
+				return x
+			}
+		}
+	}
+	panic(fmt.Sprintf("newNameIndex: names that no multiplier tells apart: %q", names))
+}
+
+// fill puts each name in its slot, and reports whether no two share one.
+func (x *nameIndex) fill() bool {
+	for i := range x.slots {
+		x.slots[i] = -1
+	}
+	for i, name := range x.names {
+		s := x.slot([]byte(name))
+		if x.slots[s] >= 0 {
+			return false
+		}
+		x.slots[s] = int8(i)
+	}
+	return true
+}
+
+// slot returns the slot of a key that is not empty. ASCII letters hash
+// as their lower case (c|0x20), so a key hashes as the name it matches.
+func (x *nameIndex) slot(key []byte) uint32 {
+	n := len(key)
+	h := uint32(n) ^ uint32(key[0]|0x20)<<8 ^ uint32(key[n/2]|0x20)<<16 ^ uint32(key[n-1]|0x20)<<24
+	return (h * x.mult) >> x.shift
+}
+
+// find returns the position of the name a key is, up to ASCII case, or -1.
+func (x *nameIndex) find(key []byte) int {
+	if len(key) == 0 || len(key) > x.longest {
+		return -1
+	}
+	i := x.slots[x.slot(key)]
+	if i < 0 {
+		return -1
+	}
+	name := x.names[i]
+	if len(name) != len(key) {
+		return -1
+	}
+	for j, c := range key {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != name[j] {
+			return -1
+		}
+	}
+	return int(i)
 }

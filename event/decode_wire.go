@@ -8,35 +8,35 @@ import (
 // The wire format of an event line, as one table: every top-level field of
 // ansible-tap's callback, of the stock ansible.posix.jsonl callback and of
 // ansible-tap's own records, with where its value goes. A field that the
-// Event takes as it is goes straight into the Event (wireEvent.ev); the
-// others are read into wireEvent, from which fromWire makes the Event.
+// Event takes as it is goes straight into the Event (wireEvent.event); the
+// others are read into wireEvent, from which fromWire completes it.
 // Both the fast path and encoding/json read through this table (fields).
 var wireFields = newFields(
 	nameField("_event", func(w *wireEvent) *string { return &w.kind }),
 	readBy("_timestamp", func(w *wireEvent) *string { return &w.timestamp }, (*Decoder).scanTimestamp),
-	readBy("playbook", func(w *wireEvent) **Playbook { return &w.ev.Playbook }, (*Decoder).scanPlaybook),
+	readBy("playbook", func(w *wireEvent) **Playbook { return &w.event().Playbook }, (*Decoder).scanPlaybook),
 	readBy("play", func(w *wireEvent) **wirePlay { return &w.play }, (*Decoder).scanPlay),
 	readBy("task", func(w *wireEvent) **wireTask { return &w.task }, (*Decoder).scanTask),
-	nameField("host", func(w *wireEvent) *string { return &w.ev.Host }),
+	nameField("host", func(w *wireEvent) *string { return &w.event().Host }),
 	readBy("hosts", func(w *wireEvent) *map[string]json.RawMessage { return &w.hosts }, (*Decoder).scanHosts),
-	textField("item", func(w *wireEvent) *jsonText { return (*jsonText)(&w.ev.Item) }),
+	textField("item", func(w *wireEvent) *jsonText { return (*jsonText)(&w.event().Item) }),
 	boolField("ignore_errors", func(w *wireEvent) *bool { return &w.ignoreErrors }),
 	boolField("rescued", func(w *wireEvent) *bool { return &w.rescued }),
-	boolField("ignore_unreachable", func(w *wireEvent) *bool { return &w.ev.IgnoreUnreachable }),
-	boolField("no_log", func(w *wireEvent) *bool { return &w.ev.NoLog }),
-	boolField("meta", func(w *wireEvent) *bool { return &w.ev.Meta }),
-	boolField("include", func(w *wireEvent) *bool { return &w.ev.IsInclude }),
-	boolField("loop", func(w *wireEvent) *bool { return &w.ev.Loop }),
-	stringField("delegated_to", func(w *wireEvent) *string { return &w.ev.DelegatedTo }),
-	stringField("delegated_host", func(w *wireEvent) *string { return &w.ev.DelegatedHost }),
+	boolField("ignore_unreachable", func(w *wireEvent) *bool { return &w.event().IgnoreUnreachable }),
+	boolField("no_log", func(w *wireEvent) *bool { return &w.event().NoLog }),
+	boolField("meta", func(w *wireEvent) *bool { return &w.event().Meta }),
+	boolField("include", func(w *wireEvent) *bool { return &w.event().IsInclude }),
+	boolField("loop", func(w *wireEvent) *bool { return &w.event().Loop }),
+	stringField("delegated_to", func(w *wireEvent) *string { return &w.event().DelegatedTo }),
+	stringField("delegated_host", func(w *wireEvent) *string { return &w.event().DelegatedHost }),
 	intField("attempts", func(w *wireEvent) *int { return &w.attempts }),
 	intField("retries", func(w *wireEvent) *int { return &w.retries }),
 	jsonField("handler", func(w *wireEvent) **wireHandler { return &w.handler }),
 	jsonField("included_file", func(w *wireEvent) **wireInclude { return &w.includedFile }),
-	stringField("diff_text", func(w *wireEvent) *string { return &w.ev.DiffText }),
-	readBy("stats", func(w *wireEvent) *map[string]HostCounts { return &w.ev.Stats }, (*Decoder).scanStats),
-	readBy("custom_stats", func(w *wireEvent) *map[string]json.RawMessage { return &w.ev.CustomStats }, (*Decoder).scanCustomStats),
-	readBy("global_custom_stats", func(w *wireEvent) *json.RawMessage { return &w.ev.GlobalCustomStats }, (*Decoder).scanGlobalCustomStats),
+	stringField("diff_text", func(w *wireEvent) *string { return &w.event().DiffText }),
+	readBy("stats", func(w *wireEvent) *map[string]HostCounts { return &w.event().Stats }, (*Decoder).scanStats),
+	readBy("custom_stats", func(w *wireEvent) *map[string]json.RawMessage { return &w.event().CustomStats }, (*Decoder).scanCustomStats),
+	readBy("global_custom_stats", func(w *wireEvent) *json.RawMessage { return &w.event().GlobalCustomStats }, (*Decoder).scanGlobalCustomStats),
 	jsonField("plays", func(w *wireEvent) *[]docPlay { return &w.plays }),
 	jsonField("exit_code", func(w *wireEvent) **int { return &w.exitCode }),
 	jsonField("interrupted", func(w *wireEvent) **bool { return &w.interrupted }),
@@ -53,7 +53,9 @@ var wireFields = newFields(
 // wireEvent is one line of the stream, in either the stock or ansible-tap's
 // schema, as wireFields reads it.
 type wireEvent struct {
-	ev Event // what the event takes as it is: host, flags, playbook, stats…
+	// ev is the Event, made when the first field it takes as it is (host,
+	// flags, playbook, stats…) is read.
+	ev *Event
 
 	kind      string    // _event
 	timestamp string    // _timestamp, unless the fast path read it as at
@@ -86,6 +88,15 @@ type wireEvent struct {
 	hook        string // DiagnosticEvent
 	hookError   string // DiagnosticEvent
 	encodeError string // an event whose result could not be encoded
+}
+
+// event returns the Event of the line, which the fields that it takes as
+// they are go into.
+func (w *wireEvent) event() *Event {
+	if w.ev == nil {
+		w.ev = new(Event)
+	}
+	return w.ev
 }
 
 // wireHandler is the handler a HandlerNotified event names.
