@@ -24,15 +24,14 @@ type field[T any] struct {
 	name string // the JSON name, in lower case; keys match it in any ASCII case
 	// to returns the address in the record of the field's value, into which
 	// encoding/json decodes it.
-	to func(*T) any
-	// read reads the value at b[v] into the record as encoding/json would
-	// decode it at to (or, for the values the fast path keeps in another
-	// form, as the event decoded from it would be the same), and returns
-	// the index after it; not ok leaves the whole line to encoding/json.
-	read func(d *Decoder, b []byte, v int, into *T) (int, bool)
+	to   func(*T) any
+	read reader[T]
 }
 
-// reader is a fast-path reader of a field's value.
+// A reader reads the value at b[v] into the record as encoding/json would
+// decode it at the field's address (or, for a value the fast path keeps in
+// another form, so that the event decoded is the same), and returns the
+// index after it; not ok leaves the whole line to encoding/json.
 type reader[T any] func(d *Decoder, b []byte, v int, into *T) (int, bool)
 
 // readBy is a field that encoding/json decodes into *at and the fast path
@@ -116,8 +115,9 @@ func jsonField[T, V any](name string, at func(*T) *V) field[T] {
 type fields[T any] struct {
 	list  []field[T]
 	index nameIndex // a field's position by its name
-	// decoded is the struct that the fallback decodes into: field i is
-	// the value of list[i], tagged with its name.
+	// decoded is the struct that decode decodes into: field i is the value
+	// of list[i], tagged with its name. (The fallback reads the records of
+	// taggedFields by their types' own tags.)
 	decoded reflect.Type
 }
 

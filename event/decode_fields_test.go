@@ -2,13 +2,18 @@ package event
 
 import (
 	"fmt"
+	"os"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ansible-tap/ansible-tap/internal/jsonscan"
 )
 
 // A fieldSample is a line that holds a field of a wire table, and the
@@ -247,4 +252,42 @@ func TestNewFieldsRefuses(t *testing.T) {
 		}()
 		taggedFields(stringField("nothing", func(p *Playbook) *string { return &p.Path }))
 	}()
+}
+
+// TestNameIndex checks the index of every table against a plain search,
+// over the keys of the recorded streams, the names in other cases and
+// names a byte off.
+func TestNameIndex(t *testing.T) {
+	var keys []string
+	for _, name := range []string{"../testdata/fleet/fleet.jsonl", "testdata/basic.tap.jsonl", "testdata/basic.posix.jsonl"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`"([^"\\]*)":`).FindAllStringSubmatch(string(data), -1) {
+			keys = append(keys, m[1])
+		}
+	}
+	keys = append(keys, "", "x", strings.Repeat("y", 100), "\xff", "hoſts", "\x00")
+	for _, names := range [][]string{fieldNames(wireFields), fieldNames(resultFields), fieldNames(playbookFields),
+		fieldNames(playFields), fieldNames(durationFields), fieldNames(countFields)} {
+		x := newNameIndex(names)
+		tried := slices.Clone(keys)
+		for _, name := range names {
+			tried = append(tried, name, strings.ToUpper(name), strings.ToUpper(name[:1])+name[1:],
+				name[:len(name)-1], name+"s", name[:len(name)-1]+"\x7f", "_"+name[1:])
+		}
+		for _, key := range tried {
+			want := slices.IndexFunc(names, func(name string) bool { return strings.EqualFold(name, key) && jsonscan.IsASCII([]byte(key)) })
+			if got := x.find([]byte(key)); got != want {
+				t.Errorf("find(%q) among %q = %d, want %d", key, names, got, want)
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("newNameIndex took two names of the same length and first, middle and last bytes")
+		}
+	}()
+	newNameIndex([]string{"axbya", "azbwa"})
 }
