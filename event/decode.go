@@ -72,7 +72,8 @@ type Decoder struct {
 	// beforeWait is called before a read that may wait for the writer.
 	beforeWait func()
 	names      names
-	wire       wireEvent // the line being decoded
+	wire       wireEvent  // the line being decoded
+	counts     HostCounts // a host's counts being read from the stats
 	plays      map[string]*Play
 	// NonEvents counts the lines that were not events.
 	NonEvents int

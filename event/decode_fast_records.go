@@ -88,9 +88,10 @@ func (d *Decoder) scanStats(b []byte, v int, w *wireEvent) (int, bool) {
 		if _, seen := stats[host]; !ok || seen {
 			return 0, false
 		}
-		var c HostCounts
-		end, ok := countFields.scan(d, b, i, 2, &c)
-		stats[host] = c
+		c := &d.counts // not a variable of its own, which would escape
+		*c = HostCounts{}
+		end, ok := countFields.scan(d, b, i, 2, c)
+		stats[host] = *c
 		return end, ok
 	})
 	w.event().Stats = stats

@@ -311,6 +311,9 @@ func (x *nameIndex) find(key []byte) int {
 		return -1
 	}
 	name := x.names[i]
+	if string(key) == name { // as the callbacks write it
+		return int(i)
+	}
 	if len(name) != len(key) {
 		return -1
 	}
