@@ -2,18 +2,22 @@ package event
 
 import (
 	"encoding/json"
-	"github.com/ansible-tap/ansible-tap/internal/jsonscan"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/jsonscan"
 )
 
 // The decoder's fast path reads an event line in one pass with the scanner
-// of internal/jsonscan. It decodes only what the Event holds, keeps a result as
+// of internal/jsonscan, through the tables of the wire's fields
+// (decode_wire.go). It decodes only what the Event holds, keeps a result as
 // its raw bytes with the few return values ansible-tap reads, and reuses
 // the Task of a task object it has seen before byte for byte. It fills the
 // same wireEvent as encoding/json would; whenever a line is anything but
 // the plain shapes the callbacks write (a key with escapes, a field of an
 // unexpected type, a repeated key), it reports not ok and the line is
 // decoded by encoding/json, so both paths always agree (FuzzFastDecoder).
+// This file holds the readers of the fields that are not plain strings,
+// bools or ints.
 
 // scanWire fills w from an event line; false means encoding/json must.
 func (d *Decoder) scanWire(line []byte, w *wireEvent) bool {
@@ -78,8 +82,8 @@ func scanIntTo(b []byte, v int, into *int) (int, bool) {
 	return end, ok
 }
 
-// scanIntPointer reads a result's rc, an int or null.
-func scanIntPointer(_ *Decoder, b []byte, v int, r *wireResult) (int, bool) {
+// scanRC reads a result's return code, an int or null.
+func scanRC(_ *Decoder, b []byte, v int, r *wireResult) (int, bool) {
 	n, null, end, ok := jsonscan.ReadInt(b, v)
 	if !null {
 		r.RC = &n

@@ -136,7 +136,7 @@ var resultFields = newFields(
 	textField("msg", func(r *wireResult) *jsonText { return (*jsonText)(&r.Msg) }),
 	stringField("skip_reason", func(r *wireResult) *string { return &r.SkipReason }),
 	textField("stderr", func(r *wireResult) *jsonText { return (*jsonText)(&r.Stderr) }),
-	readBy("rc", func(r *wireResult) **int { return &r.RC }, scanIntPointer),
+	readBy("rc", func(r *wireResult) **int { return &r.RC }, scanRC),
 	intField("attempts", func(r *wireResult) *int { return &r.Attempts }),
 	intField("retries", func(r *wireResult) *int { return &r.Retries }),
 	nameField("action", func(r *wireResult) *string { return &r.action }),
