@@ -281,7 +281,9 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		d.RunStarted = true
 		return nil
 	case ConsoleEvent:
-		d.console(w)
+		if !d.console(w) {
+			d.passLine(line) // its data does not decode: lose nothing
+		}
 		return nil
 	case DiagnosticEvent:
 		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
@@ -350,10 +352,11 @@ func (d *Decoder) warnShrunk(w *wireEvent, shrunk int64) {
 	l.Msg("an event longer than the line limit (--max-line-size): its longest values are truncated, its identity and status kept")
 }
 
-// console passes a console record on to Console.
-func (d *Decoder) console(w *wireEvent) {
+// console passes a console record on to Console; false when its data
+// does not decode.
+func (d *Decoder) console(w *wireEvent) bool {
 	if d.Console == nil {
-		return
+		return true
 	}
 	data := []byte(w.data)
 	if w.dataBase64 != "" {
@@ -362,14 +365,15 @@ func (d *Decoder) console(w *wireEvent) {
 		encoded, note, _ := strings.Cut(w.dataBase64, truncatedMarker)
 		var err error
 		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
-			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record that does not decode, skipped")
-			return
+			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record whose data does not decode, passed on as text")
+			return false
 		}
 		if note != "" {
 			data = append(data, truncatedMarker+note...)
 		}
 	}
 	d.Console(w.stream, data)
+	return true
 }
 
 // passLine passes a line that is not an event on as text: one longer than
