@@ -47,16 +47,7 @@ func SkipSpace(b []byte, i int) int {
 func SkipString(b []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
-		for i+8 <= len(b) {
-			if special := specialBytes(binary.LittleEndian.Uint64(b[i:])); special != 0 {
-				i += bits.TrailingZeros64(special) / 8
-				break
-			}
-			i += 8
-		}
-		for i < len(b) && plainStringByte[b[i]] {
-			i++
-		}
+		i = nextSpecial(b, i)
 		if i >= len(b) {
 			return 0, false, false
 		}
@@ -83,6 +74,21 @@ func SkipString(b []byte, i int) (end int, escaped, ok bool) {
 			return 0, false, false
 		}
 	}
+}
+
+// nextSpecial returns the index of the first byte at or after i of a
+// string that cannot stand in it as itself, or len(b): eight bytes at a
+// time, then byte by byte for the last few.
+func nextSpecial(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if special := specialBytes(binary.LittleEndian.Uint64(b[i:])); special != 0 {
+			return i + int(uint(bits.TrailingZeros64(special))>>3)
+		}
+	}
+	for i < len(b) && plainStringByte[b[i]] {
+		i++
+	}
+	return i
 }
 
 // specialBytes marks, in eight bytes of a string read as a little-endian
