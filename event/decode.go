@@ -72,7 +72,8 @@ type Decoder struct {
 	// beforeWait is called before a read that may wait for the writer.
 	beforeWait func()
 	names      names
-	wire       wireEvent // the line being decoded
+	wire       wireEvent  // the line being decoded
+	counts     HostCounts // a host's counts being read from the stats
 	plays      map[string]*Play
 	// NonEvents counts the lines that were not events.
 	NonEvents int
@@ -257,7 +258,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	*w = wireEvent{}
 	if d.slowOnly || !d.scanWire(line, w) {
 		*w = wireEvent{}
-		if err := json.Unmarshal(line, w); err != nil {
+		if err := wireFields.decode(line, w); err != nil {
 			d.Log.Debug().Int("line", d.lineNo).Err(err).Msg("not a JSON event, passed on")
 			d.passLine(line)
 			return nil
@@ -266,32 +267,35 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	if d.long.size > 0 {
 		d.warnShrunk(w, int64(len(line)))
 	}
-	switch w.Event {
+	switch w.kind {
 	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
 		d.runSeen() // ansible-tap's own records: an events file
 	}
-	switch w.Event {
+	switch w.kind {
 	case RunEndEvent:
 		d.runEnd(w)
 		return nil
 	case RunStartEvent:
-		d.ConsoleRecorded = w.Console
-		d.SummaryHidden = w.Summary != nil && !*w.Summary
+		d.ConsoleRecorded = w.console
+		d.SummaryHidden = w.summary != nil && !*w.summary
 		d.RunStarted = true
 		return nil
 	case ConsoleEvent:
-		d.console(w)
+		if !d.console(w) {
+			d.passLine(line) // its data does not decode: lose nothing
+		}
 		return nil
 	case DiagnosticEvent:
-		d.Log.Warn().Str("hook", w.Hook).Str("error", w.Error).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
+		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
 		return nil
 	}
-	if w.EncodeError != "" {
-		d.Log.Warn().Str("event", w.Event).Str("error", w.EncodeError).Msg("ansible-tap's callback could not encode a result; the event keeps its identity and status")
+	if w.encodeError != "" {
+		d.Log.Warn().Str("event", w.kind).Str("error", w.encodeError).Msg("ansible-tap's callback could not encode a result; the event keeps its identity and status")
 	}
-	if w.Event == "" {
-		if w.Plays != nil {
-			doc := document{Plays: w.Plays, Stats: w.Stats, CustomStats: w.CustomStats, GlobalCustomStats: w.GlobalCustomStats}
+	if w.kind == "" {
+		if w.plays != nil {
+			ev := w.event()
+			doc := document{Plays: w.plays, Stats: ev.Stats, CustomStats: ev.CustomStats, GlobalCustomStats: ev.GlobalCustomStats}
 			d.pending = append(d.pending, d.fromDocument(&doc)...)
 			return nil
 		}
@@ -301,7 +305,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	ev, err := d.fromWire(w)
 	if err != nil {
 		d.Unknown++
-		d.Log.Debug().Int("line", d.lineNo).Str("event", w.Event).Msg("unknown event kind, skipped")
+		d.Log.Debug().Int("line", d.lineNo).Str("event", w.kind).Msg("unknown event kind, skipped")
 		return nil
 	}
 	ev.Raw = line
@@ -316,14 +320,14 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 // exits with the code the events imply.
 func (d *Decoder) runEnd(w *wireEvent) {
 	d.Trailers++
-	d.ExitCode, d.Interrupted = w.ExitCode, w.Interrupted
-	if c := w.ExitCode; c != nil && (*c < 0 || *c > maxExitCode) {
+	d.ExitCode, d.Interrupted = w.exitCode, w.interrupted
+	if c := w.exitCode; c != nil && (*c < 0 || *c > maxExitCode) {
 		d.Log.Warn().Int("line", d.lineNo).Int("exit_code", *c).Msg("the run-end record holds no valid exit code (0 to 255); the replay exits with the code its events imply")
 		d.ExitCode = nil
 	}
 	d.Ended = w.at
 	if d.Ended.IsZero() {
-		d.Ended = parseTime(w.Timestamp)
+		d.Ended = parseTime(w.timestamp)
 	}
 }
 
@@ -334,40 +338,42 @@ const maxExitCode = 255
 // which event it holds; shrunk is the length it was shrunk to.
 func (d *Decoder) warnShrunk(w *wireEvent, shrunk int64) {
 	l := d.Log.Warn().Int("line", d.lineNo).Int64("line_bytes", d.long.size).Int("limit_bytes", d.maxLine()).
-		Int64("bytes_left_out", d.long.size-shrunk).Str("event", w.Event)
-	if w.Host != "" {
-		l = l.Str("host", w.Host)
+		Int64("bytes_left_out", d.long.size-shrunk).Str("event", w.kind)
+	if w.ev != nil && w.ev.Host != "" {
+		l = l.Str("host", w.ev.Host)
 	} else if w.resultHost != "" {
 		l = l.Str("host", w.resultHost)
 	}
 	if w.knownTask != nil {
 		l = l.Str("task", w.knownTask.Name)
-	} else if w.Task != nil {
-		l = l.Str("task", w.Task.Name)
+	} else if w.task != nil {
+		l = l.Str("task", w.task.Name)
 	}
 	l.Msg("an event longer than the line limit (--max-line-size): its longest values are truncated, its identity and status kept")
 }
 
-// console passes a console record on to Console.
-func (d *Decoder) console(w *wireEvent) {
+// console passes a console record on to Console; false when its data
+// does not decode.
+func (d *Decoder) console(w *wireEvent) bool {
 	if d.Console == nil {
-		return
+		return true
 	}
-	data := []byte(w.Data)
-	if w.DataBase64 != "" {
+	data := []byte(w.data)
+	if w.dataBase64 != "" {
 		// A record longer than the line limit keeps the start of its
 		// data, then the note of what was left out.
-		encoded, note, _ := strings.Cut(w.DataBase64, truncatedMarker)
+		encoded, note, _ := strings.Cut(w.dataBase64, truncatedMarker)
 		var err error
 		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
-			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record that does not decode, skipped")
-			return
+			d.Log.Warn().Int("line", d.lineNo).Err(err).Msg("a console record whose data does not decode, passed on as text")
+			return false
 		}
 		if note != "" {
 			data = append(data, truncatedMarker+note...)
 		}
 	}
-	d.Console(w.Stream, data)
+	d.Console(w.stream, data)
+	return true
 }
 
 // passLine passes a line that is not an event on as text: one longer than
@@ -458,105 +464,6 @@ func braceDelta(line []byte) int {
 	return depth
 }
 
-// wireEvent is one line of the stream, in either the stock or ansible-tap's schema.
-type wireEvent struct {
-	Event             string                     `json:"_event"`
-	Timestamp         string                     `json:"_timestamp"`
-	Playbook          *Playbook                  `json:"playbook"`
-	Play              *wirePlay                  `json:"play"`
-	Task              *wireTask                  `json:"task"`
-	Host              string                     `json:"host"`
-	Hosts             map[string]json.RawMessage `json:"hosts"`
-	Item              json.RawMessage            `json:"item"`
-	IgnoreErrors      bool                       `json:"ignore_errors"`
-	Rescued           bool                       `json:"rescued"`
-	IgnoreUnreachable bool                       `json:"ignore_unreachable"`
-	NoLog             bool                       `json:"no_log"`
-	Meta              bool                       `json:"meta"`
-	Include           bool                       `json:"include"`
-	Loop              bool                       `json:"loop"`
-	DelegatedTo       string                     `json:"delegated_to"`
-	DelegatedHost     string                     `json:"delegated_host"`
-	Attempts          int                        `json:"attempts"`
-	Retries           int                        `json:"retries"`
-	Handler           *struct {
-		Name string `json:"name"`
-		ID   string `json:"id"`
-	} `json:"handler"`
-	IncludedFile *struct {
-		Path  string   `json:"path"`
-		Hosts []string `json:"hosts"`
-	} `json:"included_file"`
-	DiffText          string                     `json:"diff_text"`
-	Stats             map[string]HostCounts      `json:"stats"`
-	CustomStats       map[string]json.RawMessage `json:"custom_stats"`
-	GlobalCustomStats json.RawMessage            `json:"global_custom_stats"`
-
-	Plays []docPlay `json:"plays"` // a stock JSON document on one line
-
-	ExitCode    *int  `json:"exit_code"`   // RunEndEvent
-	Interrupted *bool `json:"interrupted"` // RunEndEvent
-
-	Console    bool   `json:"console"`     // RunStartEvent
-	Summary    *bool  `json:"summary"`     // RunStartEvent
-	Stream     string `json:"stream"`      // ConsoleEvent
-	Data       string `json:"data"`        // ConsoleEvent
-	DataBase64 string `json:"data_base64"` // ConsoleEvent
-
-	Hook        string `json:"hook"`         // DiagnosticEvent
-	Error       string `json:"error"`        // DiagnosticEvent
-	EncodeError string `json:"encode_error"` // an event whose result could not be encoded
-
-	// What the fast path reads in place of Task and Hosts: a task seen
-	// before, or the bytes of a new task object; the one host's result.
-	knownTask  *Task
-	taskObject []byte
-	resultHost string
-	result     *decodedResult
-	at         time.Time // Timestamp, read as a time
-}
-
-type wireDuration struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
-
-type wirePlay struct {
-	Play
-	Duration wireDuration `json:"duration"`
-}
-
-type wireTask struct {
-	Task
-	Duration wireDuration `json:"duration"`
-}
-
-// wireResult holds the return values that ansible-tap reads from a result.
-type wireResult struct {
-	Changed     flexBool        `json:"changed"`
-	Failed      flexBool        `json:"failed"`
-	Skipped     flexBool        `json:"skipped"`
-	Unreachable flexBool        `json:"unreachable"`
-	Msg         json.RawMessage `json:"msg"`
-	SkipReason  string          `json:"skip_reason"`
-	Stderr      json.RawMessage `json:"stderr"`
-	RC          *int            `json:"rc"`
-	Attempts    int             `json:"attempts"`
-	Retries     int             `json:"retries"`
-	Action      string          `json:"action"`
-	Item        json.RawMessage `json:"item"`
-	ItemLabel   json.RawMessage `json:"_ansible_item_label"`
-}
-
-// flexBool reads a JSON boolean, and the strings and numbers that modules
-// sometimes return in its place.
-type flexBool bool
-
-func (b *flexBool) UnmarshalJSON(data []byte) error {
-	*b = flexBool(isTrueish(data))
-	return nil
-}
-
 // isTrueish reports whether a JSON value says yes: true, or a string or
 // number that Ansible reads as true.
 func isTrueish(data []byte) bool {
@@ -600,72 +507,54 @@ func parseTime(s string) time.Time {
 var errUnknownKind = errors.New("unknown event kind")
 
 func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
-	kind := Kind(strings.TrimPrefix(w.Event, "v2_"))
+	kind := Kind(strings.TrimPrefix(w.kind, "v2_"))
 	if !kind.Known() {
-		return nil, fmt.Errorf("%w: %q", errUnknownKind, w.Event)
+		return nil, fmt.Errorf("%w: %q", errUnknownKind, w.kind)
 	}
-	ev := &Event{
-		Kind:              kind,
-		Time:              w.at,
-		Playbook:          w.Playbook,
-		Host:              w.Host,
-		NoLog:             w.NoLog,
-		Meta:              w.Meta,
-		IsInclude:         w.Include,
-		Loop:              w.Loop,
-		IgnoreUnreachable: w.IgnoreUnreachable,
-		DelegatedTo:       w.DelegatedTo,
-		DelegatedHost:     w.DelegatedHost,
-		DiffText:          w.DiffText,
-		Stats:             w.Stats,
-		CustomStats:       w.CustomStats,
-		GlobalCustomStats: w.GlobalCustomStats,
-	}
+	ev := w.event()
+	ev.Kind, ev.Time = kind, w.at
 	if ev.Time.IsZero() {
-		ev.Time = parseTime(w.Timestamp)
+		ev.Time = parseTime(w.timestamp)
 	}
-	if w.Play != nil {
-		d.play = d.playFor(w.Play, ev.Time)
+	if w.play != nil {
+		d.play = d.playFor(w.play, ev.Time)
 	}
 	ev.Play = d.play
 	switch {
 	case w.knownTask != nil:
 		ev.Task = w.knownTask
-	case w.Task != nil:
-		ev.Task = d.taskFor(&w.Task.Task)
+	case w.task != nil:
+		ev.Task = d.taskFor(&w.task.Task)
 		if w.taskObject != nil && ev.Task.ID != "" {
 			d.rememberTaskObject(w.taskObject, ev.Task)
 		}
 	}
-	if w.Handler != nil {
-		ev.Handler = w.Handler.Name
+	if w.handler != nil {
+		ev.Handler = w.handler.Name
 	}
-	if w.IncludedFile != nil {
-		ev.IncludedFile = w.IncludedFile.Path
-		ev.IncludeHosts = w.IncludedFile.Hosts
-	}
-	if len(w.Item) > 0 {
-		ev.Item = itemLabel(w.Item)
+	if w.includedFile != nil {
+		ev.IncludedFile = w.includedFile.Path
+		ev.IncludeHosts = w.includedFile.Hosts
 	}
 	if w.result != nil {
 		ev.setResult(w.resultHost, w.result)
 	}
-	if host, ok := resultHost(w.Hosts, ev.Host); ok {
-		ev.setResult(host, decodeResult(w.Hosts[host]))
+	if host, ok := resultHost(w.hosts, ev.Host); ok {
+		ev.setResult(host, decodeResult(w.hosts[host]))
 	}
 	if ev.Result != nil && kind == RunnerRetry {
-		if w.Attempts > 0 {
-			ev.Result.Attempts = w.Attempts
+		if w.attempts > 0 {
+			ev.Result.Attempts = w.attempts
 		}
-		if w.Retries > 0 {
-			ev.Result.Retries = w.Retries
+		if w.retries > 0 {
+			ev.Result.Retries = w.retries
 		}
 	}
 	if kind == RunnerFailed || kind == ItemFailed || kind == AsyncFailed {
 		switch {
-		case w.IgnoreErrors:
+		case w.ignoreErrors:
 			ev.Disposition = Ignored
-		case w.Rescued:
+		case w.rescued:
 			ev.Disposition = Rescued
 		default:
 			ev.Disposition = Fatal
@@ -750,47 +639,32 @@ func (d *Decoder) taskFor(t *Task) *Task {
 }
 
 type decodedResult struct {
-	Result
-	action    string
-	itemLabel string
+	wireResult
+	itemLabel string // the label of the result's loop item
 }
 
 func decodeResult(raw json.RawMessage) *decodedResult {
-	var w wireResult
-	_ = json.Unmarshal(raw, &w) // a result that is not an object keeps its Raw
 	r := &decodedResult{}
-	r.fill(&w, raw)
+	_ = resultFields.decode(raw, &r.wireResult) // a result that is not an object keeps its Raw
+	r.fill(raw)
 	return r
 }
 
-// fill sets r from the return values read from raw, and a copy of raw.
-func (r *decodedResult) fill(w *wireResult, raw []byte) {
-	*r = decodedResult{
-		Result: Result{
-			Changed:     bool(w.Changed),
-			Failed:      bool(w.Failed),
-			Skipped:     bool(w.Skipped),
-			Unreachable: bool(w.Unreachable),
-			Msg:         textOf(w.Msg),
-			SkipReason:  w.SkipReason,
-			Stderr:      textOf(w.Stderr),
-			RC:          w.RC,
-			Attempts:    w.Attempts,
-			Retries:     w.Retries,
-			Raw:         append(json.RawMessage(nil), raw...),
-		},
-		action: w.Action,
-	}
+// fill completes a result whose return values were read from raw: a
+// copy of raw, and the label of its item.
+func (r *decodedResult) fill(raw []byte) {
+	r.Raw = append(json.RawMessage(nil), raw...)
 	switch {
-	case len(w.ItemLabel) > 0:
-		r.itemLabel = itemLabel(w.ItemLabel)
-	case len(w.Item) > 0:
-		r.itemLabel = itemLabel(w.Item)
+	case len(r.label) > 0:
+		r.itemLabel = textOf(r.label)
+	case len(r.item) > 0:
+		r.itemLabel = textOf(r.item)
 	}
+	r.item, r.label = nil, nil // they are the line's bytes
 }
 
 // textOf renders a JSON value as text: strings unquoted, anything else as compact JSON.
-func textOf(raw json.RawMessage) string {
+func textOf(raw []byte) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
@@ -805,5 +679,3 @@ func textOf(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
-
-func itemLabel(raw json.RawMessage) string { return textOf(raw) }

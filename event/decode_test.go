@@ -477,3 +477,30 @@ func TestReplayTakesTheRecordedInterruption(t *testing.T) {
 		}
 	}
 }
+
+// A console record whose data does not decode is passed on as text, with
+// a warning, and the records around it still reach Console.
+func TestDecoderPassesUndecodableConsoleRecordOn(t *testing.T) {
+	bad := `{"_event":"ansible_tap_console","stream":"stdout","data_base64":"not base64!"}`
+	input := lines(evStart,
+		`{"_event":"ansible_tap_console","stream":"stdout","data_base64":"b2sK"}`, bad,
+		`{"_event":"ansible_tap_console","stream":"stderr","data":"warn\n"}`, evStats)
+	var text, log bytes.Buffer
+	var console []string
+	d := NewDecoder(strings.NewReader(input))
+	d.Text, d.Log = &text, zerolog.New(&log)
+	d.Console = func(stream string, data []byte) { console = append(console, stream+":"+string(data)) }
+	events := readEvents(t, d)
+	if got := kindsOf(events); !slices.Equal(got, []Kind{PlaybookStart, PlaybookStats}) {
+		t.Errorf("kinds: %v", got)
+	}
+	if want := []string{"stdout:ok\n", "stderr:warn\n"}; !slices.Equal(console, want) {
+		t.Errorf("console: %q, want %q", console, want)
+	}
+	if text.String() != bad+"\n" {
+		t.Errorf("text: %q, want the record that does not decode", text.String())
+	}
+	if !strings.Contains(log.String(), "does not decode") {
+		t.Errorf("no warning: %s", log.String())
+	}
+}

@@ -42,6 +42,7 @@ func FuzzDecoder(f *testing.F) {
 		lines(strings.Repeat("garbage ", fuzzMaxLine), evStats),
 		lines(`{"_event":"v2_runner_on_ok","hosts":{"h":{"stdout":"`+strings.Repeat("\\u00e9", fuzzMaxLine)) + "\r\n",
 		lines(`{"_event":"ansible_tap_console","stream":"stdout","data_base64":"` + strings.Repeat("QUJD", fuzzMaxLine) + `"}`),
+		lines(`{"_event":"ansible_tap_console","stream":"stdout","data_base64":"not base64"}`, evStats),
 		lines("{", `"plays": [`, strings.Repeat(`{"a": 1},`, fuzzMaxLine/4), "]", "}"),
 		lines(`{"_event":"v2_runner_on_ok","n":` + strings.Repeat("9", 2*fuzzMaxLine) + `,"deep":` + strings.Repeat("[", fuzzMaxLine) + strings.Repeat("]", fuzzMaxLine) + `}`),
 		evStart + "\n" + strings.Repeat(`{"a":`, fuzzMaxLine),

@@ -167,6 +167,9 @@ func (s *lineSource) skipLine() {
 				s.ended = true // head was all of the line, without a newline
 				s.cut = true
 			}
+			if s.cut && s.last == '\r' && s.n > 0 {
+				s.n-- // a CR that ends the stream ends the line, as in readLine
+			}
 			return
 		}
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {

@@ -238,6 +238,7 @@ func TestLongTextIsCutAtTheLimit(t *testing.T) {
 		{"an object with a control character", `{"_event":"v2_runner_on_ok","hosts":{"h1":{"stdout":"` + garbage + "\x01" + `"}}}`, false, false},
 		{"an event cut by the end of the stream", `{"_event":"v2_runner_on_ok","hosts":{"h1":{"stdout":"` + garbage, true, true},
 		{"text cut by the end of the stream", garbage, true, false},
+		{"text cut by the end of the stream after a CR", garbage + "\r", true, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			input := lines(evStart, tt.line, evStats)
@@ -252,7 +253,8 @@ func TestLongTextIsCutAtTheLimit(t *testing.T) {
 			if fmt.Sprint(kindsOf(events)) != fmt.Sprint(want) {
 				t.Errorf("kinds %v, want %v", kindsOf(events), want)
 			}
-			wantText := tt.line[:testLimit] + fmt.Sprintf("…[truncated %d bytes]\n", len(tt.line)-testLimit)
+			line := strings.TrimSuffix(tt.line, "\r") // a line ending, as a CR before a newline is
+			wantText := line[:testLimit] + fmt.Sprintf("…[truncated %d bytes]\n", len(line)-testLimit)
 			if text.String() != wantText {
 				t.Errorf("text of %d bytes ending %q, want %d ending %q", text.Len(), tail(text.String()), len(wantText), tail(wantText))
 			}

@@ -53,17 +53,18 @@ const (
 	roleLine        // the line's object
 	roleHosts       // its "hosts": results by host
 	roleResult      // one host's result
+	roleRead        // a return value that ansible-tap reads
 )
 
-// member returns the role of the value of a member named key in a value
-// of role r, and whether it is identity. An identity value's members are
-// identity too, but for a result's: those are identity by name.
+// member returns the role of the value of a member named key (nil for an
+// element of an array) in a value of role r, and whether it is identity.
+// An identity value's members are identity too, but for a result's: those
+// are identity by name, and theirs bulk, so that a long message before a
+// return code leaves it room.
 func member(r role, key []byte, keep bool) (role, bool) {
-	var buf [24]byte
-	name, _ := lowerKey(&buf, key)
 	switch r {
 	case roleLine:
-		switch string(name) {
+		switch wireFields.nameOf(key) {
 		case "hosts":
 			return roleHosts, true
 		case "plays": // a stock ansible.posix.json document on one line
@@ -73,7 +74,12 @@ func member(r role, key []byte, keep bool) (role, bool) {
 	case roleHosts:
 		return roleResult, true
 	case roleResult: // the return values that ansible-tap reads
-		return roleOther, resultField(name) != 0
+		if resultFields.find(key) >= 0 {
+			return roleRead, true
+		}
+		return roleOther, false
+	case roleRead:
+		return roleOther, false
 	}
 	return roleOther, keep
 }
@@ -150,7 +156,7 @@ func (s *shrinker) value(depth int, r role, keep, base64 bool) bool {
 	case '{':
 		return s.object(depth, r, keep)
 	case '[':
-		return s.array(depth, keep)
+		return s.array(depth, r, keep)
 	case '"':
 		return s.string(s.str, base64)
 	}
@@ -227,7 +233,7 @@ func (s *shrinker) object(depth int, r role, keep bool) bool {
 	return true
 }
 
-func (s *shrinker) array(depth int, keep bool) bool {
+func (s *shrinker) array(depth int, r role, keep bool) bool {
 	s.src.consume(1)
 	s.out = append(s.out, '[')
 	s.closing += closeCost
@@ -243,11 +249,12 @@ func (s *shrinker) array(depth int, keep bool) bool {
 	for {
 		s.skipSpace()
 		start := s.src.n
-		if left == 0 && s.fits(keep) {
+		childRole, childKeep := member(r, nil, keep)
+		if left == 0 && s.fits(childKeep) {
 			if written > 0 {
 				s.out = append(s.out, ',')
 			}
-			if !s.value(depth+1, roleOther, keep, false) {
+			if !s.value(depth+1, childRole, childKeep, false) {
 				return false
 			}
 			written++

@@ -7,7 +7,9 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -45,9 +47,7 @@ func SkipSpace(b []byte, i int) int {
 func SkipString(b []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
-		for i < len(b) && plainStringByte[b[i]] {
-			i++
-		}
+		i = nextSpecial(b, i)
 		if i >= len(b) {
 			return 0, false, false
 		}
@@ -74,6 +74,34 @@ func SkipString(b []byte, i int) (end int, escaped, ok bool) {
 			return 0, false, false
 		}
 	}
+}
+
+// nextSpecial returns the index of the first byte at or after i of a
+// string that cannot stand in it as itself, or len(b): eight bytes at a
+// time, then byte by byte for the last few.
+func nextSpecial(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if special := specialBytes(binary.LittleEndian.Uint64(b[i:])); special != 0 {
+			return i + int(uint(bits.TrailingZeros64(special))>>3)
+		}
+	}
+	for i < len(b) && plainStringByte[b[i]] {
+		i++
+	}
+	return i
+}
+
+// specialBytes marks, in eight bytes of a string read as a little-endian
+// word, the bytes that cannot stand in it as themselves (a quote, a
+// backslash, a control character) with their high bit: the lowest mark is
+// the first such byte, exactly (a mark above it may be false, as a borrow
+// runs up from it).
+func specialBytes(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	control := (x - 0x20*ones) &^ x & highs // bytes below 0x20
+	quote := x ^ '"'*ones
+	backslash := x ^ '\\'*ones
+	return control | (quote-ones)&^quote&highs | (backslash-ones)&^backslash&highs
 }
 
 func isHex4(h []byte) bool {
