@@ -221,28 +221,8 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		return nil
 	}
 	trimmed := bytes.TrimSpace(line)
-	if d.doc != nil {
-		if !isEventLine(trimmed) && d.long.size > 0 {
-			d.flushDocument() // it cannot be read whole
-			d.passLong()
-			return nil
-		}
-		if !isEventLine(trimmed) {
-			d.doc = append(d.doc, append([]byte(nil), line...))
-			d.docSize += len(line) + 1
-			d.depth += braceDelta(line)
-			switch {
-			case d.depth <= 0:
-				d.flushDocument()
-			case d.docSize > d.maxLine():
-				d.Log.Warn().Int("line", d.lineNo).Int("limit_bytes", d.maxLine()).
-					Msg("a JSON document longer than the line limit (--max-line-size): not read, its lines passed on")
-				d.flushDocument()
-			}
-			return nil
-		}
-		// A whole event line: what was read before was no document.
-		d.flushDocument()
+	if d.doc != nil && d.documentLine(line, trimmed) {
+		return nil
 	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		d.passText(line)
@@ -267,26 +247,7 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 	if d.long.size > 0 {
 		d.warnShrunk(w, int64(len(line)))
 	}
-	switch w.kind {
-	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
-		d.runSeen() // ansible-tap's own records: an events file
-	}
-	switch w.kind {
-	case RunEndEvent:
-		d.runEnd(w)
-		return nil
-	case RunStartEvent:
-		d.ConsoleRecorded = w.console
-		d.SummaryHidden = w.summary != nil && !*w.summary
-		d.RunStarted = true
-		return nil
-	case ConsoleEvent:
-		if !d.console(w) {
-			d.passLine(line) // its data does not decode: lose nothing
-		}
-		return nil
-	case DiagnosticEvent:
-		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback could not describe an event fully; it was sent with what could be said")
+	if d.record(w, line) {
 		return nil
 	}
 	if w.encodeError != "" {
@@ -313,6 +274,60 @@ func (d *Decoder) decodeLine(line []byte) *Event {
 		ev.Truncated = d.long.size - int64(len(line))
 	}
 	return ev
+}
+
+// documentLine adds a line to the multi-line JSON document being read,
+// and reports whether it took it: a whole event line ends the document
+// instead, which was then none.
+func (d *Decoder) documentLine(line, trimmed []byte) bool {
+	if isEventLine(trimmed) {
+		d.flushDocument() // what was read before was no document
+		return false
+	}
+	if d.long.size > 0 {
+		d.flushDocument() // it cannot be read whole
+		d.passLong()
+		return true
+	}
+	d.doc = append(d.doc, append([]byte(nil), line...))
+	d.docSize += len(line) + 1
+	d.depth += braceDelta(line)
+	switch {
+	case d.depth <= 0:
+		d.flushDocument()
+	case d.docSize > d.maxLine():
+		d.Log.Warn().Int("line", d.lineNo).Int("limit_bytes", d.maxLine()).
+			Msg("a JSON document longer than the line limit (--max-line-size): not read, its lines passed on")
+		d.flushDocument()
+	}
+	return true
+}
+
+// record reads one of ansible-tap's own records (run start and end,
+// console output, the callback's diagnostics), and reports whether w was
+// one.
+func (d *Decoder) record(w *wireEvent, line []byte) bool {
+	switch w.kind {
+	case RunEndEvent:
+		d.runSeen() // ansible-tap's own records: an events file
+		d.runEnd(w)
+	case RunStartEvent:
+		d.runSeen()
+		d.ConsoleRecorded = w.console
+		d.SummaryHidden = w.summary != nil && !*w.summary
+		d.RunStarted = true
+	case ConsoleEvent:
+		d.runSeen()
+		if !d.console(w) {
+			d.passLine(line) // its data does not decode: lose nothing
+		}
+	case DiagnosticEvent:
+		d.runSeen()
+		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback reports a problem; the events it sent hold what it could say")
+	default:
+		return false
+	}
+	return true
 }
 
 // runEnd reads the run-end record. An exit code that no process can have
