@@ -78,11 +78,10 @@ type logBatcher struct {
 	exporter sdklog.Exporter
 	cfg      logBatchConfig
 
-	mu           sync.Mutex
-	waiting      []sizedRecord // oldest first
-	waitingBytes int
-	bytes        int // waiting and being exported
-	closed       bool
+	mu      sync.Mutex
+	waiting recordRing
+	bytes   int // waiting and being exported
+	closed  bool
 
 	dropped atomic.Int64
 
@@ -96,6 +95,43 @@ type logBatcher struct {
 type sizedRecord struct {
 	record sdklog.Record
 	size   int
+}
+
+// recordRing is the records waiting, oldest first, in a ring that grows
+// by doubling as far as it needs to.
+type recordRing struct {
+	slots []sizedRecord
+	head  int // the oldest
+	n     int
+	bytes int // of the records
+}
+
+// push appends rec, growing the ring up to limit records; there must be
+// fewer than limit records.
+func (r *recordRing) push(rec sizedRecord, limit int) {
+	if r.n == len(r.slots) {
+		grown := make([]sizedRecord, min(max(2*len(r.slots), 16), limit))
+		for i := range r.n {
+			grown[i] = r.slots[(r.head+i)%len(r.slots)]
+		}
+		r.slots, r.head = grown, 0
+	}
+	r.slots[(r.head+r.n)%len(r.slots)] = rec
+	r.n++
+	r.bytes += rec.size
+}
+
+// front is the oldest record; there must be one.
+func (r *recordRing) front() *sizedRecord { return &r.slots[r.head] }
+
+// pop takes the oldest record out; there must be one.
+func (r *recordRing) pop() sizedRecord {
+	rec := r.slots[r.head]
+	r.slots[r.head] = sizedRecord{}
+	r.head = (r.head + 1) % len(r.slots)
+	r.n--
+	r.bytes -= rec.size
+	return rec
 }
 
 // logRequest asks the exporting goroutine to flush, or to shut down.
@@ -132,11 +168,8 @@ func (b *logBatcher) OnEmit(_ context.Context, r *sdklog.Record) error {
 		b.mu.Unlock()
 		return nil
 	}
-	for len(b.waiting) > 0 && (len(b.waiting) >= b.cfg.maxRecords || b.bytes+rec.size > b.cfg.maxBytes) {
-		b.bytes -= b.waiting[0].size
-		b.waitingBytes -= b.waiting[0].size
-		b.waiting[0] = sizedRecord{}
-		b.waiting = b.waiting[1:]
+	for b.waiting.n > 0 && (b.waiting.n >= b.cfg.maxRecords || b.bytes+rec.size > b.cfg.maxBytes) {
+		b.bytes -= b.waiting.pop().size
 		b.dropped.Add(1)
 	}
 	if b.bytes+rec.size > b.cfg.maxBytes {
@@ -144,9 +177,8 @@ func (b *logBatcher) OnEmit(_ context.Context, r *sdklog.Record) error {
 		b.dropped.Add(1)
 		return nil
 	}
-	b.waiting = append(b.waiting, rec)
+	b.waiting.push(rec, b.cfg.maxRecords)
 	b.bytes += rec.size
-	b.waitingBytes += rec.size
 	full := b.fullBatchWaits()
 	b.mu.Unlock()
 	if full {
@@ -158,7 +190,7 @@ func (b *logBatcher) OnEmit(_ context.Context, r *sdklog.Record) error {
 // fullBatchWaits reports whether a batch as large as one export takes
 // waits; b.mu is held.
 func (b *logBatcher) fullBatchWaits() bool {
-	return len(b.waiting) >= b.cfg.batchRecords || b.waitingBytes >= b.cfg.batchBytes
+	return b.waiting.n >= b.cfg.batchRecords || b.waiting.bytes >= b.cfg.batchBytes
 }
 
 func (b *logBatcher) signalReady() {
@@ -205,7 +237,7 @@ func (b *logBatcher) exportAll(ctx context.Context, buf *[]sdklog.Record) error 
 	var errs []error
 	for ctx.Err() == nil {
 		b.mu.Lock()
-		empty := len(b.waiting) == 0
+		empty := b.waiting.n == 0
 		b.mu.Unlock()
 		if empty {
 			return errors.Join(errs...)
@@ -223,14 +255,12 @@ func (b *logBatcher) exportAll(ctx context.Context, buf *[]sdklog.Record) error 
 func (b *logBatcher) exportBatch(ctx context.Context, buf *[]sdklog.Record) error {
 	b.mu.Lock()
 	n, size := 0, 0
-	for n < len(b.waiting) && n < b.cfg.batchRecords && (n == 0 || size+b.waiting[n].size <= b.cfg.batchBytes) {
-		*buf = append(*buf, b.waiting[n].record)
-		size += b.waiting[n].size
+	for b.waiting.n > 0 && n < b.cfg.batchRecords && (n == 0 || size+b.waiting.front().size <= b.cfg.batchBytes) {
+		rec := b.waiting.pop()
+		*buf = append(*buf, rec.record)
+		size += rec.size
 		n++
 	}
-	clear(b.waiting[:n])
-	b.waiting = b.waiting[n:]
-	b.waitingBytes -= size
 	b.mu.Unlock()
 	if n == 0 {
 		return nil

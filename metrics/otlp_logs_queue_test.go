@@ -211,3 +211,38 @@ func TestLogBatchConfigFromEnv(t *testing.T) {
 		})
 	}
 }
+
+// The ring keeps its records in order through growth and wrap-around,
+// and grows no further than its limit.
+func TestRecordRing(t *testing.T) {
+	var r recordRing
+	next, oldest := 0, 0
+	for round := range 200 {
+		for range round % 7 {
+			if r.n == 40 {
+				break
+			}
+			r.push(sizedRecord{size: next}, 40)
+			next++
+		}
+		for range round % 5 {
+			if r.n == 0 {
+				break
+			}
+			if got := r.pop().size; got != oldest {
+				t.Fatalf("popped record %d, want %d", got, oldest)
+			}
+			oldest++
+		}
+		want := 0
+		for i := oldest; i < next; i++ {
+			want += i
+		}
+		if r.n != next-oldest || r.bytes != want || len(r.slots) > 40 {
+			t.Fatalf("round %d: %d records of %d bytes in %d slots; want %d of %d in at most 40", round, r.n, r.bytes, len(r.slots), next-oldest, want)
+		}
+	}
+	if next < 100 || len(r.slots) != 40 {
+		t.Fatalf("%d records went through a ring of %d slots; want more than 100 through 40", next, len(r.slots))
+	}
+}
