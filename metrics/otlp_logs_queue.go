@@ -206,12 +206,21 @@ func (b *logBatcher) run() {
 	timer := time.NewTimer(b.cfg.interval)
 	defer timer.Stop()
 	var buf []sdklog.Record
+	stop := func(req logRequest) {
+		err := errors.Join(b.exportAll(req.ctx, &buf), b.exporter.Shutdown(req.ctx))
+		close(b.done)
+		req.resp <- err
+	}
 	for {
+		select { // a shutdown first, rather than another scheduled export
+		case req := <-b.shutdown:
+			stop(req)
+			return
+		default:
+		}
 		select {
 		case req := <-b.shutdown:
-			err := errors.Join(b.exportAll(req.ctx, &buf), b.exporter.Shutdown(req.ctx))
-			close(b.done)
-			req.resp <- err
+			stop(req)
 			return
 		case req := <-b.flushes:
 			req.resp <- errors.Join(b.exportAll(req.ctx, &buf), b.exporter.ForceFlush(req.ctx))

@@ -21,9 +21,13 @@ type gateExporter struct {
 	started chan struct{} // receives as each export starts
 	release chan struct{}
 
-	mu      sync.Mutex
-	batches [][]string
+	mu        sync.Mutex
+	batches   [][]string
+	shutdowns []bool // whether each export had the context of a shutdown
 }
+
+// shutdownKey marks the context a test gives Shutdown.
+type shutdownKey struct{}
 
 func newGateExporter() *gateExporter {
 	return &gateExporter{started: make(chan struct{}, 100), release: make(chan struct{})}
@@ -37,6 +41,7 @@ func (e *gateExporter) Export(ctx context.Context, records []sdklog.Record) erro
 	}
 	e.mu.Lock()
 	e.batches = append(e.batches, names)
+	e.shutdowns = append(e.shutdowns, ctx.Value(shutdownKey{}) != nil)
 	e.mu.Unlock()
 	e.started <- struct{}{}
 	select {
@@ -159,6 +164,32 @@ func TestLogBatcherFlushAndShutdown(t *testing.T) {
 	}
 	if got := exp.exported(); len(got) != 1 {
 		t.Errorf("exported %v, want nothing after the shutdown", got)
+	}
+}
+
+// A shutdown requested while an export is in progress and a full batch
+// waits is served next: the waiting batch goes within the shutdown's
+// context, not in another scheduled export.
+func TestLogBatcherShutdownBeforeAnotherExport(t *testing.T) {
+	for range 20 {
+		exp := newGateExporter()
+		b := newLogBatcher(exp, logBatchConfig{maxRecords: 10, batchRecords: 1, maxBytes: 1 << 20, batchBytes: 1 << 20,
+			interval: time.Hour, timeout: time.Minute})
+		b.OnEmit(context.Background(), sized("a", 1000))
+		<-exp.started
+		b.OnEmit(context.Background(), sized("b", 1000)) // a full batch, signalled
+		done := make(chan error)
+		go func() { done <- b.Shutdown(context.WithValue(context.Background(), shutdownKey{}, true)) }()
+		for len(b.shutdown) == 0 { // the request waits for the exporting goroutine
+			time.Sleep(time.Millisecond)
+		}
+		close(exp.release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := exp.exported(); !slices.EqualFunc(got, [][]string{{"a"}, {"b"}}, slices.Equal) || !slices.Equal(exp.shutdowns, []bool{false, true}) {
+			t.Fatalf("exported %v, within a shutdown's context %v; want [[a] [b]], [false true]", got, exp.shutdowns)
+		}
 	}
 }
 
