@@ -28,7 +28,8 @@ type Message struct {
 	Kind string
 	// Body is the JSON to post. When nil, Build is called once, on a worker.
 	Body []byte
-	// Build makes the body lazily, off the event path.
+	// Build makes the body lazily, off the event path. The sender calls
+	// it once and then lets go of it, and of what it holds.
 	Build func() ([]byte, error)
 	// Size is what the message holds while it waits, in bytes, when Body
 	// is nil: an estimate by its maker. Otherwise the body's length counts.
