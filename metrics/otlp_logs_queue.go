@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -82,8 +81,6 @@ type logBatcher struct {
 	waiting recordRing
 	bytes   int // waiting and being exported
 	closed  bool
-
-	dropped atomic.Int64
 
 	ready    chan struct{} // a full batch waits
 	flushes  chan logRequest
@@ -170,11 +167,9 @@ func (b *logBatcher) OnEmit(_ context.Context, r *sdklog.Record) error {
 	}
 	for b.waiting.n > 0 && (b.waiting.n >= b.cfg.maxRecords || b.bytes+rec.size > b.cfg.maxBytes) {
 		b.bytes -= b.waiting.pop().size
-		b.dropped.Add(1)
 	}
 	if b.bytes+rec.size > b.cfg.maxBytes {
 		b.mu.Unlock()
-		b.dropped.Add(1)
 		return nil
 	}
 	b.waiting.push(rec, b.cfg.maxRecords)
