@@ -128,7 +128,7 @@ func NewOTLP(opts OTLPOptions) (*OTLP, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OTLP logs: %w", err)
 		}
-		o.logs = newEventLogs(exp, res, opts.Playbook, redact.New(opts.Redact...))
+		o.logs = newEventLogs(exp, res, logBatchConfigFromEnv(os.Getenv, opts.Log), opts.Playbook, redact.New(opts.Redact...))
 	}
 	o.spans = &spanRecorder{Tracer: tracer}
 	o.tree = newSpanTree(o.spans, callerContext(), opts.Playbook)

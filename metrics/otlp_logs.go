@@ -18,10 +18,11 @@ import (
 
 // eventLogs sends each event of a run, and the run's end, as an OTLP log
 // record whose body is the line --format=jsonl prints for it, redacted as
-// the webhook's payloads are (redact.ResultOf). Records go
-// through the SDK's batch processor: emitting one never waits on the
-// network, and when the collector cannot keep up the processor's bounded
-// queue (OTEL_BLRP_MAX_QUEUE_SIZE, 2048 records by default) drops the
+// the webhook's payloads are (redact.ResultOf). Records go through a
+// logBatcher: emitting one never waits on the network, and when the
+// collector cannot keep up its queue, bounded in records
+// (OTEL_BLRP_MAX_QUEUE_SIZE, 2048 by default) and in bytes
+// (DefaultLogQueueBytes, the export in progress included), drops the
 // oldest, which are counted.
 type eventLogs struct {
 	provider *sdklog.LoggerProvider
@@ -35,13 +36,13 @@ type eventLogs struct {
 	unencodable atomic.Int64
 }
 
-// newEventLogs returns the log output that exports through exp; playbook
-// names the playbook when the run never reports one; redactor hides what
-// the webhook hides.
-func newEventLogs(exp sdklog.Exporter, res *resource.Resource, playbook string, redactor *redact.Redactor) *eventLogs {
+// newEventLogs returns the log output that exports through exp, its
+// records queued and batched as cfg says; playbook names the playbook
+// when the run never reports one; redactor hides what the webhook hides.
+func newEventLogs(exp sdklog.Exporter, res *resource.Resource, cfg logBatchConfig, playbook string, redactor *redact.Redactor) *eventLogs {
 	counted := &countingExporter{Exporter: exp}
 	provider := sdklog.NewLoggerProvider(sdklog.WithResource(res),
-		sdklog.WithProcessor(sdklog.NewBatchProcessor(counted)),
+		sdklog.WithProcessor(newLogBatcher(counted, cfg)),
 		// The attributes' keys are distinct by construction: the SDK need
 		// not look for duplicates, a good share of the cost of a record.
 		sdklog.WithAllowKeyDuplication())

@@ -6,10 +6,16 @@ import (
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
+
+// spanMessageRunes bounds the error message of a host span: a failure's
+// message carries its stderr, megabytes at times, and the span processor
+// holds up to 2,048 spans.
+const spanMessageRunes = 1000
 
 // The span attributes.
 const (
@@ -179,7 +185,7 @@ func (t *spanTree) hostResult(ev *event.Event, s *event.Summary) {
 		if ev.NoLog || msg == "" {
 			msg = string(hr.Status) // never the message of a no_log result
 		}
-		span.SetStatus(codes.Error, msg)
+		span.SetStatus(codes.Error, textcut.Runes(msg, spanMessageRunes))
 		ts.fatal++
 		t.playFail++
 	}

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +28,8 @@ type Message struct {
 	Kind string
 	// Body is the JSON to post. When nil, Build is called once, on a worker.
 	Body []byte
-	// Build makes the body lazily, off the event path.
+	// Build makes the body lazily, off the event path. The sender calls
+	// it once and then lets go of it, and of what it holds.
 	Build func() ([]byte, error)
 	// Size is what the message holds while it waits, in bytes, when Body
 	// is nil: an estimate by its maker. Otherwise the body's length counts.
@@ -56,9 +58,13 @@ type SenderOptions struct {
 	// as the backlog needs them: one message waiting for each busy worker
 	// starts another, up to this bound.
 	Workers int
-	// QueueBytes bounds the messages waiting for a worker (default
-	// DefaultQueueBytes); a message that does not fit drops the oldest
-	// messages but the summary, and each dropped message is counted.
+	// QueueBytes bounds the bytes of the destination's messages, those
+	// waiting for a worker and those in a worker's hands (being built,
+	// posted, or waiting for a retry); DefaultQueueBytes by default. A
+	// message that does not fit drops the oldest waiting messages but the
+	// summary, and each dropped message is counted. A worker's messages
+	// count by their estimated Size until their body is built, and then
+	// by its length.
 	QueueBytes int
 	// BatchMax, above 1, lets a worker that finds several messages waiting
 	// post up to BatchMax of them, at most BatchBytes together, as one JSON
@@ -251,6 +257,7 @@ func (s *Sender) work() {
 		}
 		if s.ctx.Err() != nil {
 			s.abandoned.Add(int64(len(batch)))
+			s.release(sizeOf(batch))
 			continue
 		}
 		if after := s.deliver(batch); after > 0 {
@@ -287,8 +294,30 @@ func (s *Sender) takeKeep() *Message {
 	return s.queue.popKeep()
 }
 
+// release lets go of the bytes a worker held.
+func (s *Sender) release(bytes int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue.release(bytes)
+}
+
+// rehold makes a worker hold now bytes instead of old: see queue.rehold.
+// It counts the messages dropped to make room, and returns what the
+// worker holds then (0 when its messages did not fit and were let go).
+func (s *Sender) rehold(old, now int, keep bool) (held int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dropped, ok := s.queue.rehold(old, now, keep)
+	s.dropped.Add(int64(dropped))
+	if !ok {
+		return 0, false
+	}
+	return now, true
+}
+
 // build returns the bodies of the batch's messages, counting and logging
-// those whose body cannot be made.
+// those whose body cannot be made. A message built lets go of what its
+// Build held: from then on its body is all it holds.
 func (s *Sender) build(batch []*Message) ([]*Message, [][]byte) {
 	var ok []*Message
 	var bodies [][]byte
@@ -296,7 +325,9 @@ func (s *Sender) build(batch []*Message) ([]*Message, [][]byte) {
 		body := m.Body
 		if body == nil && m.Build != nil {
 			var err error
-			if body, err = m.Build(); err != nil {
+			body, err = m.Build()
+			m.Build = nil
+			if err != nil {
 				s.failures.Add(1)
 				s.failed.log(s.opts.Log, s.opts.Name, m, "cannot build the payload: "+err.Error())
 				continue
@@ -313,18 +344,31 @@ const batchKind = "batch"
 // deliver posts the batch, one message alone or several as a JSON array
 // under an id of their own, until it is delivered, fails for good, or the
 // deadline passes. It returns the wait the destination asked for after
-// the last attempt, if it failed with a Retry-After.
+// the last attempt, if it failed with a Retry-After. The batch's bytes
+// count against the queue's bound until it returns: by their estimates
+// while they are built, then by the body posted; a body larger than its
+// estimate that does not fit even when every waiting message is dropped
+// is dropped too, unless it carries the summary.
 func (s *Sender) deliver(batch []*Message) time.Duration {
+	held := sizeOf(batch)
+	defer func() { s.release(held) }()
 	batch, bodies := s.build(batch)
 	if len(batch) == 0 {
 		return 0
 	}
 	m, body := batch[0], bodies[0]
+	keep := m.Keep
 	if len(batch) > 1 {
 		m = &Message{ID: newID(), Kind: batchKind}
 		body = append(append([]byte{'['}, bytes.Join(bodies, []byte{','})...), ']')
+		keep = slices.ContainsFunc(batch, func(m *Message) bool { return m.Keep })
 	}
 	n := int64(len(batch))
+	var fits bool
+	if held, fits = s.rehold(held, len(body), keep); !fits {
+		s.dropped.Add(n)
+		return 0
+	}
 	for attempt := 1; ; attempt++ {
 		if s.pace() != nil {
 			s.abandoned.Add(n)
@@ -375,6 +419,7 @@ func (s *Sender) waitRetry(d time.Duration) error {
 		if _, err := s.sleep(s.ctx, rest, nil); err != nil {
 			if keep != nil {
 				s.abandoned.Add(1)
+				s.release(keep.size())
 			}
 			return err
 		}

@@ -137,7 +137,7 @@ func TestSenderDeadlineAbandonsAHangingEndpoint(t *testing.T) {
 func TestSenderDropsTheOldestWhenTheQueueIsFull(t *testing.T) {
 	e := newEndpoint(t, nil, nil)
 	e.behave = e.hang
-	s := newTestSender(e.URL, nil, 1, 6) // three 2-byte bodies
+	s := newTestSender(e.URL, nil, 1, 6) // three 2-byte bodies, the one in flight included
 	if !s.Send(&Message{ID: "in-flight", Kind: "test", Body: []byte(`{}`)}) {
 		t.Fatal("first message refused")
 	}
@@ -151,17 +151,17 @@ func TestSenderDropsTheOldestWhenTheQueueIsFull(t *testing.T) {
 	for _, m := range s.queue.items {
 		queued = append(queued, m.ID)
 	}
-	if got := strings.Join(queued, " "); got != "summary c d" {
-		t.Errorf("queued %q, want the oldest but the summary dropped: %q", got, "summary c d")
+	if got := strings.Join(queued, " "); got != "summary d" {
+		t.Errorf("queued %q, want the oldest but the summary dropped, room kept for the message in flight: %q", got, "summary d")
 	}
 	if s.Send(&Message{ID: "huge", Kind: "test", Body: []byte(`{"too":"big"}`)}) {
 		t.Error("a message larger than the queue was accepted")
 	}
 	r := s.Wait(time.Now().Add(50 * time.Millisecond))
-	if r.Dropped != 3 || r.Sent != 7 || r.Abandoned != 4 {
-		t.Errorf("report %+v; want 3 dropped, 4 left at the deadline of 7", r)
+	if r.Dropped != 4 || r.Sent != 7 || r.Abandoned != 3 {
+		t.Errorf("report %+v; want 4 dropped, 3 left at the deadline of 7", r)
 	}
-	if !strings.Contains(r.String(), "3 dropped (queue full)") {
+	if !strings.Contains(r.String(), "4 dropped (queue full)") {
 		t.Errorf("report line %q does not count the dropped messages", r.String())
 	}
 	if s.Send(&Message{ID: "late", Kind: "test", Body: []byte(`{}`)}) {

@@ -167,13 +167,10 @@ func (w *Webhook) Event(ev *event.Event, s *event.Summary) error {
 	// the result's private copy (ev.Raw is not kept), redacted on a worker.
 	shown := redact.ResultOf(ev)
 	size := payloadOverhead + len(shown.Values) + len(shown.Message) + len(shown.Item)
-	w.send(eventType, ev.Time, size, func() any {
+	w.send(eventType, ev.Time, size, func(env Envelope) ([]byte, error) {
 		shown = shown.Redact(w.redactor)
 		d.Message, d.Item = shown.Message, shown.Item
-		if shown.Values != nil {
-			d.Result = shown.Values
-		}
-		return d
+		return encodeEvent(env, d, shown.Values)
 	})
 	return nil
 }
@@ -185,24 +182,25 @@ func (w *Webhook) Finish(s *event.Summary) error {
 		w.name = filepath.Base(s.Playbook.Path)
 	}
 	d := summaryData(s)
-	w.send(EventPlaybookEnd, time.Now(), payloadOverhead, func() any { return d })
+	w.send(EventPlaybookEnd, time.Now(), payloadOverhead, func(env Envelope) ([]byte, error) {
+		env.Data = d
+		return json.Marshal(env)
+	})
 	w.group.finish(w.sender)
 	return nil
 }
 
-// send numbers the payload and queues it, size its estimated bytes; it is
-// encoded on a worker. The summary is never dropped to make room.
-func (w *Webhook) send(eventType string, at time.Time, size int, data func() any) {
+// send numbers the payload and queues it, size its estimated bytes; encode
+// makes its body of the envelope, on a worker. The summary is never
+// dropped to make room.
+func (w *Webhook) send(eventType string, at time.Time, size int, encode func(Envelope) ([]byte, error)) {
 	w.seq++
 	env := Envelope{
 		SchemaVersion: SchemaVersion, EventType: eventType, PlaybookID: w.playbookID,
 		PlaybookName: w.name, Sequence: w.seq, Timestamp: timestamp(at),
 	}
 	w.sender.Send(&Message{ID: newID(), Kind: eventType, Size: size, Keep: eventType == EventPlaybookEnd,
-		Build: func() ([]byte, error) {
-			env.Data = data()
-			return json.Marshal(env)
-		}})
+		Build: func() ([]byte, error) { return encode(env) }})
 }
 
 func (w *Webhook) wants(eventType string, ev *event.Event) bool {

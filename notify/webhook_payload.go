@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"bytes"
+	"encoding/json"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
@@ -137,4 +139,40 @@ func timestamp(t time.Time) string {
 		t = time.Now()
 	}
 	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// encodeEvent is the JSON of env with data d, d's Result being result: as
+// json.Marshal encodes it, but a result of megabytes is compacted once
+// into a body made to its size rather than through encoding/json's
+// buffer, which grows by doubling and stays pooled. A result with
+// characters that encoding/json escapes for HTML takes encoding/json's
+// way, so the body is the same byte for byte.
+func encodeEvent(env Envelope, d EventData, result json.RawMessage) ([]byte, error) {
+	if len(result) == 0 || escapedForHTML(result) {
+		if len(result) > 0 {
+			d.Result = result
+		}
+		env.Data = d
+		return json.Marshal(env)
+	}
+	env.Data = d // without its result, the last member of the data
+	head, err := json.Marshal(env)
+	if err != nil {
+		return nil, err
+	}
+	const member = `,"result":`
+	body := bytes.NewBuffer(make([]byte, 0, len(head)+len(member)+len(result)))
+	body.Write(head[:len(head)-2]) // up to the closing braces of the data and the envelope
+	body.WriteString(member)
+	if err := json.Compact(body, result); err != nil {
+		return nil, err
+	}
+	body.WriteString("}}")
+	return body.Bytes(), nil
+}
+
+// escapedForHTML reports whether encoding/json escapes some of raw's
+// characters for HTML: <, >, &, U+2028 and U+2029.
+func escapedForHTML(raw []byte) bool {
+	return bytes.ContainsAny(raw, "<>&") || bytes.Contains(raw, []byte("\u2028")) || bytes.Contains(raw, []byte("\u2029"))
 }
