@@ -169,3 +169,48 @@ func nonEmpty(s string) []string {
 	}
 	return out
 }
+
+// A store that cannot be written (a path through a file, a PostgreSQL
+// that refuses connections) never fails the run: it exits as
+// ansible-playbook does, with one warning line; a store that works keeps
+// what prune leaves of it.
+func TestHistoryThatCannotBeWritten(t *testing.T) {
+	testio.RequireTool(t, "ansible-playbook")
+	tap := buildTap(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-i", filepath.Join("testdata", "inventory", "local.ini"), filepath.Join("testdata", "playbooks", "basic.yml")}
+	for name, spec := range map[string]string{
+		"a path through a file": filepath.Join(file, "history"),
+		"a refused connection":  "postgres://tap:s3cret@127.0.0.1:1/history",
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := runCommand(t, append(os.Environ(), "ANSIBLE_TAP_HISTORY="+spec), tap, args...)
+			if out.code != 0 {
+				t.Errorf("exit code %d, want the run's 0:\n%s", out.code, out.stderr)
+			}
+			lines := nonEmpty(out.stderr)
+			if len(lines) != 1 || !strings.Contains(lines[0], "not recorded in the history") || strings.Contains(out.stderr, "s3cret") {
+				t.Errorf("want one warning line without the password, got:\n%s", out.stderr)
+			}
+		})
+	}
+	t.Run("prune", func(t *testing.T) {
+		env := append(os.Environ(), "ANSIBLE_TAP_HISTORY="+filepath.Join(dir, "history"))
+		for range 2 {
+			if out := runCommand(t, env, tap, args...); out.code != 0 {
+				t.Fatalf("exit %d: %s", out.code, out.stderr)
+			}
+		}
+		pruned := runCommand(t, env, tap, "history", "prune", "--keep", "1")
+		if pruned.code != 0 || !strings.HasPrefix(pruned.stdout, "pruned 1 runs") {
+			t.Errorf("prune --keep 1: exit %d: %s%s", pruned.code, pruned.stdout, pruned.stderr)
+		}
+		if list := runCommand(t, env, tap, "history", "--format=jsonl"); len(nonEmpty(list.stdout)) != 1 {
+			t.Errorf("after prune --keep 1 the history lists:\n%s", list.stdout)
+		}
+	})
+}
