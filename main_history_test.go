@@ -7,11 +7,18 @@ import (
 	"github.com/ansible-tap/ansible-tap/internal/pgtest"
 )
 
-// TestMain turns the history off for the tests that do not ask for it: a
-// test's runs are recorded only into the store it names (--history), never
-// into the user's own. It stops the PostgreSQL server that the history's
-// tests start.
+// TestMain gives the tests a state directory of their own: every live run
+// of a test is recorded, as a user's is by default, into a history that is
+// removed with it, never into the user's own. No ANSIBLE_TAP_ variable is
+// set for that: the tests check that none reaches a task. It stops the
+// PostgreSQL server that the history's tests start.
 func TestMain(m *testing.M) {
-	os.Setenv("ANSIBLE_TAP_HISTORY", historyOff)
-	os.Exit(pgtest.Main(m))
+	state, err := os.MkdirTemp("", "ansible-tap-test-state-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := pgtest.Main(m)
+	os.RemoveAll(state)
+	os.Exit(code)
 }

@@ -145,7 +145,7 @@ func TestCallbackHookThatRaises(t *testing.T) {
 	if !strings.Contains(string(ev.Raw), "this task cannot be read") {
 		t.Errorf("the event does not say what went wrong: %s", ev.Raw)
 	}
-	if !strings.Contains(c.log, "v2_runner_on_failed") || !strings.Contains(c.log, "could not describe") {
+	if !strings.Contains(c.log, "v2_runner_on_failed") || !strings.Contains(c.log, "reports a problem") {
 		t.Errorf("no diagnostic record for the hook; log: %s", c.log)
 	}
 	if !hasDiagnostic(c.diagnostics, "v2_runner_on_failed", "task path left out") {
