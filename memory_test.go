@@ -6,13 +6,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // maxBytesPerEvent is how much ansible-tap's heap may grow per event of a
@@ -81,28 +80,11 @@ func replayPeakHeap(t *testing.T, s *fleetstream.Stream, events int, args []stri
 	t.Helper()
 	r, w := io.Pipe()
 	go func() { w.CloseWithError(s.Write(w, events)) }()
-	runtime.GC()
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapInuse)
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
 	var stderr limitedBuffer
-	code := run(append([]string{"ansible-tap", "replay", "-", "--no-color"}, args...), r, io.Discard, &stderr)
-	close(done)
-	wg.Wait()
+	var code int
+	peak := testio.PeakHeap(5*time.Millisecond, func() {
+		code = run(append([]string{"ansible-tap", "replay", "-", "--no-color"}, args...), r, io.Discard, &stderr)
+	})
 	r.Close()
 	if code != 0 && code != 2 {
 		t.Fatalf("replay of %d events: exit code %d\n%s", events, code, stderr.String())

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,29 +74,6 @@ func errorLines(stderr string) []string {
 		}
 	}
 	return lines
-}
-
-func dirEntries(t *testing.T, dir string) []string {
-	t.Helper()
-	list, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range list {
-		names = append(names, e.Name())
-	}
-	slices.Sort(names)
-	return names
-}
-
-func fileMode(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
 
 // checkJUnit checks that data is a JUnit report of fatal.yml.
@@ -225,8 +201,8 @@ func TestOutputFilesFollowTheUmask(t *testing.T) {
 			want := map[string]fs.FileMode{"junit.xml": tc.private, "summary.md": tc.private, "report.html": tc.private,
 				"events.jsonl": tc.private, "ansible.prom": tc.prom}
 			got := map[string]fs.FileMode{}
-			for _, name := range dirEntries(t, dir) {
-				got[name] = fileMode(t, path(name))
+			for _, name := range testio.DirEntries(t, dir) {
+				got[name] = testio.Perm(t, path(name))
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("files and modes (-want +got):\n%s", diff)
@@ -290,10 +266,10 @@ func TestOutputsGoWhereThePathSays(t *testing.T) {
 	if got, err := os.Readlink("/dev/stdout"); err != nil || got != stdoutBefore {
 		t.Errorf("/dev/stdout now reads %q (%v), was %q", got, err, stdoutBefore)
 	}
-	if diff := cmp.Diff([]string{"data", "events.jsonl", "junit.xml", "prom.fifo", "report.html"}, dirEntries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"data", "events.jsonl", "junit.xml", "prom.fifo", "report.html"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"junit-target.xml", "new.html"}, dirEntries(t, data)); diff != "" {
+	if diff := cmp.Diff([]string{"junit-target.xml", "new.html"}, testio.DirEntries(t, data)); diff != "" {
 		t.Errorf("files in the links' directory (-want +got):\n%s", diff)
 	}
 }
@@ -337,7 +313,7 @@ func TestFailingOutputIsOneLineAndHarmsNothing(t *testing.T) {
 			t.Errorf("the %s node changed: %+v, was %+v (%v)", name, after, before[i], err)
 		}
 	}
-	if diff := cmp.Diff([]string{"ansible.prom", "events.jsonl", "full", "null", "report.html"}, dirEntries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"ansible.prom", "events.jsonl", "full", "null", "report.html"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
 }

@@ -3,11 +3,11 @@ package history
 import (
 	"context"
 	"io"
-	"runtime"
 	"runtime/debug"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // maxGrowth is how much more heap recording a run ten times as long may
@@ -62,39 +62,20 @@ func TestRecordingMemoryIsFlat(t *testing.T) {
 // in use seen meanwhile.
 func recordPeakHeap(t *testing.T, s Store, write func(io.Writer) error) uint64 {
 	t.Helper()
-	runtime.GC()
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapInuse)
-			select {
-			case <-done:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
 	ctx := context.Background()
-	rec, err := s.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := write(rec); err != nil {
-		t.Fatal(err)
-	}
 	run := &Run{Outcome: "ok"}
-	err = rec.Commit(ctx, run)
-	close(done)
-	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
+	peak := testio.PeakHeap(2*time.Millisecond, func() {
+		rec, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.Commit(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Logf("%d bytes stored for %d written", run.StreamBytes, run.RawBytes)
 	r, err := s.Stream(ctx, run.ID)
 	if err != nil {

@@ -20,7 +20,7 @@ func TestOpenStreamLocks(t *testing.T) {
 	if got := readTestFile(t, path); got != "" {
 		t.Errorf("the older recording was not emptied: %q", got)
 	}
-	if got := mode(t, path); got != Mode(Private) {
+	if got := testio.Perm(t, path); got != Mode(Private) {
 		t.Errorf("mode %v, want %v", got, Mode(Private))
 	}
 	first.WriteString("the first run's events\n")
@@ -56,7 +56,7 @@ func TestOpenStreamCreatesPrivateFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if got := mode(t, join(dir, "events.jsonl")); got != Mode(Private) {
+	if got := testio.Perm(t, join(dir, "events.jsonl")); got != Mode(Private) {
 		t.Errorf("mode %v, want %v", got, Mode(Private))
 	}
 	if _, err := OpenStream(join(dir, "missing", "events.jsonl"), Private); err == nil ||

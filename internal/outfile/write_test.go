@@ -27,7 +27,7 @@ func TestWriteReplacesARegularFile(t *testing.T) {
 		if got := readTestFile(t, path); got != content {
 			t.Errorf("the file holds %q, want %q", got, content)
 		}
-		if got := mode(t, path); got != Mode(Private) {
+		if got := testio.Perm(t, path); got != Mode(Private) {
 			t.Errorf("mode %v, want %v", got, Mode(Private))
 		}
 	}
@@ -35,10 +35,10 @@ func TestWriteReplacesARegularFile(t *testing.T) {
 	if err := WriteBytes(path, Private, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
-	if got := mode(t, path); got != Mode(Private) {
+	if got := testio.Perm(t, path); got != Mode(Private) {
 		t.Errorf("replacing a 0644 file left mode %v, want %v", got, Mode(Private))
 	}
-	if diff := cmp.Diff([]string{"junit.xml"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"junit.xml"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("temporary files left behind (-want +got):\n%s", diff)
 	}
 }
@@ -74,7 +74,7 @@ func TestWriteFailureKeepsTheOldFile(t *testing.T) {
 	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) {
 		t.Errorf("the old file was replaced")
 	}
-	if diff := cmp.Diff([]string{"report.html"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"report.html"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
 
@@ -82,7 +82,7 @@ func TestWriteFailureKeepsTheOldFile(t *testing.T) {
 	if err := Write(join(dir, "new.xml"), Private, func(io.Writer) error { return errWriter }); !errors.Is(err, errWriter) {
 		t.Fatalf("err %v", err)
 	}
-	if diff := cmp.Diff([]string{"report.html"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"report.html"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
 }
@@ -96,10 +96,10 @@ func TestWriteRefusesADirectoryAndLeavesNothing(t *testing.T) {
 	if err := WriteBytes(path, Private, []byte("x")); !errors.Is(err, ErrIsDirectory) {
 		t.Fatalf("err %v, want ErrIsDirectory", err)
 	}
-	if diff := cmp.Diff([]string{"is-a-dir"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"is-a-dir"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
-	if got := entries(t, path); len(got) != 0 {
+	if got := testio.DirEntries(t, path); len(got) != 0 {
 		t.Errorf("the directory holds %v", got)
 	}
 }
@@ -138,12 +138,12 @@ func TestWriteFollowsSymlinks(t *testing.T) {
 			if got := readTestFile(t, target); got != content {
 				t.Errorf("the target holds %q, want %q", got, content)
 			}
-			if got := mode(t, target); got != Mode(Private) {
+			if got := testio.Perm(t, target); got != Mode(Private) {
 				t.Errorf("the target's mode %v, want %v", got, Mode(Private))
 			}
 		})
 	}
-	if diff := cmp.Diff([]string{"report.xml"}, entries(t, data)); diff != "" {
+	if diff := cmp.Diff([]string{"report.xml"}, testio.DirEntries(t, data)); diff != "" {
 		t.Errorf("files beside the target (-want +got):\n%s", diff)
 	}
 }
@@ -165,7 +165,7 @@ func TestWriteThroughADanglingSymlink(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		t.Errorf("the link is gone: %v", err)
 	}
-	if got := mode(t, join(dir, "out", "new.html")); got != Mode(Shared) {
+	if got := testio.Perm(t, join(dir, "out", "new.html")); got != Mode(Shared) {
 		t.Errorf("mode %v, want %v", got, Mode(Shared))
 	}
 }
@@ -183,7 +183,7 @@ func TestWriteIntoAFIFO(t *testing.T) {
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
 		t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
 	}
-	if diff := cmp.Diff([]string{"fifo"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"fifo"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
 }
@@ -226,7 +226,7 @@ func TestWriteIntoCharacterDevices(t *testing.T) {
 			t.Errorf("%s is no longer a character device: %v %v", dev, fi.Mode(), err)
 		}
 	}
-	if diff := cmp.Diff([]string{"full", "null"}, entries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"full", "null"}, testio.DirEntries(t, dir)); diff != "" {
 		t.Errorf("files in the directory (-want +got):\n%s", diff)
 	}
 }
@@ -298,7 +298,7 @@ func TestAppend(t *testing.T) {
 			if !c.exists {
 				want = Mode(Private)
 			}
-			if got := mode(t, path); got != want {
+			if got := testio.Perm(t, path); got != want {
 				t.Errorf("mode %v, want %v", got, want)
 			}
 		})
@@ -369,7 +369,7 @@ func TestWriteCreatesNoDirectory(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("err %v is not ErrNotExist", err)
 	}
-	if got := entries(t, dir); len(got) != 0 {
+	if got := testio.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("the directory holds %v", got)
 	}
 }

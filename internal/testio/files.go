@@ -2,7 +2,9 @@ package testio
 
 import (
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -50,4 +52,29 @@ func MknodLike(t testing.TB, path, dev string) {
 	if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(st.Rdev)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// DirEntries lists the names in dir, sorted.
+func DirEntries(t testing.TB, dir string) []string {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Perm returns the permission bits of the file at path.
+func Perm(t testing.TB, path string) fs.FileMode {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
 }
