@@ -22,14 +22,7 @@ func decodeStrings(b []byte) ([]string, error) {
 	if ok && end == len(b) {
 		return out, nil
 	}
-	out = nil
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
+	return unmarshalColumn[[]string](b)
 }
 
 // decodeLabels reads a JSON object of strings; an empty one reads as nil.
@@ -54,12 +47,16 @@ func decodeLabels(b []byte) (map[string]string, error) {
 	if ok && end == len(b) {
 		return out, nil
 	}
-	out = nil
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil
+	return unmarshalColumn[map[string]string](b)
+}
+
+// unmarshalColumn reads b with encoding/json, where the scanner gave up;
+// an empty list or map reads as nil.
+func unmarshalColumn[T []string | map[string]string](b []byte) (T, error) {
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil || len(out) == 0 {
+		var none T
+		return none, err
 	}
 	return out, nil
 }
