@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"net/url"
 	"os"
 	"strings"
 
@@ -10,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ansible-tap/ansible-tap/event"
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 	"github.com/ansible-tap/ansible-tap/internal/size"
 	"github.com/ansible-tap/ansible-tap/notify"
 )
@@ -84,14 +83,9 @@ func checkNotifyURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errNotHTTPURL
-	}
-	return nil
+	_, err := redact.HTTPURL(raw)
+	return err
 }
-
-var errNotHTTPURL = errors.New("not an absolute http:// or https:// URL (the value is not shown: it may be a secret)")
 
 // firstEnv is the first of the environment variables that is set and not empty.
 func firstEnv(names ...string) string {

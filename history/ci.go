@@ -1,6 +1,6 @@
 package history
 
-import "net/url"
+import "github.com/ansible-tap/ansible-tap/internal/redact"
 
 // DetectCI names the CI job a run belongs to, from the environment that
 // getenv reads (os.Getenv): GitHub Actions (the workflow run's page,
@@ -31,8 +31,8 @@ func DetectCI(getenv func(string) string) CI {
 
 // webURL returns raw when it is an http(s) URL, without user info; else "".
 func webURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := redact.HTTPURL(raw)
+	if err != nil {
 		return ""
 	}
 	u.User = nil

@@ -2,8 +2,9 @@ package metrics
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
+
+	"github.com/ansible-tap/ansible-tap/internal/redact"
 )
 
 // The OTLP protocols ansible-tap can export with.
@@ -73,10 +74,10 @@ func resolveTarget(sig signal, endpoint, protocol string, getenv func(string) st
 // exporters send neither a query string nor user:password, so such an
 // endpoint is refused rather than its credentials silently dropped.
 func ValidateOTLPEndpoint(endpoint string) error {
-	if err := validateHTTPURL(endpoint); err != nil {
+	u, err := redact.HTTPURL(endpoint)
+	if err != nil {
 		return err
 	}
-	u, _ := url.Parse(endpoint) // validateHTTPURL parsed it
 	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return fmt.Errorf("an OTLP endpoint takes no user:password, query or fragment (the value is not shown: it may hold credentials); " +
 			"give credentials as headers in OTEL_EXPORTER_OTLP_HEADERS")

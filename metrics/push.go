@@ -51,18 +51,8 @@ func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Dura
 
 // ValidatePushURL checks that rawURL is an http or https URL.
 func ValidatePushURL(rawURL string) error {
-	return validateHTTPURL(rawURL)
-}
-
-func validateHTTPURL(rawURL string) error {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return fmt.Errorf("invalid URL")
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("not an absolute http:// or https:// URL (the value is not shown: it may hold credentials)")
-	}
-	return nil
+	_, err := redact.HTTPURL(rawURL)
+	return err
 }
 
 // contextUntil is a context that ends after timeout, or when stop is closed.

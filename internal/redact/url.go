@@ -141,3 +141,17 @@ func Error(err error, rawURL string) string {
 	}
 	return Text(err.Error(), rawURL)
 }
+
+// ErrNotHTTPURL is HTTPURL's error. It never repeats the value, which may
+// hold credentials.
+var ErrNotHTTPURL = errors.New("not an absolute http:// or https:// URL (the value is not shown: it may hold credentials)")
+
+// HTTPURL parses raw as an absolute http or https URL, the only kind that
+// a network output or a run's CI link takes.
+func HTTPURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, ErrNotHTTPURL
+	}
+	return u, nil
+}

@@ -164,3 +164,28 @@ func TestResponse(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPURL(t *testing.T) {
+	for _, tc := range []struct {
+		raw string
+		ok  bool
+	}{
+		{"https://hooks.slack.com/services/T0/B0/secret", true},
+		{"http://127.0.0.1:9091", true},
+		{"https://user:pass@gw.example.org/push?apikey=k", true},
+		{"", false},
+		{"hooks.slack.com/services/T0/B0/secret", false},
+		{"ftp://example.org/x", false},
+		{"https:///path-only", false},
+		{"https://exa mple.org/%zz?token=secret", false},
+		{"/var/lib/node_exporter", false},
+	} {
+		u, err := HTTPURL(tc.raw)
+		if (err == nil) != tc.ok || (err == nil) != (u != nil) {
+			t.Errorf("HTTPURL(%q) = %v, %v; want ok %v", tc.raw, u, err, tc.ok)
+		}
+		if err != nil && (!errors.Is(err, ErrNotHTTPURL) || (tc.raw != "" && strings.Contains(err.Error(), tc.raw))) {
+			t.Errorf("HTTPURL(%q): error %q is not ErrNotHTTPURL or shows the value", tc.raw, err)
+		}
+	}
+}
