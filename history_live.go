@@ -12,6 +12,7 @@ import (
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
 	"github.com/ansible-tap/ansible-tap/internal/size"
+	"github.com/ansible-tap/ansible-tap/internal/stopctx"
 )
 
 // historyFlags choose the run store, what each live run records in it, and
@@ -94,14 +95,7 @@ func startHistory(c *cli.Context, args []string, env *outputEnv) (*liveHistory, 
 	// The baseline is looked for while the run goes on; the outputs wait
 	// for it at the end only until the user signals again.
 	var ctx context.Context
-	ctx, h.cancel = context.WithCancel(context.Background())
-	go func() {
-		select {
-		case <-env.Stop:
-			h.cancel()
-		case <-ctx.Done():
-		}
-	}()
+	ctx, h.cancel = stopctx.Until(0, env.Stop)
 	h.live = compare.Follow(ctx, rec.Comparable(&scope), compare.Run{ID: rec.ID(), Start: time.Now()})
 	go func() { h.described <- history.Describe(context.Background(), args, labels) }()
 	return h, nil
@@ -123,15 +117,8 @@ func (h *liveHistory) Finish(s *event.Summary) error {
 	defer h.rec.Close()
 	run := <-h.described
 	run.SetOutcome(s)
-	ctx, cancel := context.WithTimeout(context.Background(), historyCommitTimeout)
+	ctx, cancel := stopctx.Until(historyCommitTimeout, h.stop)
 	defer cancel()
-	go func() {
-		select {
-		case <-h.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	if err := h.rec.Commit(ctx, &run); err != nil {
 		h.log.Warn().Err(err).Msg("this run is not recorded in the history")
 		return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/ansible-tap/ansible-tap/compare"
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/redact"
+	"github.com/ansible-tap/ansible-tap/internal/stopctx"
 )
 
 // instrumentation names the tracer and meter of ansible-tap.
@@ -204,7 +205,7 @@ func (o *OTLP) Finish(s *event.Summary) error {
 			errs = append(errs, fmt.Errorf("OTLP metrics: %w", err))
 		}
 	}
-	ctx, cancel := contextUntil(o.opts.Timeout, o.opts.Stop)
+	ctx, cancel := stopctx.Until(o.opts.Timeout, o.opts.Stop)
 	defer cancel()
 	var wg sync.WaitGroup
 	var mu sync.Mutex

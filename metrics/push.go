@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/push"
 
 	"github.com/ansible-tap/ansible-tap/internal/redact"
+	"github.com/ansible-tap/ansible-tap/internal/stopctx"
 )
 
 // PushJob is the Pushgateway job of every push.
@@ -40,7 +40,7 @@ func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Dura
 		pass, _ := u.User.Password()
 		p = p.BasicAuth(u.User.Username(), pass)
 	}
-	ctx, cancel := contextUntil(timeout, stop)
+	ctx, cancel := stopctx.Until(timeout, stop)
 	defer cancel()
 	// Push (PUT) replaces the group: the series describe the last run only.
 	if err := p.PushContext(ctx); err != nil {
@@ -53,19 +53,4 @@ func pushRun(rawURL, playbook string, reg prometheus.Gatherer, timeout time.Dura
 func ValidatePushURL(rawURL string) error {
 	_, err := redact.HTTPURL(rawURL)
 	return err
-}
-
-// contextUntil is a context that ends after timeout, or when stop is closed.
-func contextUntil(timeout time.Duration, stop <-chan struct{}) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	if stop != nil {
-		go func() {
-			select {
-			case <-stop:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-	}
-	return ctx, cancel
 }
