@@ -11,7 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ansible-tap/ansible-tap/internal/textcut"
 )
 
 // Redacted replaces a hidden value, or the hidden part of a URL.
@@ -103,18 +104,10 @@ func urlSecrets(rawURL string) []string {
 }
 
 // Response is the start of a destination's error answer, on one line and
-// at most 200 bytes, without the URL's secrets or the other secrets (a
+// at most 200 characters (textcut.Runes), without the URL's secrets or the other secrets (a
 // token, a signing secret), which a receiver may echo back.
 func Response(body []byte, rawURL string, secrets ...string) string {
-	s := strings.Join(strings.Fields(Text(string(body), rawURL, secrets...)), " ")
-	if len(s) > 200 {
-		s = s[:200]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return s
+	return textcut.Runes(strings.Join(strings.Fields(Text(string(body), rawURL, secrets...)), " "), 200)
 }
 
 // RefuseRedirect is the CheckRedirect of every network output's HTTP

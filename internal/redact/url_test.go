@@ -150,14 +150,14 @@ func TestErrorNamesTheKindOfFailure(t *testing.T) {
 
 func TestResponse(t *testing.T) {
 	const raw = "https://hooks.example/services/T0/B0/PathS3cret"
-	long := strings.Repeat("é", 150)
+	long := strings.Repeat("é", 250)
 	for _, tc := range []struct {
 		body, want string
 	}{
 		{"invalid_payload", "invalid_payload"},
 		{"no_service\n for  /services/T0/B0/PathS3cret", "no_service for [redacted]"},
 		{"bad token Tok3n", "bad token [redacted]"},
-		{long, strings.Repeat("é", 100) + "…"},
+		{long, strings.Repeat("é", 199) + "…"},
 	} {
 		if got := Response([]byte(tc.body), raw, "Tok3n"); got != tc.want {
 			t.Errorf("Response(%q) = %q, want %q", tc.body, got, tc.want)
