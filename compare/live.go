@@ -121,9 +121,13 @@ func (l *Live) Mark(task *event.Task, host string) Mark {
 
 // Comparison waits for the baseline to be loaded and returns the
 // comparison of the ended run, whose Summary s is, with it: nil when the
-// run has no baseline, and an error when it could not be read. It is
-// computed once, by its first caller; call it once the run has ended.
+// run has no baseline (or the run no history: l is nil), and an error when
+// it could not be read. It is computed once, by its first caller; call it
+// once the run has ended.
 func (l *Live) Comparison(s *event.Summary) (*Comparison, error) {
+	if l == nil {
+		return nil, nil
+	}
 	<-l.loaded
 	if l.err != nil || l.base == nil {
 		return nil, l.err

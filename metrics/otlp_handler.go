@@ -201,7 +201,8 @@ func (o *OTLP) Finish(s *event.Summary) error {
 	var errs []error
 	if o.mp != nil {
 		playbook := PlaybookLabel(playbookPath(s), o.opts.Playbook)
-		if err := recordRun(o.mp.Meter(instrumentation), s, playbook, comparisonOf(o.opts.Compared, s)); err != nil {
+		compared, _ := o.opts.Compared.Comparison(s) // a history that cannot be read says so itself
+		if err := recordRun(o.mp.Meter(instrumentation), s, playbook, compared); err != nil {
 			errs = append(errs, fmt.Errorf("OTLP metrics: %w", err))
 		}
 	}

@@ -98,13 +98,14 @@ func (p *Prom) Finish(s *event.Summary) error {
 // gather builds the registry of the run's metrics.
 // grouped leaves out the playbook label, for a push grouped by playbook.
 func (p *Prom) gather(s *event.Summary, grouped bool) (*prometheus.Registry, error) {
+	compared, _ := p.opts.Compared.Comparison(s) // a history that cannot be read says so itself
 	return promSnapshot{
 		grouped:  grouped,
 		playbook: PlaybookLabel(playbookPath(s), p.opts.Playbook),
 		labels:   p.opts.Labels,
 		perHost:  p.opts.PerHost,
 		now:      time.Now(),
-		compared: comparisonOf(p.opts.Compared, s),
+		compared: compared,
 	}.gatherer(s)
 }
 

@@ -130,10 +130,7 @@ func (s *Slack) Finish(sum *event.Summary) error {
 	}
 	s.alerts.end()
 	if s.opts.OnSuccess || !sum.Outcome().Succeeded() {
-		var cmp *compare.Comparison
-		if s.opts.Compared != nil {
-			cmp, _ = s.opts.Compared.Comparison(sum) // a history that cannot be read says so itself
-		}
+		cmp, _ := s.opts.Compared.Comparison(sum) // a history that cannot be read says so itself
 		s.post("summary", summaryMessage(sum, cmp, s.playbook, s.dir))
 	}
 	s.opts.Group.finish(s.sender)

@@ -34,11 +34,8 @@ func writeTail(b *bytes.Buffer, s *event.Summary, c *palette, opts Options) {
 	fmt.Fprintf(b, "Duration: %s\n", event.FormatDuration(s.Duration(), event.DurationTerse))
 	writeFailures(b, s.Failures, s.OmittedFailures, c)
 	writeSlowest(b, s.Slowest(slowestShown), c)
-	if opts.Compared == nil {
-		return
-	}
-	// Without a baseline, or with a history that cannot be read (its
-	// recording warns), the tail says nothing of it.
+	// Without a history or a baseline, or with a history that cannot be
+	// read (its recording warns), the tail says nothing of it.
 	if cmp, _ := opts.Compared.Comparison(s); cmp != nil {
 		writeHeadline(b, cmp, opts.now(), c)
 	}

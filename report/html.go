@@ -94,7 +94,7 @@ func (h *HTML) Render(s *event.Summary) ([]byte, error) {
 // page describes the run as the report shows it.
 func (h *HTML) page(s *event.Summary) (*page, error) {
 	p, err := buildPage(s, h.details, h.console.spans(), h.opts.BaseDir)
-	if err != nil || h.opts.Compared == nil {
+	if err != nil {
 		return p, err
 	}
 	if c, _ := h.opts.Compared.Comparison(s); c != nil {
