@@ -33,9 +33,8 @@ type promSnapshot struct {
 // promRegistry registers the gauges of one run, each with the playbook
 // label (unless grouped) and the constant labels.
 type promRegistry struct {
-	reg *prometheus.Registry
-	r   prometheus.Registerer
-	pb  prometheus.Labels
+	r  prometheus.Registerer
+	pb prometheus.Labels
 }
 
 func (p *promRegistry) gauge(name, help string, value float64) error {
@@ -53,7 +52,7 @@ func (p *promRegistry) gaugeVec(name, help string, labels ...string) (*prometheu
 // them gauges of this run except the task duration histogram.
 func (p promSnapshot) gatherer(s *event.Summary) (*prometheus.Registry, error) {
 	reg := prometheus.NewPedanticRegistry()
-	pr := &promRegistry{reg: reg, r: prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg),
+	pr := &promRegistry{r: prometheus.WrapRegistererWith(prometheus.Labels(p.labels), reg),
 		pb: prometheus.Labels{"playbook": p.playbook}}
 	if p.grouped {
 		pr.pb = nil

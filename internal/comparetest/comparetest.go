@@ -100,12 +100,12 @@ func Scenario(t testing.TB, root string) *compare.Comparison {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Rename(c, names)
+	rename(c, names)
 	return c
 }
 
-// Rename replaces the run ids of a comparison by names.
-func Rename(c *compare.Comparison, names map[string]string) {
+// rename replaces the run ids of a comparison by names.
+func rename(c *compare.Comparison, names map[string]string) {
 	rename := func(id *string) {
 		if name, ok := names[*id]; ok {
 			*id = name

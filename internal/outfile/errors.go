@@ -23,6 +23,7 @@ type Error struct {
 	Err error
 }
 
+// Error says the path, the link's target when it was a symlink, and why.
 func (e *Error) Error() string {
 	if e.Target != "" {
 		return fmt.Sprintf("%s (a link to %s): %v", e.Path, e.Target, e.Err)
@@ -30,6 +31,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %v", e.Path, e.Err)
 }
 
+// Unwrap returns the reason, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
 // The reasons an output path is refused.

@@ -14,9 +14,6 @@ import (
 // any other goroutine can create a file.
 var umask = readUmask()
 
-// Umask returns the process's file mode creation mask.
-func Umask() os.FileMode { return umask }
-
 // Mode returns perm less the umask: the permissions of a file created
 // with perm.
 func Mode(perm os.FileMode) os.FileMode { return perm.Perm() &^ umask }

@@ -32,8 +32,8 @@ func TestParseStatusUmask(t *testing.T) {
 func TestUmaskIsTheProcesses(t *testing.T) {
 	old := unix.Umask(0o022)
 	unix.Umask(old)
-	if Umask() != os.FileMode(old) {
-		t.Errorf("Umask() = %o, the process's is %o", Umask(), old)
+	if umask != os.FileMode(old) {
+		t.Errorf("umask %o, the process's is %o", umask, old)
 	}
 	if got := Mode(Shared); got != Shared&^os.FileMode(old) {
 		t.Errorf("Mode(Shared) = %o", got)

@@ -146,6 +146,7 @@ func Clean(t testing.TB, dir string) {
 	}
 }
 
+// WriteFile writes data to path (mode 0644), failing t if it cannot.
 func WriteFile(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, data, 0o644); err != nil {
