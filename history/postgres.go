@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -116,14 +115,7 @@ func (s *postgresStore) Location() string { return s.location }
 
 func (s *postgresStore) Close() error { return s.db.Close() }
 
-func (s *postgresStore) Begin(ctx context.Context) (Recording, error) {
-	now := time.Now()
-	f, err := os.CreateTemp("", "ansible-tap-history-*.zst") // 0600
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return newRecording(newID(now), now, f, s.commit)
-}
+func (s *postgresStore) Begin(context.Context) (Recording, error) { return begin("", s) }
 
 // commit adds the run and its stream in one transaction, then prunes.
 func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) error {

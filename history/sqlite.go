@@ -100,15 +100,7 @@ func (s *sqliteStore) streamPath(id string) string {
 	return filepath.Join(s.runsDir, id+".jsonl.zst")
 }
 
-func (s *sqliteStore) Begin(ctx context.Context) (Recording, error) {
-	now := time.Now()
-	id := newID(now)
-	f, err := os.CreateTemp(s.runsDir, "."+id+".tmp-*") // 0600
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return newRecording(id, now, f, s.commit)
-}
+func (s *sqliteStore) Begin(context.Context) (Recording, error) { return begin(s.runsDir, s) }
 
 // commit adds the run to the index and moves its stream into place, in
 // one transaction, then prunes the store.
