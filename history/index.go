@@ -17,6 +17,42 @@ import (
 type index struct {
 	db       *sql.DB
 	postgres bool
+	// location names the store in messages: its directory, or its URL
+	// without the password.
+	location string
+}
+
+// Location names the store for messages.
+func (x *index) Location() string { return x.location }
+
+// Close releases the store's database.
+func (x *index) Close() error { return x.db.Close() }
+
+// List returns the runs that match f, newest first.
+func (x *index) List(ctx context.Context, f Filter) ([]Run, error) {
+	runs, err := x.list(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("history: %s: %w", x.location, err)
+	}
+	return runs, nil
+}
+
+// Get returns the whole record of the run with that id, or ErrNotFound.
+func (x *index) Get(ctx context.Context, id string) (*Run, error) {
+	run, err := x.get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return run, nil
+}
+
+// Resolve finds the id of the run that ref names.
+func (x *index) Resolve(ctx context.Context, ref string) (string, error) {
+	id, err := x.resolve(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return id, nil
 }
 
 // rebind returns query with the placeholders of the store's dialect.
@@ -126,6 +162,26 @@ func (x *index) insertRun(ctx context.Context, tx *sql.Tx, run *Run) (bool, erro
 			return []any{run.ID, i, f.Play, f.Task, f.TaskPath, f.Host, string(f.Disposition)}
 		})
 	return err == nil, err
+}
+
+// insertRecorded adds the index record of r's run, as insertRun does. When
+// another run took r's id meanwhile, it gives r and run a new one, a few
+// times at most.
+func (x *index) insertRecorded(ctx context.Context, tx *sql.Tx, r *recording, run *Run) error {
+	for attempt := 0; ; attempt++ {
+		inserted, err := x.insertRun(ctx, tx, run)
+		if err != nil {
+			return err
+		}
+		if inserted {
+			return nil
+		}
+		if attempt == 5 {
+			return fmt.Errorf("no free run id after %d tries", attempt+1)
+		}
+		r.id = newID(r.began)
+		run.ID = r.id
+	}
 }
 
 // jsonText is v as JSON, or empty for a nil or empty v.

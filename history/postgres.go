@@ -20,8 +20,7 @@ import (
 // it ends, and a run whose commit fails leaves nothing behind.
 type postgresStore struct {
 	index
-	location string // the URL without its password
-	opts     Options
+	opts Options
 }
 
 // defaultSchema holds the tables when the URL names no search_path.
@@ -53,7 +52,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*postgresStor
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = opts.timeout()
 	}
-	s := &postgresStore{index: index{db: stdlib.OpenDB(*cfg), postgres: true}, location: location, opts: opts}
+	s := &postgresStore{index: index{db: stdlib.OpenDB(*cfg), postgres: true, location: location}, opts: opts}
 	s.db.SetMaxOpenConns(4)
 	s.db.SetConnMaxIdleTime(time.Minute)
 	current, err := s.upToDate(ctx)
@@ -111,10 +110,6 @@ func (s *postgresStore) migrateLocked(ctx context.Context, schema string) error 
 	return tx.Commit()
 }
 
-func (s *postgresStore) Location() string { return s.location }
-
-func (s *postgresStore) Close() error { return s.db.Close() }
-
 func (s *postgresStore) Begin(context.Context) (Recording, error) { return begin("", s) }
 
 // commit adds the run and its stream in one transaction, then prunes.
@@ -127,19 +122,8 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	defer tx.Rollback()
-	for attempt := 0; ; attempt++ {
-		inserted, err := s.insertRun(ctx, tx, run)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.location, err)
-		}
-		if inserted {
-			break
-		}
-		if attempt == 5 {
-			return fmt.Errorf("%s: no free run id after %d tries", s.location, attempt+1)
-		}
-		r.id = newID(r.began)
-		run.ID = r.id
+	if err := s.insertRecorded(ctx, tx, r, run); err != nil {
+		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	buf := make([]byte, chunkSize)
 	for seq := 0; ; seq++ {
@@ -163,30 +147,6 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 	return prune(ctx, s, s.opts.Retention)
 }
 
-func (s *postgresStore) List(ctx context.Context, f Filter) ([]Run, error) {
-	runs, err := s.list(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("history: %s: %w", s.location, err)
-	}
-	return runs, nil
-}
-
-func (s *postgresStore) Get(ctx context.Context, id string) (*Run, error) {
-	run, err := s.get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return run, nil
-}
-
-func (s *postgresStore) Resolve(ctx context.Context, ref string) (string, error) {
-	id, err := s.resolve(ctx, ref)
-	if err != nil {
-		return "", fmt.Errorf("history: %w", err)
-	}
-	return id, nil
-}
-
 func (s *postgresStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT data FROM run_stream_chunks WHERE run_id = $1 ORDER BY seq", id)
 	if err != nil {
@@ -198,8 +158,8 @@ func (s *postgresStore) Stream(ctx context.Context, id string) (io.ReadCloser, e
 		if err != io.EOF {
 			return nil, fmt.Errorf("history: %s: %w", s.location, err)
 		}
-		if _, err := s.get(ctx, id); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+		if _, err := s.Get(ctx, id); err != nil {
+			return nil, err
 		}
 		return nil, fmt.Errorf("history: run %s: %w", id, errStreamMissing)
 	}
