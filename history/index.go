@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // index is the run index in SQL, the same tables and queries for SQLite
@@ -337,20 +339,44 @@ func (x *index) get(ctx context.Context, id string) (*Run, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = x.db.QueryContext(ctx, x.rebind(
-		"SELECT play, task, task_path, host, disposition FROM run_failed_tasks WHERE run_id = ? ORDER BY position"), id)
+	if run.FailedTasks, err = x.failedTasks(ctx, id); err != nil {
+		return nil, err
+	}
+	return &run, nil
+}
+
+// failedTasks returns a run's failed tasks, in order, in one query that
+// reads nothing else of the run; ErrNotFound when there is no such run.
+func (x *index) failedTasks(ctx context.Context, id string) ([]FailedTask, error) {
+	// The run's row comes back alone, its columns NULL, when it has no
+	// failed task.
+	rows, err := x.db.QueryContext(ctx, x.rebind(
+		"SELECT f.play, f.task, f.task_path, f.host, f.disposition FROM runs LEFT JOIN run_failed_tasks f"+
+			" ON f.run_id = runs.id WHERE runs.id = ? ORDER BY f.position"), id)
 	if err != nil {
 		return nil, fmt.Errorf("reading run %s: %w", id, err)
 	}
 	defer rows.Close()
+	found := false
+	var tasks []FailedTask
 	for rows.Next() {
-		var f FailedTask
-		if err := rows.Scan(&f.Play, &f.Task, &f.TaskPath, &f.Host, &f.Disposition); err != nil {
+		found = true
+		var play, task, path, host, disposition *string
+		if err := rows.Scan(&play, &task, &path, &host, &disposition); err != nil {
 			return nil, err
 		}
-		run.FailedTasks = append(run.FailedTasks, f)
+		if task != nil {
+			tasks = append(tasks, FailedTask{Play: *play, Task: *task, TaskPath: *path, Host: *host,
+				Disposition: event.Disposition(*disposition)})
+		}
 	}
-	return &run, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading run %s: %w", id, err)
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return tasks, nil
 }
 
 // resolve finds the id that a reference names.
