@@ -105,13 +105,3 @@ func Diff(ctx context.Context, s Store, baseID, runID string) (*compare.Comparis
 	}
 	return c, nil
 }
-
-// FindBaseline returns the record of the run that run is compared with, or
-// nil when there is none.
-func FindBaseline(ctx context.Context, s Store, run *Run) (*Run, error) {
-	found, err := compare.FindBaseline(ctx, Comparable(s, run), comparisonRun(run))
-	if err != nil || found == nil {
-		return nil, err
-	}
-	return s.Get(ctx, found.ID)
-}
