@@ -144,7 +144,7 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: %w", s.location, err)
 	}
-	return prune(ctx, s, s.opts.Retention)
+	return pruneAfterCommit(ctx, s, s.opts.Retention)
 }
 
 func (s *postgresStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
@@ -198,10 +198,16 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 }
 
 func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, error) {
+	return pruneStore(ctx, s, keep)
+}
+
+// prune deletes the runs that keep does not keep; its error names no
+// store.
+func (s *postgresStore) prune(ctx context.Context, keep Retention) (Pruned, error) {
 	var p Pruned
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
+		return p, err
 	}
 	defer tx.Rollback()
 	// One prune at a time: machines that commit together would otherwise
@@ -219,7 +225,7 @@ func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, erro
 		err = tx.Commit()
 	}
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
+		return p, err
 	}
 	for _, v := range victims {
 		p.Runs++

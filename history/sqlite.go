@@ -119,7 +119,7 @@ func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error 
 		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	syncDir(s.runsDir)
-	return prune(ctx, s, s.opts.Retention)
+	return pruneAfterCommit(ctx, s, s.opts.Retention)
 }
 
 func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
@@ -140,6 +140,12 @@ func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, err
 }
 
 func (s *sqliteStore) Prune(ctx context.Context, keep Retention) (Pruned, error) {
+	return pruneStore(ctx, s, keep)
+}
+
+// prune deletes the runs that keep does not keep; its error names no
+// store.
+func (s *sqliteStore) prune(ctx context.Context, keep Retention) (Pruned, error) {
 	var p Pruned
 	var victims []victim
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -153,7 +159,7 @@ func (s *sqliteStore) Prune(ctx context.Context, keep Retention) (Pruned, error)
 		return s.removeOrphans(ctx, tx)
 	})
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
+		return p, err
 	}
 	for _, v := range victims {
 		if err := os.Remove(s.streamPath(v.id)); err == nil || errors.Is(err, fs.ErrNotExist) {
