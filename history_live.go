@@ -97,7 +97,7 @@ func startHistory(c *cli.Context, args []string, env *outputEnv) (*liveHistory, 
 	var ctx context.Context
 	ctx, h.cancel = stopctx.Until(0, env.Stop)
 	h.live = compare.Follow(ctx, rec.Comparable(&scope), compare.Run{ID: rec.ID(), Start: time.Now()})
-	go func() { h.described <- history.Describe(context.Background(), args, labels) }()
+	go func() { h.described <- history.Describe(context.Background(), scope, labels) }()
 	return h, nil
 }
 

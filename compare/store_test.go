@@ -140,7 +140,7 @@ func TestFindBaseline(t *testing.T) {
 		// A run that stopped at a syntax error: its events tell no host.
 		noHosts := recordRun(t, s, &history.Run{Playbooks: run.Playbooks, Inventories: run.Inventories,
 			Start: at(3), Outcome: "failed", ExitCode: 4}, []byte("ERROR! a syntax error\n"))
-		got, err := history.FindBaseline(ctx, s, run)
+		got, err := findBaseline(ctx, s, run)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,14 +150,20 @@ func TestFindBaseline(t *testing.T) {
 		}
 		// A live run: not stored, started later.
 		live := &history.Run{Playbooks: run.Playbooks, Inventories: run.Inventories, Start: run.Start.Add(time.Hour)}
-		if got, err := history.FindBaseline(ctx, s, live); err != nil || got == nil || got.ID != run.ID {
+		if got, err := findBaseline(ctx, s, live); err != nil || got == nil || got.ID != run.ID {
 			t.Errorf("a live run's baseline: %v (%v), want %s", got, err, run.ID)
 		}
 		live.Limit = "web1"
-		if got, err := history.FindBaseline(ctx, s, live); err != nil || got != nil {
+		if got, err := findBaseline(ctx, s, live); err != nil || got != nil {
 			t.Errorf("a live run with another --limit: baseline %v (%v), want none", got, err)
 		}
 	})
+}
+
+// findBaseline finds the baseline of run in s as a live run finds its own:
+// compare.FindBaseline, through history.Comparable.
+func findBaseline(ctx context.Context, s history.Store, run *history.Run) (*compare.Run, error) {
+	return compare.FindBaseline(ctx, history.Comparable(s, run), compare.Run{ID: run.ID, Start: run.Start})
 }
 
 // recordRun commits stream with the record run as it is.

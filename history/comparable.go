@@ -35,15 +35,39 @@ func (c *scopeHistory) Before(ctx context.Context, t time.Time, limit int) ([]co
 }
 
 func (c *scopeHistory) Failed(ctx context.Context, id string) ([]compare.FailedResult, error) {
-	r, err := c.store.Get(ctx, id)
+	tasks, err := failedTasks(ctx, c.store, id)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]compare.FailedResult, len(r.FailedTasks))
-	for i, t := range r.FailedTasks {
+	out := make([]compare.FailedResult, len(tasks))
+	for i, t := range tasks {
 		out[i] = compare.FailedResult{Task: t.Task, TaskPath: t.TaskPath, Host: t.Host, Disposition: t.Disposition}
 	}
 	return out, nil
+}
+
+// failedReader is a store that reads a run's failed tasks alone, without
+// the rest of its record: both stores.
+type failedReader interface {
+	failedTasks(ctx context.Context, id string) ([]FailedTask, error)
+}
+
+// failedTasks returns the failed tasks of the run with that id in s, or
+// ErrNotFound: a streak's walk reads them for each of up to
+// compare.MaxStreakRuns runs.
+func failedTasks(ctx context.Context, s Store, id string) ([]FailedTask, error) {
+	if f, ok := s.(failedReader); ok {
+		tasks, err := f.failedTasks(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		return tasks, nil
+	}
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.FailedTasks, nil
 }
 
 func (c *scopeHistory) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
@@ -80,14 +104,4 @@ func Diff(ctx context.Context, s Store, baseID, runID string) (*compare.Comparis
 		return nil, fmt.Errorf("comparing runs: %w", err)
 	}
 	return c, nil
-}
-
-// FindBaseline returns the record of the run that run is compared with, or
-// nil when there is none.
-func FindBaseline(ctx context.Context, s Store, run *Run) (*Run, error) {
-	found, err := compare.FindBaseline(ctx, Comparable(s, run), comparisonRun(run))
-	if err != nil || found == nil {
-		return nil, err
-	}
-	return s.Get(ctx, found.ID)
 }

@@ -9,18 +9,17 @@ import (
 	"github.com/ansible-tap/ansible-tap/internal/ansibleargs"
 )
 
-// Describe returns the part of a run's record that its events do not
-// tell, from ansible-playbook's arguments and the environment: the
-// playbooks (absolute), inventories, --limit, --tags, --skip-tags and
-// --check; the user, the controller's host name, the working directory,
-// the git state of the first playbook's repository, the CI job, and the
-// labels. The caller adds what the run's events tell: times, exit code,
-// outcome, ansible-core's version, counts and failed tasks.
+// Describe completes run, what ansible-playbook's arguments tell of it
+// (FromArguments: the playbooks, inventories, --limit, --tags, --skip-tags
+// and --check), with what the environment tells: the user, the
+// controller's host name, the working directory, the git state of the
+// first playbook's repository, the CI job, and the labels. The caller adds
+// what the run's events tell: times, exit code, outcome, ansible-core's
+// version, counts and failed tasks.
 //
 // It runs git, bounded by GitTimeout: call it in a goroutine beside the run,
 // or after it. It never fails: what it cannot learn stays empty.
-func Describe(ctx context.Context, args []string, labels map[string]string) Run {
-	run := FromArguments(args)
+func Describe(ctx context.Context, run Run, labels map[string]string) Run {
 	run.User = currentUser()
 	run.CI = DetectCI(os.Getenv)
 	run.Labels = labels

@@ -78,7 +78,7 @@ func TestDescribe(t *testing.T) {
 	}
 	playbook := filepath.Join(dir, "site.yml")
 	args := []string{"-i", "inv.ini", "-i", "web1,", playbook, "--limit", "web", "-t", "deploy,config", "--skip-tags=slow", "-C", "-vv"}
-	got := Describe(context.Background(), args, map[string]string{"env": "prod"})
+	got := Describe(context.Background(), FromArguments(args), map[string]string{"env": "prod"})
 	cwd, _ := os.Getwd()
 	host, _ := os.Hostname()
 	want := Run{
@@ -103,7 +103,7 @@ func TestDescribe(t *testing.T) {
 	// A relative playbook is made absolute from the working directory, and
 	// its repository is found there.
 	t.Chdir(dir)
-	got = Describe(context.Background(), []string{"site.yml"}, nil)
+	got = Describe(context.Background(), FromArguments([]string{"site.yml"}), nil)
 	if got.Playbooks[0] != playbook || got.Git.Commit != head {
 		t.Errorf("relative playbook: %q, %+v", got.Playbooks, got.Git)
 	}

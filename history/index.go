@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // index is the run index in SQL, the same tables and queries for SQLite
@@ -17,6 +19,42 @@ import (
 type index struct {
 	db       *sql.DB
 	postgres bool
+	// location names the store in messages: its directory, or its URL
+	// without the password.
+	location string
+}
+
+// Location names the store for messages.
+func (x *index) Location() string { return x.location }
+
+// Close releases the store's database.
+func (x *index) Close() error { return x.db.Close() }
+
+// List returns the runs that match f, newest first.
+func (x *index) List(ctx context.Context, f Filter) ([]Run, error) {
+	runs, err := x.list(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("history: %s: %w", x.location, err)
+	}
+	return runs, nil
+}
+
+// Get returns the whole record of the run with that id, or ErrNotFound.
+func (x *index) Get(ctx context.Context, id string) (*Run, error) {
+	run, err := x.get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return run, nil
+}
+
+// Resolve finds the id of the run that ref names.
+func (x *index) Resolve(ctx context.Context, ref string) (string, error) {
+	id, err := x.resolve(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return id, nil
 }
 
 // rebind returns query with the placeholders of the store's dialect.
@@ -126,6 +164,26 @@ func (x *index) insertRun(ctx context.Context, tx *sql.Tx, run *Run) (bool, erro
 			return []any{run.ID, i, f.Play, f.Task, f.TaskPath, f.Host, string(f.Disposition)}
 		})
 	return err == nil, err
+}
+
+// insertRecorded adds the index record of r's run, as insertRun does. When
+// another run took r's id meanwhile, it gives r and run a new one, a few
+// times at most.
+func (x *index) insertRecorded(ctx context.Context, tx *sql.Tx, r *recording, run *Run) error {
+	for attempt := 0; ; attempt++ {
+		inserted, err := x.insertRun(ctx, tx, run)
+		if err != nil {
+			return err
+		}
+		if inserted {
+			return nil
+		}
+		if attempt == 5 {
+			return fmt.Errorf("no free run id after %d tries", attempt+1)
+		}
+		r.id = newID(r.began)
+		run.ID = r.id
+	}
 }
 
 // jsonText is v as JSON, or empty for a nil or empty v.
@@ -281,20 +339,44 @@ func (x *index) get(ctx context.Context, id string) (*Run, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = x.db.QueryContext(ctx, x.rebind(
-		"SELECT play, task, task_path, host, disposition FROM run_failed_tasks WHERE run_id = ? ORDER BY position"), id)
+	if run.FailedTasks, err = x.failedTasks(ctx, id); err != nil {
+		return nil, err
+	}
+	return &run, nil
+}
+
+// failedTasks returns a run's failed tasks, in order, in one query that
+// reads nothing else of the run; ErrNotFound when there is no such run.
+func (x *index) failedTasks(ctx context.Context, id string) ([]FailedTask, error) {
+	// The run's row comes back alone, its columns NULL, when it has no
+	// failed task.
+	rows, err := x.db.QueryContext(ctx, x.rebind(
+		"SELECT f.play, f.task, f.task_path, f.host, f.disposition FROM runs LEFT JOIN run_failed_tasks f"+
+			" ON f.run_id = runs.id WHERE runs.id = ? ORDER BY f.position"), id)
 	if err != nil {
 		return nil, fmt.Errorf("reading run %s: %w", id, err)
 	}
 	defer rows.Close()
+	found := false
+	var tasks []FailedTask
 	for rows.Next() {
-		var f FailedTask
-		if err := rows.Scan(&f.Play, &f.Task, &f.TaskPath, &f.Host, &f.Disposition); err != nil {
+		found = true
+		var play, task, path, host, disposition *string
+		if err := rows.Scan(&play, &task, &path, &host, &disposition); err != nil {
 			return nil, err
 		}
-		run.FailedTasks = append(run.FailedTasks, f)
+		if task != nil {
+			tasks = append(tasks, FailedTask{Play: *play, Task: *task, TaskPath: *path, Host: *host,
+				Disposition: event.Disposition(*disposition)})
+		}
 	}
-	return &run, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading run %s: %w", id, err)
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return tasks, nil
 }
 
 // resolve finds the id that a reference names.

@@ -45,15 +45,9 @@ func Record(ctx context.Context, spec string, opts Options) (*LiveRecording, err
 			return nil, fmt.Errorf("history: %w", err)
 		}
 	}
-	now := time.Now()
-	id := newID(now)
-	f, err := os.CreateTemp(dir, "."+id+".tmp-*") // 0600
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
 	l := &LiveRecording{opened: make(chan struct{})}
-	if l.recording, err = newRecording(id, now, f, l.commit); err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+	if l.recording, err = beginIn(dir, l.commit); err != nil {
+		return nil, err
 	}
 	go func() {
 		defer close(l.opened)
@@ -78,13 +72,11 @@ func (l *LiveRecording) commit(ctx context.Context, r *recording, run *Run) erro
 	if err != nil {
 		return err
 	}
-	switch s := s.(type) {
-	case *sqliteStore:
-		return s.commit(ctx, r, run)
-	case *postgresStore:
-		return s.commit(ctx, r, run)
+	c, ok := s.(committer)
+	if !ok {
+		return fmt.Errorf("history: a store of type %T cannot take a live recording", s)
 	}
-	return fmt.Errorf("history: a store of type %T cannot take a live recording", s)
+	return c.commit(ctx, r, run)
 }
 
 // Close closes the store once its opening has ended; call it after Commit

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,8 +20,7 @@ import (
 // it ends, and a run whose commit fails leaves nothing behind.
 type postgresStore struct {
 	index
-	location string // the URL without its password
-	opts     Options
+	opts Options
 }
 
 // defaultSchema holds the tables when the URL names no search_path.
@@ -54,7 +52,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*postgresStor
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = opts.timeout()
 	}
-	s := &postgresStore{index: index{db: stdlib.OpenDB(*cfg), postgres: true}, location: location, opts: opts}
+	s := &postgresStore{index: index{db: stdlib.OpenDB(*cfg), postgres: true, location: location}, opts: opts}
 	s.db.SetMaxOpenConns(4)
 	s.db.SetConnMaxIdleTime(time.Minute)
 	current, err := s.upToDate(ctx)
@@ -112,18 +110,7 @@ func (s *postgresStore) migrateLocked(ctx context.Context, schema string) error 
 	return tx.Commit()
 }
 
-func (s *postgresStore) Location() string { return s.location }
-
-func (s *postgresStore) Close() error { return s.db.Close() }
-
-func (s *postgresStore) Begin(ctx context.Context) (Recording, error) {
-	now := time.Now()
-	f, err := os.CreateTemp("", "ansible-tap-history-*.zst") // 0600
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return newRecording(newID(now), now, f, s.commit)
-}
+func (s *postgresStore) Begin(context.Context) (Recording, error) { return begin("", s) }
 
 // commit adds the run and its stream in one transaction, then prunes.
 func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) error {
@@ -135,19 +122,8 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	defer tx.Rollback()
-	for attempt := 0; ; attempt++ {
-		inserted, err := s.insertRun(ctx, tx, run)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.location, err)
-		}
-		if inserted {
-			break
-		}
-		if attempt == 5 {
-			return fmt.Errorf("%s: no free run id after %d tries", s.location, attempt+1)
-		}
-		r.id = newID(r.began)
-		run.ID = r.id
+	if err := s.insertRecorded(ctx, tx, r, run); err != nil {
+		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	buf := make([]byte, chunkSize)
 	for seq := 0; ; seq++ {
@@ -168,31 +144,7 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: %w", s.location, err)
 	}
-	return prune(ctx, s, s.opts.Retention)
-}
-
-func (s *postgresStore) List(ctx context.Context, f Filter) ([]Run, error) {
-	runs, err := s.list(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("history: %s: %w", s.location, err)
-	}
-	return runs, nil
-}
-
-func (s *postgresStore) Get(ctx context.Context, id string) (*Run, error) {
-	run, err := s.get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return run, nil
-}
-
-func (s *postgresStore) Resolve(ctx context.Context, ref string) (string, error) {
-	id, err := s.resolve(ctx, ref)
-	if err != nil {
-		return "", fmt.Errorf("history: %w", err)
-	}
-	return id, nil
+	return pruneAfterCommit(ctx, s, s.opts.Retention)
 }
 
 func (s *postgresStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
@@ -206,8 +158,8 @@ func (s *postgresStore) Stream(ctx context.Context, id string) (io.ReadCloser, e
 		if err != io.EOF {
 			return nil, fmt.Errorf("history: %s: %w", s.location, err)
 		}
-		if _, err := s.get(ctx, id); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+		if _, err := s.Get(ctx, id); err != nil {
+			return nil, err
 		}
 		return nil, fmt.Errorf("history: run %s: %w", id, errStreamMissing)
 	}
@@ -246,10 +198,16 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 }
 
 func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, error) {
+	return pruneStore(ctx, s, keep)
+}
+
+// prune deletes the runs that keep does not keep; its error names no
+// store.
+func (s *postgresStore) prune(ctx context.Context, keep Retention) (Pruned, error) {
 	var p Pruned
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
+		return p, err
 	}
 	defer tx.Rollback()
 	// One prune at a time: machines that commit together would otherwise
@@ -267,7 +225,7 @@ func (s *postgresStore) Prune(ctx context.Context, keep Retention) (Pruned, erro
 		err = tx.Commit()
 	}
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.location, err)
+		return p, err
 	}
 	for _, v := range victims {
 		p.Runs++

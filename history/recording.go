@@ -24,16 +24,43 @@ type recording struct {
 	raw     int64
 	err     error
 	done    bool // committed or aborted
-	commitf func(ctx context.Context, r *recording, run *Run) error
+	commitf commitFunc
 }
 
-// newRecording starts recording into file, which it owns from then on.
-func newRecording(id string, began time.Time, file *os.File, commit func(ctx context.Context, r *recording, run *Run) error) (*recording, error) {
+// commitFunc commits a finished recording into a store, with its run's
+// record.
+type commitFunc func(ctx context.Context, r *recording, run *Run) error
+
+// committer is a store that a recording is committed into: both stores.
+type committer interface {
+	commit(ctx context.Context, r *recording, run *Run) error
+}
+
+// begin is both stores' Begin: a recording into a temporary file in dir,
+// committed by c.
+func begin(dir string, c committer) (Recording, error) {
+	r, err := beginIn(dir, c.commit)
+	if err != nil {
+		return nil, err // no Recording holding a nil *recording
+	}
+	return r, nil
+}
+
+// beginIn starts recording into a new private temporary file in dir (the
+// system's temporary directory when dir is ""), which the recording owns
+// from then on; commit commits it.
+func beginIn(dir string, commit commitFunc) (*recording, error) {
+	began := time.Now()
+	id := newID(began)
+	file, err := os.CreateTemp(dir, "."+id+".tmp-*") // 0600
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
 	enc, err := newEncoder(file)
 	if err != nil {
 		file.Close()
 		os.Remove(file.Name())
-		return nil, err
+		return nil, fmt.Errorf("history: %w", err)
 	}
 	return &recording{id: id, began: began, file: file, enc: enc, commitf: commit}, nil
 }

@@ -2,10 +2,13 @@ package history
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ansible-tap/ansible-tap/compare"
 )
 
 // TestListScope selects the runs of one scope, the runs that can be
@@ -67,6 +70,38 @@ func TestListScope(t *testing.T) {
 					t.Errorf("(-want +got):\n%s", diff)
 				}
 			})
+		}
+	})
+}
+
+// TestComparableFailed reads a run's failed results alone, in order, as
+// its record holds them; none for a run without one, and ErrNotFound for
+// a run not in the store.
+func TestComparableFailed(t *testing.T) {
+	forEachStore(t, func(t *testing.T, spec string) {
+		ctx := context.Background()
+		s := openStore(t, spec, Options{})
+		failed := record(t, s, sampleRun(at(0), "/infra/site.yml", "failed", nil, map[string]HostCounts{"web2": {Failures: 1}}), nil)
+		clean := sampleRun(at(1), "/infra/site.yml", "ok", nil, map[string]HostCounts{"web1": {OK: 1}})
+		clean.FailedTasks = nil
+		record(t, s, clean, nil)
+		h := Comparable(s, failed)
+		got, err := h.Failed(ctx, failed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []compare.FailedResult{
+			{Task: "Install packages", TaskPath: "/home/deploy/infra/site.yml:14", Host: "web2", Disposition: "fatal"},
+			{Task: "Probe", TaskPath: "/home/deploy/infra/site.yml:30", Host: "web1", Disposition: "ignored"},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("failed results (-want +got):\n%s", diff)
+		}
+		if got, err := h.Failed(ctx, clean.ID); err != nil || len(got) != 0 {
+			t.Errorf("a run without failures: %v (%v), want none", got, err)
+		}
+		if _, err := h.Failed(ctx, "0000000000zz"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a run not in the store: %v, want ErrNotFound", err)
 		}
 	})
 }

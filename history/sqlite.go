@@ -25,8 +25,8 @@ import (
 // an orphan whenever the write lock is held.
 type sqliteStore struct {
 	index
-	dir, runsDir string
-	opts         Options
+	runsDir string
+	opts    Options
 }
 
 // staleTemp is the age past which Prune removes a recording's temporary
@@ -39,7 +39,7 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*sqliteStore, er
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	s := &sqliteStore{index: index{}, dir: dir, runsDir: filepath.Join(dir, "runs"), opts: opts}
+	s := &sqliteStore{index: index{location: dir}, runsDir: filepath.Join(dir, "runs"), opts: opts}
 	if err := os.MkdirAll(s.runsDir, 0o700); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -91,43 +91,20 @@ func (s *sqliteStore) withTx(ctx context.Context, f func(context.Context, *sql.T
 	return tx.Commit()
 }
 
-func (s *sqliteStore) Location() string { return s.dir }
-
-func (s *sqliteStore) Close() error { return s.db.Close() }
-
 // streamPath is where a run's stream is kept.
 func (s *sqliteStore) streamPath(id string) string {
 	return filepath.Join(s.runsDir, id+".jsonl.zst")
 }
 
-func (s *sqliteStore) Begin(ctx context.Context) (Recording, error) {
-	now := time.Now()
-	id := newID(now)
-	f, err := os.CreateTemp(s.runsDir, "."+id+".tmp-*") // 0600
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return newRecording(id, now, f, s.commit)
-}
+func (s *sqliteStore) Begin(context.Context) (Recording, error) { return begin(s.runsDir, s) }
 
 // commit adds the run to the index and moves its stream into place, in
 // one transaction, then prunes the store.
 func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error {
 	moved := false
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for attempt := 0; ; attempt++ {
-			inserted, err := s.insertRun(ctx, tx, run)
-			if err != nil {
-				return err
-			}
-			if inserted {
-				break
-			}
-			if attempt == 5 {
-				return fmt.Errorf("no free run id after %d tries", attempt+1)
-			}
-			r.id = newID(r.began)
-			run.ID = r.id
+		if err := s.insertRecorded(ctx, tx, r, run); err != nil {
+			return err
 		}
 		if err := os.Rename(r.file.Name(), s.streamPath(run.ID)); err != nil {
 			return err
@@ -139,34 +116,10 @@ func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error 
 		if moved { // but the transaction failed
 			os.Remove(s.streamPath(run.ID))
 		}
-		return fmt.Errorf("%s: %w", s.dir, err)
+		return fmt.Errorf("%s: %w", s.location, err)
 	}
 	syncDir(s.runsDir)
-	return prune(ctx, s, s.opts.Retention)
-}
-
-func (s *sqliteStore) List(ctx context.Context, f Filter) ([]Run, error) {
-	runs, err := s.list(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("history: %s: %w", s.dir, err)
-	}
-	return runs, nil
-}
-
-func (s *sqliteStore) Get(ctx context.Context, id string) (*Run, error) {
-	run, err := s.get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return run, nil
-}
-
-func (s *sqliteStore) Resolve(ctx context.Context, ref string) (string, error) {
-	id, err := s.resolve(ctx, ref)
-	if err != nil {
-		return "", fmt.Errorf("history: %w", err)
-	}
-	return id, nil
+	return pruneAfterCommit(ctx, s, s.opts.Retention)
 }
 
 func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, error) {
@@ -175,8 +128,8 @@ func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, err
 	}
 	f, err := os.Open(s.streamPath(id))
 	if errors.Is(err, fs.ErrNotExist) {
-		if _, err := s.get(ctx, id); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+		if _, err := s.Get(ctx, id); err != nil {
+			return nil, err
 		}
 		return nil, fmt.Errorf("history: run %s: %w", id, errStreamMissing)
 	}
@@ -187,6 +140,12 @@ func (s *sqliteStore) Stream(ctx context.Context, id string) (io.ReadCloser, err
 }
 
 func (s *sqliteStore) Prune(ctx context.Context, keep Retention) (Pruned, error) {
+	return pruneStore(ctx, s, keep)
+}
+
+// prune deletes the runs that keep does not keep; its error names no
+// store.
+func (s *sqliteStore) prune(ctx context.Context, keep Retention) (Pruned, error) {
 	var p Pruned
 	var victims []victim
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -200,7 +159,7 @@ func (s *sqliteStore) Prune(ctx context.Context, keep Retention) (Pruned, error)
 		return s.removeOrphans(ctx, tx)
 	})
 	if err != nil {
-		return p, fmt.Errorf("history: pruning %s: %w", s.dir, err)
+		return p, err
 	}
 	for _, v := range victims {
 		if err := os.Remove(s.streamPath(v.id)); err == nil || errors.Is(err, fs.ErrNotExist) {
