@@ -19,6 +19,15 @@ type Handler interface {
 	Finish(s *Summary) error
 }
 
+// Discard is a Handler that does nothing with the events: for a stream
+// read only for its Summary.
+var Discard Handler = discard{}
+
+type discard struct{}
+
+func (discard) Event(*Event, *Summary) error { return nil }
+func (discard) Finish(*Summary) error        { return nil }
+
 // ResultKeeper is a Handler that reads every host's result from the
 // Summary when the run ends (TaskRun.Results), as the HTML report does.
 // Stream makes the Summary keep them when its handler is one and says so;

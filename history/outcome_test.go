@@ -23,7 +23,7 @@ func TestSetOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := event.Replay(bytes.NewReader(stream), nopHandler{}, io.Discard, zerolog.Nop())
+	s, err := event.Replay(bytes.NewReader(stream), event.Discard, io.Discard, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +73,3 @@ func TestSetOutcome(t *testing.T) {
 		}
 	})
 }
-
-type nopHandler struct{}
-
-func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
-func (nopHandler) Finish(*event.Summary) error              { return nil }

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/internal/otlpreceiver"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 )
 
 // eventKeeper keeps copies of the events of a replay.
@@ -82,15 +81,7 @@ func watchMemory() *peakMemory {
 func (p *peakMemory) end() (heapMiB, rssMiB float64) {
 	close(p.stop)
 	<-p.done
-	heapMiB = float64(p.heap.Load()) / (1 << 20)
-	status, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			rssMiB = kb / 1024
-		}
-	}
-	return heapMiB, rssMiB
+	return float64(p.heap.Load()) / (1 << 20), testio.PeakRSS()
 }
 
 // logsRate paces BenchmarkOTLPLogsMillion at that many events a second.

@@ -34,9 +34,3 @@ func runPlaybook(t *testing.T, playbook, inventory string, h event.Handler, extr
 	}
 	return s
 }
-
-// nopHandler runs a playbook without outputs, for a baseline.
-type nopHandler struct{}
-
-func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
-func (nopHandler) Finish(*event.Summary) error              { return nil }

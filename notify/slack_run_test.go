@@ -172,7 +172,7 @@ func TestAFailureStormIsOneAlert(t *testing.T) {
 }
 
 func TestDeadEndpointsLeaveTheRunAlone(t *testing.T) {
-	baseline := runPlaybook(t, "failures.yml", "mixed.ini", nopHandler{})
+	baseline := runPlaybook(t, "failures.yml", "mixed.ini", event.Discard)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

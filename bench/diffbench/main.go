@@ -22,16 +22,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/ansible-tap/ansible-tap/event"
 	"github.com/ansible-tap/ansible-tap/history"
+	"github.com/ansible-tap/ansible-tap/internal/comparetest"
 	"github.com/ansible-tap/ansible-tap/internal/fleetstream"
+	"github.com/ansible-tap/ansible-tap/internal/testio"
 	"github.com/ansible-tap/ansible-tap/render"
 )
 
@@ -86,9 +82,11 @@ func bench(recording, store string, hosts, tasks, times int) error {
 			return err
 		}
 		size += run.Len()
-		if last, err = record(s, run.Bytes(), time.Now().Add(time.Duration(i-2)*time.Hour)); err != nil {
+		r, err := comparetest.RecordRun(s, run.Bytes(), time.Now().Add(time.Duration(i-2)*time.Hour))
+		if err != nil {
 			return err
 		}
+		last = r.ID
 	}
 	s.Close()
 	fmt.Printf("two runs of %d hosts x %d tasks, %.0f MB of events, in %s\n\n", hosts, tasks, float64(size)/1e6, s.Location())
@@ -113,26 +111,6 @@ func bench(recording, store string, hosts, tasks, times int) error {
 	return nil
 }
 
-// record commits a run with the record a live run gives itself.
-func record(s history.Store, stream []byte, start time.Time) (string, error) {
-	summary, err := event.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
-	if err != nil {
-		return "", err
-	}
-	run := &history.Run{Playbooks: []string{summary.Playbook.Path}, Inventories: []string{"inventory.ini"}}
-	run.SetOutcome(summary)
-	run.Start, run.End = start, start.Add(run.Duration)
-	rec, err := s.Begin(context.Background())
-	if err != nil {
-		return "", err
-	}
-	rec.Write(stream)
-	if err := rec.Commit(context.Background(), run); err != nil {
-		return "", err
-	}
-	return run.ID, nil
-}
-
 // diff compares the run with its baseline and writes the text, as
 // `ansible-tap diff` would, to /dev/null; it prints the counts.
 func diff(store, id string) error {
@@ -148,33 +126,9 @@ func diff(store, id string) error {
 	if err := render.WriteComparison(io.Discard, c, render.ComparisonOptions{Now: time.Now()}); err != nil {
 		return err
 	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return err
-	}
 	n := c.Counts()
 	fmt.Printf("%8.2f %7.1f MiB  %d new failures, %d fixed, %d changed, %d hosts removed, %d tasks matched\n",
-		time.Duration(ru.Utime.Nano()+ru.Stime.Nano()).Seconds(), float64(peakRSS())/1024,
+		testio.CPUTime().Seconds(), testio.PeakRSS(),
 		n.NewFailures, n.Fixed, n.NotIdempotent, n.HostsRemoved, c.Matched)
 	return nil
 }
-
-// peakRSS is the process's peak resident set, in KiB (VmHWM).
-func peakRSS() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kib
-		}
-	}
-	return -1
-}
-
-type nop struct{}
-
-func (nop) Event(*event.Event, *event.Summary) error { return nil }
-func (nop) Finish(*event.Summary) error              { return nil }

@@ -40,9 +40,18 @@ func Recording(t testing.TB, root, name string) []byte {
 // edits change the record before it is committed.
 func Record(t testing.TB, s history.Store, stream []byte, start time.Time, edits ...func(*history.Run)) *history.Run {
 	t.Helper()
-	summary, err := event.Replay(bytes.NewReader(stream), nop{}, io.Discard, zerolog.Nop())
+	run, err := RecordRun(s, stream, start, edits...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return run
+}
+
+// RecordRun is Record for a benchmark command: it returns what fails.
+func RecordRun(s history.Store, stream []byte, start time.Time, edits ...func(*history.Run)) (*history.Run, error) {
+	summary, err := event.Replay(bytes.NewReader(stream), event.Discard, io.Discard, zerolog.Nop())
+	if err != nil {
+		return nil, err
 	}
 	run := &history.Run{Inventories: []string{"inventory.ini"}}
 	if summary.Playbook != nil {
@@ -58,15 +67,16 @@ func Record(t testing.TB, s history.Store, stream []byte, start time.Time, edits
 	ctx := context.Background()
 	rec, err := s.Begin(ctx)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
+	defer rec.Abort() // after Commit, it does nothing
 	if _, err := rec.Write(stream); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := rec.Commit(ctx, run); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return run
+	return run, nil
 }
 
 // Store opens a fresh SQLite store in a temporary directory, closed when
@@ -119,11 +129,6 @@ func rename(c *compare.Comparison, names map[string]string) {
 		}
 	}
 }
-
-type nop struct{}
-
-func (nop) Event(*event.Event, *event.Summary) error { return nil }
-func (nop) Finish(*event.Summary) error              { return nil }
 
 // Live returns the live comparison that the scenario's last run gets from
 // a history holding the runs before it, its baseline found and loaded, and

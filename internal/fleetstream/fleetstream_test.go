@@ -84,7 +84,7 @@ func TestWriteFleet(t *testing.T) {
 		if err := s.WriteFleet(&b, f); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := event.Replay(&b, nopHandler{}, io.Discard, zerolog.Nop())
+		sum, err := event.Replay(&b, event.Discard, io.Discard, zerolog.Nop())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,8 +118,3 @@ func TestWriteFleet(t *testing.T) {
 		}
 	}
 }
-
-type nopHandler struct{}
-
-func (nopHandler) Event(*event.Event, *event.Summary) error { return nil }
-func (nopHandler) Finish(*event.Summary) error              { return nil }
