@@ -263,6 +263,9 @@ func TestHeadline(t *testing.T) {
 		"Compared with run 06bm3k51wh2g (2h ago): 1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	if diff := cmp.Diff([]TallyPart{{1, "new failure"}, {1, "fixed"}, {3, "tasks changed that were ok"}}, c.TallyParts()); diff != "" {
+		t.Errorf("tally parts (-want +got):\n%s", diff)
+	}
 	same := Compare(base, base)
 	if got, want := same.Headline(start), "Compared with the baseline: 0 new failures, 0 fixed, 0 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)

@@ -44,15 +44,15 @@ func WriteComparisonLine(w io.Writer, c *compare.Comparison, now time.Time, colo
 func writeHeadline(b *bytes.Buffer, c *compare.Comparison, now time.Time, p *palette) {
 	b.WriteString("Compared with " + clean(c.BaseName(now)) + ": ")
 	// The tally's three parts: new failures, fixed, changes.
-	for i, part := range strings.Split(c.Tally(), ", ") {
+	colours := []*color.Color{p.failed, p.ok, p.changed}
+	for i, part := range c.TallyParts() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		colour := []*color.Color{p.failed, p.ok, p.changed}[min(i, 2)]
-		if strings.HasPrefix(part, "0 ") {
-			b.WriteString(part)
+		if part.Count == 0 {
+			b.WriteString(part.String())
 		} else {
-			b.WriteString(colour.Sprint(part))
+			b.WriteString(colours[min(i, len(colours)-1)].Sprint(part.String()))
 		}
 	}
 	b.WriteByte('\n')
