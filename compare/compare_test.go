@@ -254,20 +254,27 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestHeadline(t *testing.T) {
+// TestTally checks the tally and the baseline's name that a comparison's
+// headline is made of, and the marks of an alert.
+func TestTally(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	base, run := recordedTable(t, "base"), recordedTable(t, "run")
 	c := Compare(base, run)
 	c.Base.ID, c.Base.Start = "06bm3k51wh2g", start
-	if got, want := c.Headline(start.Add(2*time.Hour+10*time.Minute)),
-		"Compared with run 06bm3k51wh2g (2h ago): 1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
+	if got, want := c.BaseName(start.Add(2*time.Hour+10*time.Minute)), "run 06bm3k51wh2g (2h ago)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got, want := c.Tally(), "1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	if diff := cmp.Diff([]TallyPart{{1, "new failure"}, {1, "fixed"}, {3, "tasks changed that were ok"}}, c.TallyParts()); diff != "" {
 		t.Errorf("tally parts (-want +got):\n%s", diff)
 	}
 	same := Compare(base, base)
-	if got, want := same.Headline(start), "Compared with the baseline: 0 new failures, 0 fixed, 0 tasks changed that were ok"; got != want {
+	if got, want := same.BaseName(start), "the baseline"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got, want := same.Tally(), "0 new failures, 0 fixed, 0 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	for _, tc := range []struct {

@@ -8,14 +8,6 @@ import (
 	"github.com/ansible-tap/ansible-tap/event"
 )
 
-// Headline is the comparison in one line, as a live run's summary ends
-// with it: "Compared with run 06bm3k51wh2g (2h ago): 1 new failure, 2
-// fixed, 3 tasks changed that were ok". The age is the baseline's, from
-// its start to now.
-func (c *Comparison) Headline(now time.Time) string {
-	return "Compared with " + c.BaseName(now) + ": " + c.Tally()
-}
-
 // TallyPart is one count of the tally: how many, and of what, the noun
 // agreeing with the count ("1 new failure", "0 new failures").
 type TallyPart struct {
@@ -42,8 +34,9 @@ func (c *Comparison) TallyParts() []TallyPart {
 	}
 }
 
-// Tally is the headline's counts, its parts (TallyParts) joined: "1 new
-// failure, 2 fixed, 3 tasks changed that were ok".
+// Tally is the comparison's counts, as the headline of a comparison
+// tells them after the baseline's name (BaseName): its parts (TallyParts)
+// joined, "1 new failure, 2 fixed, 3 tasks changed that were ok".
 func (c *Comparison) Tally() string {
 	parts := c.TallyParts()
 	text := make([]string, len(parts))

@@ -31,16 +31,11 @@ const (
 	comparisonMessage = 160
 )
 
-// WriteComparisonLine writes the one line that a live run's summary ends
-// with when it has a baseline (Comparison.Headline), its counts coloured
-// when they are not zero: new failures red, fixed green, changes yellow.
-func WriteComparisonLine(w io.Writer, c *compare.Comparison, now time.Time, colored bool) error {
-	var b bytes.Buffer
-	writeHeadline(&b, c, now, newPalette(colored))
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
+// writeHeadline writes the comparison in one line, as a live run's tail
+// ends with it and a comparison begins: "Compared with run 06bm3k51wh2g
+// (2h ago): 1 new failure, 2 fixed, 3 tasks changed that were ok", the
+// baseline's age told from now; its counts coloured when they are not
+// zero: new failures red, fixed green, changes yellow.
 func writeHeadline(b *bytes.Buffer, c *compare.Comparison, now time.Time, p *palette) {
 	b.WriteString("Compared with " + clean(c.BaseName(now)) + ": ")
 	// The tally's three parts: new failures, fixed, changes.
