@@ -108,7 +108,7 @@ func writeRunLine(b *bytes.Buffer, label string, r compare.RunInfo, p *palette) 
 		b.WriteString(" " + clean(r.ID))
 	}
 	if !r.Start.IsZero() {
-		b.WriteString(" " + r.Start.Local().Format("2006-01-02 15:04:05"))
+		b.WriteString(" " + event.FormatTime(r.Start, event.TimeTerse))
 	}
 	outcome := r.Outcome
 	fmt.Fprintf(b, "  %s  %s  %s  %s", p.outcome(outcome).Sprint(outcome), event.FormatDuration(r.Duration, event.DurationTerse),

@@ -186,7 +186,7 @@ func newPageRun(label string, r compare.RunInfo) pageRun {
 	pr := pageRun{Label: label, ID: r.ID, Outcome: r.Outcome, ExitCode: r.ExitCode, DurationMS: r.Duration.Milliseconds(),
 		Hosts: r.Hosts, Tasks: r.Tasks, Check: r.Check}
 	if !r.Start.IsZero() {
-		pr.Start = r.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+		pr.Start = event.FormatTime(r.Start, event.TimeDocument)
 	}
 	return pr
 }

@@ -75,7 +75,7 @@ func writeComparisonHead(b *strings.Builder, c *compare.Comparison, opts Compari
 	}{{"**Baseline**", c.Base}, {"**Run**", c.Run}} {
 		started := ""
 		if !r.run.Start.IsZero() {
-			started = r.run.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+			started = event.FormatTime(r.run.Start, event.TimeDocument)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %d | %d | %s |\n", r.label, cell(r.run.ID, 0), r.run.Outcome,
 			r.run.ExitCode, humanDuration(r.run.Duration), r.run.Hosts, r.run.Tasks, started)
