@@ -139,15 +139,7 @@ func buildComparisonPage(c *compare.Comparison, opts ComparisonOptions) *compari
 	}
 	p.Runs[0] = newPageRun("Baseline", c.Base)
 	p.Runs[1] = newPageRun("Run", c.Run)
-	if c.Run.Interrupted {
-		p.Notes = append(p.Notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
-	}
-	if c.Base.Interrupted {
-		p.Notes = append(p.Notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
-	}
-	if c.Base.Check != c.Run.Check {
-		p.Notes = append(p.Notes, "One run was in check mode, the other not.")
-	}
+	p.Notes = comparisonNotes(c)
 	p.Sections = []findingsBlock{
 		findingsSection("new-failures", "New failures", "new", "No result fails that did not before.", c.NewFailures, opts),
 		findingsSection("fixed", "Fixed", "fixed", "Nothing that failed before passes now.", c.Fixed, opts),

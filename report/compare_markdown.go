@@ -83,20 +83,10 @@ func writeComparisonHead(b *strings.Builder, c *compare.Comparison, opts Compari
 	b.WriteString("\n")
 }
 
-// writeComparisonNotes warns of what makes the two runs differ in kind: an
-// interrupted one, check mode in one of them.
+// writeComparisonNotes warns of what makes the two runs differ in kind
+// (comparisonNotes).
 func writeComparisonNotes(b *strings.Builder, c *compare.Comparison) {
-	var notes []string
-	if c.Run.Interrupted {
-		notes = append(notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
-	}
-	if c.Base.Interrupted {
-		notes = append(notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
-	}
-	if c.Base.Check != c.Run.Check {
-		notes = append(notes, "One run was in check mode, the other not.")
-	}
-	for _, n := range notes {
+	for _, n := range comparisonNotes(c) {
 		fmt.Fprintf(b, "> **⚠️** %s\n\n", n)
 	}
 }
