@@ -359,3 +359,22 @@ func TestFindingRules(t *testing.T) {
 		}
 	}
 }
+
+// TestCountChange writes recap counts in both runs.
+func TestCountChange(t *testing.T) {
+	three := &event.HostCounts{OK: 3}
+	five := &event.HostCounts{OK: 5}
+	for _, tc := range []struct {
+		before, after *event.HostCounts
+		want          string
+	}{
+		{three, three, "3"},
+		{three, five, "3 → 5"},
+		{nil, five, "– → 5"},
+		{three, nil, "3 → –"},
+	} {
+		if got := RecapChange(tc.before, tc.after, event.StatusOK).Text("–"); got != tc.want {
+			t.Errorf("%v → %v: %q, want %q", tc.before, tc.after, got, tc.want)
+		}
+	}
+}

@@ -265,30 +265,7 @@ func writeRecapComparison(b *bytes.Buffer, c *compare.Comparison, p *palette) {
 func recapCells(host string, before, after *event.HostCounts) []string {
 	cells := []string{host}
 	for _, st := range event.RecapStatuses() {
-		cells = append(cells, countChange(recapCount(before, st), recapCount(after, st)))
+		cells = append(cells, compare.RecapChange(before, after, st).Text("-"))
 	}
 	return cells
-}
-
-// recapCount is the recap count of st; -1 without counts.
-func recapCount(c *event.HostCounts, st event.Status) int {
-	if c == nil {
-		return -1
-	}
-	return c.Count(st)
-}
-
-// countChange writes a count in both runs: "3" when it is the same,
-// "3 → 5" when not, "-" for a run without it.
-func countChange(before, after int) string {
-	text := func(n int) string {
-		if n < 0 {
-			return "-"
-		}
-		return strconv.Itoa(n)
-	}
-	if before == after {
-		return text(after)
-	}
-	return text(before) + " → " + text(after)
 }

@@ -102,28 +102,19 @@ type recapChangeRow struct {
 	State string `json:"state,omitempty"`
 }
 
-// recapCell is one count in both runs; -1 for a run without the host.
+// recapCell is one count in both runs (compare.CountChange); -1 for a run
+// without the host.
 type recapCell struct {
 	Before int `json:"before"`
 	After  int `json:"after"`
 }
 
 // Changed reports whether the count differs.
-func (c recapCell) Changed() bool { return c.Before != c.After }
+func (c recapCell) Changed() bool { return compare.CountChange(c).Changed() }
 
-// Text is the count as the page shows it: "3", or "3 → 5".
-func (c recapCell) Text() string {
-	n := func(v int) string {
-		if v < 0 {
-			return "–"
-		}
-		return strconv.Itoa(v)
-	}
-	if !c.Changed() {
-		return n(c.After)
-	}
-	return n(c.Before) + " → " + n(c.After)
-}
+// Text is the count as the page shows it: "3", "3 → 5", absentCount
+// without the host.
+func (c recapCell) Text() string { return compare.CountChange(c).Text(absentCount) }
 
 // buildComparisonPage describes a comparison for the page.
 func buildComparisonPage(c *compare.Comparison, opts ComparisonOptions) *comparisonPage {
@@ -215,14 +206,7 @@ func pageTasks(tasks []compare.TaskRef, base string) []pageTask {
 func newRecapRow(host string, before, after *event.HostCounts) recapChangeRow {
 	row := recapChangeRow{Host: host}
 	for _, st := range event.RecapStatuses() {
-		c := recapCell{Before: -1, After: -1}
-		if before != nil {
-			c.Before = before.Count(st)
-		}
-		if after != nil {
-			c.After = after.Count(st)
-		}
-		row.Cells = append(row.Cells, c)
+		row.Cells = append(row.Cells, recapCell(compare.RecapChange(before, after, st)))
 	}
 	return row
 }

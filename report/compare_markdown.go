@@ -24,6 +24,10 @@ type ComparisonOptions struct {
 // comparisonHosts is how many hosts a cell of the Markdown names.
 const comparisonHosts = 20
 
+// absentCount stands, in the recaps of the Markdown and of the page, for
+// the count of a run without the host.
+const absentCount = "–"
+
 // RenderComparisonMarkdown returns a comparison of two runs as
 // GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a pull request:
 // a heading with the tally, the two runs, a table of the counts, then a
@@ -264,17 +268,8 @@ func writeRecapChange(b *strings.Builder, host string, before, after *event.Host
 	b.WriteString("\n")
 }
 
-// recapChange is the recap count of st in both runs: "3" when it did not
-// change, "3 → 5" when it did, "–" without the host.
+// recapChange is the recap count of st in both runs as the reports write
+// it: "3", "3 → 5", absentCount without the host.
 func recapChange(before, after *event.HostCounts, st event.Status) string {
-	text := func(c *event.HostCounts) string {
-		if c == nil {
-			return "–"
-		}
-		return strconv.Itoa(c.Count(st))
-	}
-	if before != nil && after != nil && before.Count(st) == after.Count(st) {
-		return text(after)
-	}
-	return text(before) + " → " + text(after)
+	return compare.RecapChange(before, after, st).Text(absentCount)
 }
