@@ -378,3 +378,13 @@ func TestCountChange(t *testing.T) {
 		}
 	}
 }
+
+// TestStreakText writes a streak, bounded or not.
+func TestStreakText(t *testing.T) {
+	if got, want := (Streak{ID: "a1", Runs: 3}).Text("run a1"), "run a1 (3 runs)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := (Streak{ID: "a1", Runs: 20, Bounded: true}).Text("run a1"), "before run a1 (20 runs)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

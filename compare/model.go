@@ -127,6 +127,16 @@ type Streak struct {
 	Bounded bool
 }
 
+// Text writes where the streak starts and how many runs it counts, for
+// people, its first run named as first (each output names runs its own
+// way): "first (3 runs)", or "before first (20 runs)" when Bounded.
+func (s Streak) Text(first string) string {
+	if s.Bounded {
+		first = "before " + first
+	}
+	return first + " (" + strconv.Itoa(s.Runs) + " runs)"
+}
+
 // Slower is a task that took longer than in the baseline.
 type Slower struct {
 	Task          TaskRef

@@ -177,11 +177,7 @@ func sinceText(s *compare.Streak) string {
 	if s == nil {
 		return ""
 	}
-	text := "failing since " + s.ID
-	if s.Bounded {
-		text = "failing since before " + s.ID
-	}
-	return text + fmt.Sprintf(" (%d runs)", s.Runs)
+	return "failing since " + s.Text(s.ID)
 }
 
 // writeTaskRef writes a task's name, "(handler)" for a handler, and,

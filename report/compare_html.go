@@ -180,11 +180,7 @@ func findingsSection(id, title, kind, empty string, findings []compare.Finding, 
 		f := pageFinding{Task: newPageTask(g.Task, opts.BaseDir), Hosts: g.Hosts, Before: g.Before, After: g.After,
 			Message: g.Message, NoLog: g.NoLog}
 		if s := g.Since; s != nil {
-			f.Since = "since run " + s.ID
-			if s.Bounded {
-				f.Since = "since before run " + s.ID
-			}
-			f.Since += " (" + strconv.Itoa(s.Runs) + " runs)"
+			f.Since = "since " + s.Text("run "+s.ID)
 		}
 		b.Groups = append(b.Groups, f)
 	}

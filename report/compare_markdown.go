@@ -225,11 +225,7 @@ func markdownSince(s *compare.Streak) string {
 	if s == nil {
 		return "_unknown_"
 	}
-	text := "run " + code(s.ID)
-	if s.Bounded {
-		text = "before run " + code(s.ID)
-	}
-	return fmt.Sprintf("%s (%d runs)", text, s.Runs)
+	return s.Text("run " + code(s.ID))
 }
 
 func writeTaskList(b *strings.Builder, title string, tasks []compare.TaskRef, base string) {
