@@ -267,6 +267,9 @@ func TestTally(t *testing.T) {
 	if got, want := c.Tally(), "1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	if got := Plural(1, "host", "hosts") + ", " + Plural(0, "host", "hosts") + ", " + Plural(3, "host", "hosts"); got != "1 host, 0 hosts, 3 hosts" {
+		t.Errorf("Plural: %q", got)
+	}
 	if diff := cmp.Diff([]TallyPart{{1, "new failure"}, {1, "fixed"}, {3, "tasks changed that were ok"}}, c.TallyParts()); diff != "" {
 		t.Errorf("tally parts (-want +got):\n%s", diff)
 	}

@@ -21,18 +21,24 @@ func (p TallyPart) String() string { return strconv.Itoa(p.Count) + " " + p.Noun
 // TallyParts are the tally's counts, always three and in this order: the
 // new failures, the fixed, and the tasks changed that were ok.
 func (c *Comparison) TallyParts() []TallyPart {
-	part := func(n int, one, many string) TallyPart {
-		if n == 1 {
-			return TallyPart{n, one}
-		}
-		return TallyPart{n, many}
-	}
 	return []TallyPart{
-		part(len(c.NewFailures), "new failure", "new failures"),
+		counted(len(c.NewFailures), "new failure", "new failures"),
 		{len(c.Fixed), "fixed"},
-		part(len(c.NotIdempotent), "task changed that was ok", "tasks changed that were ok"),
+		counted(len(c.NotIdempotent), "task changed that was ok", "tasks changed that were ok"),
 	}
 }
+
+// counted is n with the singular noun or the plural.
+func counted(n int, one, many string) TallyPart {
+	if n == 1 {
+		return TallyPart{n, one}
+	}
+	return TallyPart{n, many}
+}
+
+// Plural writes n with the singular noun or the plural: "1 host", "3
+// hosts".
+func Plural(n int, one, many string) string { return counted(n, one, many).String() }
 
 // Tally is the comparison's counts, as the headline of a comparison
 // tells them after the baseline's name (BaseName): its parts (TallyParts)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -112,18 +111,11 @@ func writeRunLine(b *bytes.Buffer, label string, r compare.RunInfo, p *palette) 
 	}
 	outcome := r.Outcome
 	fmt.Fprintf(b, "  %s  %s  %s  %s", p.outcome(outcome).Sprint(outcome), event.FormatDuration(r.Duration, event.DurationTerse),
-		countOf(r.Hosts, "host", "hosts"), countOf(r.Tasks, "task", "tasks"))
+		compare.Plural(r.Hosts, "host", "hosts"), compare.Plural(r.Tasks, "task", "tasks"))
 	if r.Check {
 		b.WriteString("  check mode")
 	}
 	b.WriteByte('\n')
-}
-
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // writeGroups lists findings of one kind, a line per group: its hosts, its
