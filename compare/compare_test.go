@@ -254,17 +254,30 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestHeadline(t *testing.T) {
+// TestTally checks the tally and the baseline's name that a comparison's
+// headline is made of, and the marks of an alert.
+func TestTally(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	base, run := recordedTable(t, "base"), recordedTable(t, "run")
 	c := Compare(base, run)
 	c.Base.ID, c.Base.Start = "06bm3k51wh2g", start
-	if got, want := c.Headline(start.Add(2*time.Hour+10*time.Minute)),
-		"Compared with run 06bm3k51wh2g (2h ago): 1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
+	if got, want := c.BaseName(start.Add(2*time.Hour+10*time.Minute)), "run 06bm3k51wh2g (2h ago)"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	if got, want := c.Tally(), "1 new failure, 1 fixed, 3 tasks changed that were ok"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := Plural(1, "host", "hosts") + ", " + Plural(0, "host", "hosts") + ", " + Plural(3, "host", "hosts"); got != "1 host, 0 hosts, 3 hosts" {
+		t.Errorf("Plural: %q", got)
+	}
+	if diff := cmp.Diff([]TallyPart{{1, "new failure"}, {1, "fixed"}, {3, "tasks changed that were ok"}}, c.TallyParts()); diff != "" {
+		t.Errorf("tally parts (-want +got):\n%s", diff)
+	}
 	same := Compare(base, base)
-	if got, want := same.Headline(start), "Compared with the baseline: 0 new failures, 0 fixed, 0 tasks changed that were ok"; got != want {
+	if got, want := same.BaseName(start), "the baseline"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got, want := same.Tally(), "0 new failures, 0 fixed, 0 tasks changed that were ok"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	for _, tc := range []struct {
@@ -347,5 +360,34 @@ func TestFindingRules(t *testing.T) {
 				t.Errorf("%q → %q: exit code %d, want %d", before, after, c.ExitCode(), wantExit)
 			}
 		}
+	}
+}
+
+// TestCountChange writes recap counts in both runs.
+func TestCountChange(t *testing.T) {
+	three := &event.HostCounts{OK: 3}
+	five := &event.HostCounts{OK: 5}
+	for _, tc := range []struct {
+		before, after *event.HostCounts
+		want          string
+	}{
+		{three, three, "3"},
+		{three, five, "3 → 5"},
+		{nil, five, "– → 5"},
+		{three, nil, "3 → –"},
+	} {
+		if got := RecapChange(tc.before, tc.after, event.StatusOK).Text("–"); got != tc.want {
+			t.Errorf("%v → %v: %q, want %q", tc.before, tc.after, got, tc.want)
+		}
+	}
+}
+
+// TestStreakText writes a streak, bounded or not.
+func TestStreakText(t *testing.T) {
+	if got, want := (Streak{ID: "a1", Runs: 3}).Text("run a1"), "run a1 (3 runs)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := (Streak{ID: "a1", Runs: 20, Bounded: true}).Text("run a1"), "before run a1 (20 runs)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -1,26 +1,55 @@
 package compare
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
 )
 
-// Headline is the comparison in one line, as a live run's summary ends
-// with it: "Compared with run 06bm3k51wh2g (2h ago): 1 new failure, 2
-// fixed, 3 tasks changed that were ok". The age is the baseline's, from
-// its start to now.
-func (c *Comparison) Headline(now time.Time) string {
-	return "Compared with " + c.BaseName(now) + ": " + c.Tally()
+// TallyPart is one count of the tally: how many, and of what, the noun
+// agreeing with the count ("1 new failure", "0 new failures").
+type TallyPart struct {
+	Count int
+	Noun  string
 }
 
-// Tally is the headline's counts: "1 new failure, 2 fixed, 3 tasks
-// changed that were ok".
+// String is the part as the tally writes it: "1 new failure".
+func (p TallyPart) String() string { return strconv.Itoa(p.Count) + " " + p.Noun }
+
+// TallyParts are the tally's counts, always three and in this order: the
+// new failures, the fixed, and the tasks changed that were ok.
+func (c *Comparison) TallyParts() []TallyPart {
+	return []TallyPart{
+		counted(len(c.NewFailures), "new failure", "new failures"),
+		{len(c.Fixed), "fixed"},
+		counted(len(c.NotIdempotent), "task changed that was ok", "tasks changed that were ok"),
+	}
+}
+
+// counted is n with the singular noun or the plural.
+func counted(n int, one, many string) TallyPart {
+	if n == 1 {
+		return TallyPart{n, one}
+	}
+	return TallyPart{n, many}
+}
+
+// Plural writes n with the singular noun or the plural: "1 host", "3
+// hosts".
+func Plural(n int, one, many string) string { return counted(n, one, many).String() }
+
+// Tally is the comparison's counts, as the headline of a comparison
+// tells them after the baseline's name (BaseName): its parts (TallyParts)
+// joined, "1 new failure, 2 fixed, 3 tasks changed that were ok".
 func (c *Comparison) Tally() string {
-	return fmt.Sprintf("%s, %d fixed, %s", plural(len(c.NewFailures), "new failure", "new failures"), len(c.Fixed),
-		plural(len(c.NotIdempotent), "task changed that was ok", "tasks changed that were ok"))
+	parts := c.TallyParts()
+	text := make([]string, len(parts))
+	for i, p := range parts {
+		text[i] = p.String()
+	}
+	return strings.Join(text, ", ")
 }
 
 // BaseName names the baseline for people: "run ID (2h ago)", or "the
@@ -33,14 +62,6 @@ func (c *Comparison) BaseName(now time.Time) string {
 		return "run " + c.Base.ID
 	}
 	return "run " + c.Base.ID + " (" + event.Ago(now.Sub(c.Base.Start)) + ")"
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // Mark is what the baseline says of one failure of a run that is still

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
@@ -126,6 +127,16 @@ type Streak struct {
 	Bounded bool
 }
 
+// Text writes where the streak starts and how many runs it counts, for
+// people, its first run named as first (each output names runs its own
+// way): "first (3 runs)", or "before first (20 runs)" when Bounded.
+func (s Streak) Text(first string) string {
+	if s.Bounded {
+		first = "before " + first
+	}
+	return first + " (" + strconv.Itoa(s.Runs) + " runs)"
+}
+
 // Slower is a task that took longer than in the baseline.
 type Slower struct {
 	Task          TaskRef
@@ -146,4 +157,42 @@ func (s Slower) Ratio() float64 {
 type RecapRow struct {
 	Host          string
 	Before, After *event.HostCounts
+}
+
+// CountChange is one count in both runs; -1 in a run without it (a host
+// of one run's recap only).
+type CountChange struct {
+	Before, After int
+}
+
+// RecapChange is the recap count of st in both runs, -1 where the recap is
+// nil.
+func RecapChange(before, after *event.HostCounts, st event.Status) CountChange {
+	c := CountChange{Before: -1, After: -1}
+	if before != nil {
+		c.Before = before.Count(st)
+	}
+	if after != nil {
+		c.After = after.Count(st)
+	}
+	return c
+}
+
+// Changed reports whether the count differs.
+func (c CountChange) Changed() bool { return c.Before != c.After }
+
+// Text writes the count in both runs for people: "3" when it did not
+// change, "3 → 5" when it did, with absent for a run without it ("-" on a
+// terminal, "–" in a document).
+func (c CountChange) Text(absent string) string {
+	text := func(n int) string {
+		if n < 0 {
+			return absent
+		}
+		return strconv.Itoa(n)
+	}
+	if !c.Changed() {
+		return text(c.After)
+	}
+	return text(c.Before) + " → " + text(c.After)
 }

@@ -2,8 +2,6 @@ package compare
 
 import (
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ansible-tap/ansible-tap/event"
@@ -229,10 +227,6 @@ func ReadTable(r io.Reader) (*Table, error) {
 
 // taskFile is the file of a task's "file:line" path.
 func taskFile(path string) string {
-	if i := strings.LastIndexByte(path, ':'); i > 0 {
-		if _, err := strconv.Atoi(path[i+1:]); err == nil {
-			return path[:i]
-		}
-	}
-	return path
+	file, _ := event.SplitTaskPath(path)
+	return file
 }

@@ -27,7 +27,7 @@ func WriteTable(w io.Writer, runs []Run) error {
 	for _, r := range runs {
 		line = append(line[:0], r.ID...)
 		line = append(line, '\t')
-		line = r.Start.Local().AppendFormat(line, "2006-01-02 15:04:05")
+		line = event.AppendTime(line, r.Start, event.TimeTerse)
 		line = append(line, '\t')
 		line = append(line, cell(playbookCell(r.Playbooks))...)
 		line = append(line, '\t')

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,28 +30,23 @@ const (
 	comparisonMessage = 160
 )
 
-// WriteComparisonLine writes the one line that a live run's summary ends
-// with when it has a baseline (Comparison.Headline), its counts coloured
-// when they are not zero: new failures red, fixed green, changes yellow.
-func WriteComparisonLine(w io.Writer, c *compare.Comparison, now time.Time, colored bool) error {
-	var b bytes.Buffer
-	writeHeadline(&b, c, now, newPalette(colored))
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
+// writeHeadline writes the comparison in one line, as a live run's tail
+// ends with it and a comparison begins: "Compared with run 06bm3k51wh2g
+// (2h ago): 1 new failure, 2 fixed, 3 tasks changed that were ok", the
+// baseline's age told from now; its counts coloured when they are not
+// zero: new failures red, fixed green, changes yellow.
 func writeHeadline(b *bytes.Buffer, c *compare.Comparison, now time.Time, p *palette) {
 	b.WriteString("Compared with " + clean(c.BaseName(now)) + ": ")
 	// The tally's three parts: new failures, fixed, changes.
-	for i, part := range strings.Split(c.Tally(), ", ") {
+	colours := []*color.Color{p.failed, p.ok, p.changed}
+	for i, part := range c.TallyParts() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		colour := []*color.Color{p.failed, p.ok, p.changed}[min(i, 2)]
-		if strings.HasPrefix(part, "0 ") {
-			b.WriteString(part)
+		if part.Count == 0 {
+			b.WriteString(part.String())
 		} else {
-			b.WriteString(colour.Sprint(part))
+			b.WriteString(colours[min(i, len(colours)-1)].Sprint(part.String()))
 		}
 	}
 	b.WriteByte('\n')
@@ -113,22 +107,15 @@ func writeRunLine(b *bytes.Buffer, label string, r compare.RunInfo, p *palette) 
 		b.WriteString(" " + clean(r.ID))
 	}
 	if !r.Start.IsZero() {
-		b.WriteString(" " + r.Start.Local().Format("2006-01-02 15:04:05"))
+		b.WriteString(" " + event.FormatTime(r.Start, event.TimeTerse))
 	}
 	outcome := r.Outcome
 	fmt.Fprintf(b, "  %s  %s  %s  %s", p.outcome(outcome).Sprint(outcome), event.FormatDuration(r.Duration, event.DurationTerse),
-		countOf(r.Hosts, "host", "hosts"), countOf(r.Tasks, "task", "tasks"))
+		compare.Plural(r.Hosts, "host", "hosts"), compare.Plural(r.Tasks, "task", "tasks"))
 	if r.Check {
 		b.WriteString("  check mode")
 	}
 	b.WriteByte('\n')
-}
-
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // writeGroups lists findings of one kind, a line per group: its hosts, its
@@ -182,11 +169,7 @@ func sinceText(s *compare.Streak) string {
 	if s == nil {
 		return ""
 	}
-	text := "failing since " + s.ID
-	if s.Bounded {
-		text = "failing since before " + s.ID
-	}
-	return text + fmt.Sprintf(" (%d runs)", s.Runs)
+	return "failing since " + s.Text(s.ID)
 }
 
 // writeTaskRef writes a task's name, "(handler)" for a handler, and,
@@ -270,30 +253,7 @@ func writeRecapComparison(b *bytes.Buffer, c *compare.Comparison, p *palette) {
 func recapCells(host string, before, after *event.HostCounts) []string {
 	cells := []string{host}
 	for _, st := range event.RecapStatuses() {
-		cells = append(cells, countChange(recapCount(before, st), recapCount(after, st)))
+		cells = append(cells, compare.RecapChange(before, after, st).Text("-"))
 	}
 	return cells
-}
-
-// recapCount is the recap count of st; -1 without counts.
-func recapCount(c *event.HostCounts, st event.Status) int {
-	if c == nil {
-		return -1
-	}
-	return c.Count(st)
-}
-
-// countChange writes a count in both runs: "3" when it is the same,
-// "3 → 5" when not, "-" for a run without it.
-func countChange(before, after int) string {
-	text := func(n int) string {
-		if n < 0 {
-			return "-"
-		}
-		return strconv.Itoa(n)
-	}
-	if before == after {
-		return text(after)
-	}
-	return text(before) + " → " + text(after)
 }

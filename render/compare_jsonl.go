@@ -102,6 +102,8 @@ type jsonRun struct {
 	Tasks           int           `json:"tasks"`
 }
 
+// jsonCounts are compare.Counts with the names of the JSON lines: the same
+// fields, in the same order, so that one converts to the other.
 type jsonCounts struct {
 	NewFailures   int `json:"new_failures"`
 	Fixed         int `json:"fixed"`
@@ -187,15 +189,9 @@ func taskRecord(typ string, t compare.TaskRef) comparisonRecord {
 }
 
 func summaryRecord(c *compare.Comparison) jsonSummary {
-	n := c.Counts()
 	s := jsonSummary{
 		SchemaVersion: ComparisonSchemaVersion, Type: recordSummary,
-		Baseline: runRecord(c.Base), Run: runRecord(c.Run),
-		Counts: jsonCounts{
-			NewFailures: n.NewFailures, Fixed: n.Fixed, StillFailing: n.StillFailing, NotIdempotent: n.NotIdempotent,
-			Slower: n.Slower, HostsAdded: n.HostsAdded, HostsRemoved: n.HostsRemoved,
-			TasksAdded: n.TasksAdded, TasksRemoved: n.TasksRemoved,
-		},
+		Baseline: runRecord(c.Base), Run: runRecord(c.Run), Counts: jsonCounts(c.Counts()),
 		Regressions: c.Regressions(), ExitCode: c.ExitCode(), MatchedTasks: c.Matched, MovedTasks: c.Moved,
 	}
 	s.Totals.Before, s.Totals.After = c.BaseTotal, c.RunTotal

@@ -24,7 +24,8 @@ func comparisonNow(c *compare.Comparison) time.Time {
 
 // TestComparisonGolden writes the comparison of the scenario's recorded
 // runs (compare/testdata) as text, with and without colour, and as JSON
-// lines, and compares each with testdata/compare.*.golden.
+// lines, and its headline alone (the line a live run's tail ends with),
+// and compares each with testdata/compare.*.golden.
 func TestComparisonGolden(t *testing.T) {
 	c := comparetest.Scenario(t, "..")
 	same := compare.Compare(mustTable(t, "base"), mustTable(t, "base"))
@@ -41,10 +42,9 @@ func TestComparisonGolden(t *testing.T) {
 		}},
 		{"compare.jsonl", c, func(b *bytes.Buffer, c *compare.Comparison) error { return WriteComparisonJSONL(b, c) }},
 		{"compare.line", c, func(b *bytes.Buffer, c *compare.Comparison) error {
-			if err := WriteComparisonLine(b, c, comparisonNow(c), false); err != nil {
-				return err
-			}
-			return WriteComparisonLine(b, c, comparisonNow(c), true)
+			writeHeadline(b, c, comparisonNow(c), newPalette(false))
+			writeHeadline(b, c, comparisonNow(c), newPalette(true))
+			return nil
 		}},
 		{"compare-same.text", same, func(b *bytes.Buffer, c *compare.Comparison) error {
 			return WriteComparison(b, c, ComparisonOptions{Now: comparisonNow(c)})

@@ -26,7 +26,7 @@ type Options struct {
 	Now func() time.Time
 	// Compared, when set, is the live run's comparison with the last
 	// comparable run of the history: the run's tail ends with one line
-	// that says what is new (WriteComparisonLine).
+	// that says what is new, as a comparison's headline says it.
 	Compared *compare.Live
 }
 

@@ -102,28 +102,19 @@ type recapChangeRow struct {
 	State string `json:"state,omitempty"`
 }
 
-// recapCell is one count in both runs; -1 for a run without the host.
+// recapCell is one count in both runs (compare.CountChange); -1 for a run
+// without the host.
 type recapCell struct {
 	Before int `json:"before"`
 	After  int `json:"after"`
 }
 
 // Changed reports whether the count differs.
-func (c recapCell) Changed() bool { return c.Before != c.After }
+func (c recapCell) Changed() bool { return compare.CountChange(c).Changed() }
 
-// Text is the count as the page shows it: "3", or "3 → 5".
-func (c recapCell) Text() string {
-	n := func(v int) string {
-		if v < 0 {
-			return "–"
-		}
-		return strconv.Itoa(v)
-	}
-	if !c.Changed() {
-		return n(c.After)
-	}
-	return n(c.Before) + " → " + n(c.After)
-}
+// Text is the count as the page shows it: "3", "3 → 5", absentCount
+// without the host.
+func (c recapCell) Text() string { return compare.CountChange(c).Text(absentCount) }
 
 // buildComparisonPage describes a comparison for the page.
 func buildComparisonPage(c *compare.Comparison, opts ComparisonOptions) *comparisonPage {
@@ -139,15 +130,7 @@ func buildComparisonPage(c *compare.Comparison, opts ComparisonOptions) *compari
 	}
 	p.Runs[0] = newPageRun("Baseline", c.Base)
 	p.Runs[1] = newPageRun("Run", c.Run)
-	if c.Run.Interrupted {
-		p.Notes = append(p.Notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
-	}
-	if c.Base.Interrupted {
-		p.Notes = append(p.Notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
-	}
-	if c.Base.Check != c.Run.Check {
-		p.Notes = append(p.Notes, "One run was in check mode, the other not.")
-	}
+	p.Notes = comparisonNotes(c)
 	p.Sections = []findingsBlock{
 		findingsSection("new-failures", "New failures", "new", "No result fails that did not before.", c.NewFailures, opts),
 		findingsSection("fixed", "Fixed", "fixed", "Nothing that failed before passes now.", c.Fixed, opts),
@@ -186,7 +169,7 @@ func newPageRun(label string, r compare.RunInfo) pageRun {
 	pr := pageRun{Label: label, ID: r.ID, Outcome: r.Outcome, ExitCode: r.ExitCode, DurationMS: r.Duration.Milliseconds(),
 		Hosts: r.Hosts, Tasks: r.Tasks, Check: r.Check}
 	if !r.Start.IsZero() {
-		pr.Start = r.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+		pr.Start = event.FormatTime(r.Start, event.TimeDocument)
 	}
 	return pr
 }
@@ -197,11 +180,7 @@ func findingsSection(id, title, kind, empty string, findings []compare.Finding, 
 		f := pageFinding{Task: newPageTask(g.Task, opts.BaseDir), Hosts: g.Hosts, Before: g.Before, After: g.After,
 			Message: g.Message, NoLog: g.NoLog}
 		if s := g.Since; s != nil {
-			f.Since = "since run " + s.ID
-			if s.Bounded {
-				f.Since = "since before run " + s.ID
-			}
-			f.Since += " (" + strconv.Itoa(s.Runs) + " runs)"
+			f.Since = "since " + s.Text("run "+s.ID)
 		}
 		b.Groups = append(b.Groups, f)
 	}
@@ -223,14 +202,7 @@ func pageTasks(tasks []compare.TaskRef, base string) []pageTask {
 func newRecapRow(host string, before, after *event.HostCounts) recapChangeRow {
 	row := recapChangeRow{Host: host}
 	for _, st := range event.RecapStatuses() {
-		c := recapCell{Before: -1, After: -1}
-		if before != nil {
-			c.Before = before.Count(st)
-		}
-		if after != nil {
-			c.After = after.Count(st)
-		}
-		row.Cells = append(row.Cells, c)
+		row.Cells = append(row.Cells, recapCell(compare.RecapChange(before, after, st)))
 	}
 	return row
 }

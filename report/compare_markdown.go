@@ -24,6 +24,10 @@ type ComparisonOptions struct {
 // comparisonHosts is how many hosts a cell of the Markdown names.
 const comparisonHosts = 20
 
+// absentCount stands, in the recaps of the Markdown and of the page, for
+// the count of a run without the host.
+const absentCount = "–"
+
 // RenderComparisonMarkdown returns a comparison of two runs as
 // GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a pull request:
 // a heading with the tally, the two runs, a table of the counts, then a
@@ -75,7 +79,7 @@ func writeComparisonHead(b *strings.Builder, c *compare.Comparison, opts Compari
 	}{{"**Baseline**", c.Base}, {"**Run**", c.Run}} {
 		started := ""
 		if !r.run.Start.IsZero() {
-			started = r.run.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+			started = event.FormatTime(r.run.Start, event.TimeDocument)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %d | %d | %s |\n", r.label, cell(r.run.ID, 0), r.run.Outcome,
 			r.run.ExitCode, humanDuration(r.run.Duration), r.run.Hosts, r.run.Tasks, started)
@@ -83,20 +87,10 @@ func writeComparisonHead(b *strings.Builder, c *compare.Comparison, opts Compari
 	b.WriteString("\n")
 }
 
-// writeComparisonNotes warns of what makes the two runs differ in kind: an
-// interrupted one, check mode in one of them.
+// writeComparisonNotes warns of what makes the two runs differ in kind
+// (comparisonNotes).
 func writeComparisonNotes(b *strings.Builder, c *compare.Comparison) {
-	var notes []string
-	if c.Run.Interrupted {
-		notes = append(notes, "The run was interrupted: the tasks and hosts it did not get to are not counted as removed.")
-	}
-	if c.Base.Interrupted {
-		notes = append(notes, "The baseline was interrupted: the tasks and hosts it did not get to are not counted as added.")
-	}
-	if c.Base.Check != c.Run.Check {
-		notes = append(notes, "One run was in check mode, the other not.")
-	}
-	for _, n := range notes {
+	for _, n := range comparisonNotes(c) {
 		fmt.Fprintf(b, "> **⚠️** %s\n\n", n)
 	}
 }
@@ -231,11 +225,7 @@ func markdownSince(s *compare.Streak) string {
 	if s == nil {
 		return "_unknown_"
 	}
-	text := "run " + code(s.ID)
-	if s.Bounded {
-		text = "before run " + code(s.ID)
-	}
-	return fmt.Sprintf("%s (%d runs)", text, s.Runs)
+	return s.Text("run " + code(s.ID))
 }
 
 func writeTaskList(b *strings.Builder, title string, tasks []compare.TaskRef, base string) {
@@ -274,17 +264,8 @@ func writeRecapChange(b *strings.Builder, host string, before, after *event.Host
 	b.WriteString("\n")
 }
 
-// recapChange is the recap count of st in both runs: "3" when it did not
-// change, "3 → 5" when it did, "–" without the host.
+// recapChange is the recap count of st in both runs as the reports write
+// it: "3", "3 → 5", absentCount without the host.
 func recapChange(before, after *event.HostCounts, st event.Status) string {
-	text := func(c *event.HostCounts) string {
-		if c == nil {
-			return "–"
-		}
-		return strconv.Itoa(c.Count(st))
-	}
-	if before != nil && after != nil && before.Count(st) == after.Count(st) {
-		return text(after)
-	}
-	return text(before) + " → " + text(after)
+	return compare.RecapChange(before, after, st).Text(absentCount)
 }

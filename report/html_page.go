@@ -101,7 +101,7 @@ func buildPage(s *event.Summary, d *runDetails, console []consoleSpan, base stri
 		p.Check, p.Diff = s.Playbook.Check, s.Playbook.Diff
 	}
 	if !s.Start.IsZero() {
-		p.Start = s.Start.UTC().Format("2006-01-02 15:04:05 UTC")
+		p.Start = event.FormatTime(s.Start, event.TimeDocument)
 	}
 	if s.Interrupted {
 		p.Interrupted = "the run stopped before Ansible reported its stats"

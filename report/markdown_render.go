@@ -47,7 +47,7 @@ func (m *Markdown) writeHeader(b *strings.Builder, s *event.Summary) {
 		fmt.Sprintf("**Changed:** %d", t.Changed),
 	}
 	if !s.Start.IsZero() {
-		facts = append(facts, "**Started:** "+s.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
+		facts = append(facts, "**Started:** "+event.FormatTime(s.Start, event.TimeDocument))
 	}
 	b.WriteString(strings.Join(facts, " · ") + "\n\n")
 	var notes []string

@@ -3,6 +3,8 @@ package report
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/ansible-tap/ansible-tap/event"
 )
 
 // relPath writes path relative to base when it lies under base, else as is.
@@ -18,12 +20,10 @@ func relPath(base, path string) string {
 }
 
 // splitTaskPath splits Ansible's "file:line" task path into the file,
-// relative to base, and the line.
+// relative to base, and the line (event.SplitTaskPath).
 func splitTaskPath(base, path string) (file, line string) {
-	if i := strings.LastIndexByte(path, ':'); i > 0 && isDigits(path[i+1:]) {
-		return relPath(base, path[:i]), path[i+1:]
-	}
-	return relPath(base, path), ""
+	file, line = event.SplitTaskPath(path)
+	return relPath(base, file), line
 }
 
 // relTaskPath is a task's "file:line", the file relative to base when
@@ -37,16 +37,4 @@ func relTaskPath(base, path string) string {
 		return file
 	}
 	return file + ":" + line
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
