@@ -78,10 +78,6 @@ const exitCodeSignalBase = 128
 // be started, as a shell reports a command it cannot run.
 const ExitNotStarted = 127
 
-// exitUserInterrupt is ansible-playbook's exit code when the user
-// interrupted it (ansible/cli/__init__.py).
-const exitUserInterrupt = 99
-
 // ErrStart wraps the failure to start ansible-playbook.
 var ErrStart = errors.New("cannot start ansible-playbook")
 
@@ -272,7 +268,7 @@ func (c *child) conclude(waitErr error) {
 	s.ExitCode = exitCode(c.cmd.ProcessState, waitErr)
 	// A run that Ansible ended with an error before its stats (exit 1, 4,
 	// 250…) was not interrupted: only a signal or the user's Ctrl-C does that.
-	s.Interrupted = !s.Complete && (signaled(c.cmd.ProcessState) || s.ExitCode == exitUserInterrupt)
+	s.Interrupted = !s.Complete && (signaled(c.cmd.ProcessState) || s.ExitCode == event.ExitInterrupted)
 	if s.Playbook == nil {
 		s.Playbook = namedPlaybook(c.opts.Args)
 	}
