@@ -308,24 +308,24 @@ func (d *Decoder) documentLine(line, trimmed []byte) bool {
 // one.
 func (d *Decoder) record(w *wireEvent, line []byte) bool {
 	switch w.kind {
-	case RunEndEvent:
+	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
 		d.runSeen() // ansible-tap's own records: an events file
+	default:
+		return false
+	}
+	switch w.kind {
+	case RunEndEvent:
 		d.runEnd(w)
 	case RunStartEvent:
-		d.runSeen()
 		d.ConsoleRecorded = w.console
 		d.SummaryHidden = w.summary != nil && !*w.summary
 		d.RunStarted = true
 	case ConsoleEvent:
-		d.runSeen()
 		if !d.console(w) {
 			d.passLine(line) // its data does not decode: lose nothing
 		}
 	case DiagnosticEvent:
-		d.runSeen()
 		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback reports a problem; the events it sent hold what it could say")
-	default:
-		return false
 	}
 	return true
 }
