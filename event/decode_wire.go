@@ -99,6 +99,14 @@ func (w *wireEvent) event() *Event {
 	return w.ev
 }
 
+// time is the line's _timestamp: as the fast path read it, else parsed.
+func (w *wireEvent) time() time.Time {
+	if !w.at.IsZero() {
+		return w.at
+	}
+	return parseTime(w.timestamp)
+}
+
 // wireHandler is the handler a HandlerNotified event names.
 type wireHandler struct {
 	Name string `json:"name"`
