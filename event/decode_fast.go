@@ -113,9 +113,6 @@ func (d *Decoder) scanTask(b []byte, v int, w *wireEvent) (int, bool) {
 // scanHosts reads the hosts object at b[v]: one host and its result.
 // More than one host is left to encoding/json.
 func (d *Decoder) scanHosts(b []byte, v int, w *wireEvent) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	if v >= len(b) || b[v] != '{' {
 		return 0, false
 	}
