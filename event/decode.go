@@ -308,24 +308,24 @@ func (d *Decoder) documentLine(line, trimmed []byte) bool {
 // one.
 func (d *Decoder) record(w *wireEvent, line []byte) bool {
 	switch w.kind {
-	case RunEndEvent:
+	case RunEndEvent, RunStartEvent, ConsoleEvent, DiagnosticEvent:
 		d.runSeen() // ansible-tap's own records: an events file
+	default:
+		return false
+	}
+	switch w.kind {
+	case RunEndEvent:
 		d.runEnd(w)
 	case RunStartEvent:
-		d.runSeen()
 		d.ConsoleRecorded = w.console
 		d.SummaryHidden = w.summary != nil && !*w.summary
 		d.RunStarted = true
 	case ConsoleEvent:
-		d.runSeen()
 		if !d.console(w) {
 			d.passLine(line) // its data does not decode: lose nothing
 		}
 	case DiagnosticEvent:
-		d.runSeen()
 		d.Log.Warn().Str("hook", w.hook).Str("error", w.hookError).Msg("ansible-tap's callback reports a problem; the events it sent hold what it could say")
-	default:
-		return false
 	}
 	return true
 }
@@ -340,10 +340,7 @@ func (d *Decoder) runEnd(w *wireEvent) {
 		d.Log.Warn().Int("line", d.lineNo).Int("exit_code", *c).Msg("the run-end record holds no valid exit code (0 to 255); the replay exits with the code its events imply")
 		d.ExitCode = nil
 	}
-	d.Ended = w.at
-	if d.Ended.IsZero() {
-		d.Ended = parseTime(w.timestamp)
-	}
+	d.Ended = w.time()
 }
 
 // maxExitCode is the largest exit code a process can have.
@@ -527,10 +524,7 @@ func (d *Decoder) fromWire(w *wireEvent) (*Event, error) {
 		return nil, fmt.Errorf("%w: %q", errUnknownKind, w.kind)
 	}
 	ev := w.event()
-	ev.Kind, ev.Time = kind, w.at
-	if ev.Time.IsZero() {
-		ev.Time = parseTime(w.timestamp)
-	}
+	ev.Kind, ev.Time = kind, w.time()
 	if w.play != nil {
 		d.play = d.playFor(w.play, ev.Time)
 	}

@@ -19,7 +19,9 @@ import (
 // This file holds the readers of the fields that are not plain strings,
 // bools or ints.
 
-// scanWire fills w from an event line; false means encoding/json must.
+// scanWire fills w, which is zero, from an event line; false means
+// encoding/json must. Each field is read once (fields.scan refuses a key
+// given twice), into a zero value.
 func (d *Decoder) scanWire(line []byte, w *wireEvent) bool {
 	end, ok := wireFields.scan(d, line, jsonscan.SkipSpace(line, 0), 0, w)
 	return ok && jsonscan.SkipSpace(line, end) == len(line)
@@ -52,12 +54,11 @@ func (d *Decoder) scanTimestamp(b []byte, v int, w *wireEvent) (int, bool) {
 		end, escaped, ok := jsonscan.SkipString(b, v)
 		if ok && !escaped {
 			if at, ok := parseTimestamp(b[v+1 : end-1]); ok {
-				w.timestamp, w.at = "", at
+				w.at = at
 				return end, true
 			}
 		}
 	}
-	w.at = time.Time{}
 	return scanStringTo(b, v, &w.timestamp)
 }
 
@@ -100,11 +101,8 @@ func (d *Decoder) scanTask(b []byte, v int, w *wireEvent) (int, bool) {
 	}
 	if t, ok := d.taskObjects[string(b[v:end])]; ok {
 		w.knownTask = t
-		w.task = nil
 		return end, true
 	}
-	w.knownTask = nil
-	w.task = nil
 	if json.Unmarshal(b[v:end], &w.task) != nil {
 		return 0, false
 	}
@@ -115,9 +113,6 @@ func (d *Decoder) scanTask(b []byte, v int, w *wireEvent) (int, bool) {
 // scanHosts reads the hosts object at b[v]: one host and its result.
 // More than one host is left to encoding/json.
 func (d *Decoder) scanHosts(b []byte, v int, w *wireEvent) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	if v >= len(b) || b[v] != '{' {
 		return 0, false
 	}

@@ -14,45 +14,36 @@ import (
 var (
 	playbookFields = taggedFields[Playbook]()
 	playFields     = taggedFields(
-		readBy("hosts", func(p *wirePlay) *[]string { return &p.Hosts }, func(d *Decoder, b []byte, v int, p *wirePlay) (int, bool) {
+		readBy("hosts", func(p *wirePlay) *[]string { return &p.Hosts }, orNull(func(d *Decoder, b []byte, v int, p *wirePlay) (int, bool) {
 			return d.scanNames(b, v, &p.Hosts)
-		}),
-		readBy("duration", func(p *wirePlay) *wireDuration { return &p.Duration }, func(d *Decoder, b []byte, v int, p *wirePlay) (int, bool) {
+		})),
+		readBy("duration", func(p *wirePlay) *wireDuration { return &p.Duration }, orNull(func(d *Decoder, b []byte, v int, p *wirePlay) (int, bool) {
 			return d.scanDuration(b, v, &p.Duration)
-		}),
+		})),
 	)
 	durationFields = taggedFields[wireDuration]()
 	countFields    = taggedFields[HostCounts]()
 )
 
-// scanPlaybook reads the playbook object (or null) at b[v] into w.
+// scanPlaybook reads the playbook object at b[v] into w.
 func (d *Decoder) scanPlaybook(b []byte, v int, w *wireEvent) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	p := &Playbook{}
 	end, ok := playbookFields.scan(d, b, v, 1, p)
 	w.event().Playbook = p
 	return end, ok
 }
 
-// scanPlay reads the play object (or null) at b[v] into w.
+// scanPlay reads the play object at b[v] into w.
 func (d *Decoder) scanPlay(b []byte, v int, w *wireEvent) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	p := &wirePlay{}
 	end, ok := playFields.scan(d, b, v, 1, p)
 	w.play = p
 	return end, ok
 }
 
-// scanNames reads an array of strings (or null) at b[v], as encoding/json
+// scanNames reads an array of strings at b[v], as encoding/json
 // reads it into a nil []string.
 func (d *Decoder) scanNames(b []byte, v int, into *[]string) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	names := []string{}
 	end, ok := jsonscan.EachElement(b, v, 2, func(i int) (int, bool) {
 		var s string
@@ -64,21 +55,15 @@ func (d *Decoder) scanNames(b []byte, v int, into *[]string) (int, bool) {
 	return end, ok
 }
 
-// scanDuration reads a duration object (or null) at b[v] into into.
+// scanDuration reads a duration object at b[v] into into.
 func (d *Decoder) scanDuration(b []byte, v int, into *wireDuration) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	return durationFields.scan(d, b, v, 2, into)
 }
 
-// scanStats reads the stats object (or null) at b[v] into w: each host's
+// scanStats reads the stats object at b[v] into w: each host's
 // counts. A host given twice, or counts that are not an object, are left
 // to encoding/json.
 func (d *Decoder) scanStats(b []byte, v int, w *wireEvent) (int, bool) {
-	if v < len(b) && b[v] == 'n' {
-		return jsonscan.SkipLiteral(b, v, "null")
-	}
 	if v >= len(b) || b[v] != '{' {
 		return 0, false
 	}

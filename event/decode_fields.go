@@ -40,6 +40,18 @@ func readBy[T, V any](name string, at func(*T) *V, read reader[T]) field[T] {
 	return field[T]{name: name, to: func(r *T) any { return at(r) }, read: read}
 }
 
+// orNull is read for a field whose zero value encoding/json leaves as it
+// is on JSON null (a pointer, map, slice or struct): null is skipped, any
+// other value read with read.
+func orNull[T any](read reader[T]) reader[T] {
+	return func(d *Decoder, b []byte, v int, into *T) (int, bool) {
+		if v < len(b) && b[v] == 'n' {
+			return jsonscan.SkipLiteral(b, v, "null")
+		}
+		return read(d, b, v, into)
+	}
+}
+
 // stringField is a string field.
 func stringField[T any](name string, at func(*T) *string) field[T] {
 	return readBy(name, at, func(_ *Decoder, b []byte, v int, r *T) (int, bool) {

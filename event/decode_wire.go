@@ -14,11 +14,11 @@ import (
 var wireFields = newFields(
 	nameField("_event", func(w *wireEvent) *string { return &w.kind }),
 	readBy("_timestamp", func(w *wireEvent) *string { return &w.timestamp }, (*Decoder).scanTimestamp),
-	readBy("playbook", func(w *wireEvent) **Playbook { return &w.event().Playbook }, (*Decoder).scanPlaybook),
-	readBy("play", func(w *wireEvent) **wirePlay { return &w.play }, (*Decoder).scanPlay),
+	readBy("playbook", func(w *wireEvent) **Playbook { return &w.event().Playbook }, orNull((*Decoder).scanPlaybook)),
+	readBy("play", func(w *wireEvent) **wirePlay { return &w.play }, orNull((*Decoder).scanPlay)),
 	readBy("task", func(w *wireEvent) **wireTask { return &w.task }, (*Decoder).scanTask),
 	nameField("host", func(w *wireEvent) *string { return &w.event().Host }),
-	readBy("hosts", func(w *wireEvent) *map[string]json.RawMessage { return &w.hosts }, (*Decoder).scanHosts),
+	readBy("hosts", func(w *wireEvent) *map[string]json.RawMessage { return &w.hosts }, orNull((*Decoder).scanHosts)),
 	textField("item", func(w *wireEvent) *jsonText { return (*jsonText)(&w.event().Item) }),
 	boolField("ignore_errors", func(w *wireEvent) *bool { return &w.ignoreErrors }),
 	boolField("rescued", func(w *wireEvent) *bool { return &w.rescued }),
@@ -34,7 +34,7 @@ var wireFields = newFields(
 	jsonField("handler", func(w *wireEvent) **wireHandler { return &w.handler }),
 	jsonField("included_file", func(w *wireEvent) **wireInclude { return &w.includedFile }),
 	stringField("diff_text", func(w *wireEvent) *string { return &w.event().DiffText }),
-	readBy("stats", func(w *wireEvent) *map[string]HostCounts { return &w.event().Stats }, (*Decoder).scanStats),
+	readBy("stats", func(w *wireEvent) *map[string]HostCounts { return &w.event().Stats }, orNull((*Decoder).scanStats)),
 	readBy("custom_stats", func(w *wireEvent) *map[string]json.RawMessage { return &w.event().CustomStats }, (*Decoder).scanCustomStats),
 	readBy("global_custom_stats", func(w *wireEvent) *json.RawMessage { return &w.event().GlobalCustomStats }, (*Decoder).scanGlobalCustomStats),
 	jsonField("plays", func(w *wireEvent) *[]docPlay { return &w.plays }),
@@ -97,6 +97,14 @@ func (w *wireEvent) event() *Event {
 		w.ev = new(Event)
 	}
 	return w.ev
+}
+
+// time is the line's _timestamp: as the fast path read it, else parsed.
+func (w *wireEvent) time() time.Time {
+	if !w.at.IsZero() {
+		return w.at
+	}
+	return parseTime(w.timestamp)
 }
 
 // wireHandler is the handler a HandlerNotified event names.

@@ -18,6 +18,10 @@ var ErrNoRun = errors.New("no run of ansible-playbook in it")
 // events up to it were replayed.
 var ErrRead = errors.New("reading the stream")
 
+// ExitInterrupted is ansible-playbook's exit code for a run the user
+// interrupted (ansible/cli/__init__.py).
+const ExitInterrupted = 99
+
 // Replay drives h from a recorded stream as a live run would: each event
 // is added to a Summary and passed to h, then h is finished. Lines that are
 // not events go to text. A stream that ends before Ansible's stats, after
@@ -25,7 +29,7 @@ var ErrRead = errors.New("reading the stream")
 // line, is marked interrupted. The returned
 // Summary's ExitCode is the one recorded at the end of an events file, else
 // what the stream implies: 0, or 2 for failed hosts, 4 for unreachable
-// ones, as ansible-playbook, and 99 for an interrupted run.
+// ones, as ansible-playbook, and ExitInterrupted (99) for an interrupted run.
 func Replay(r io.Reader, h Handler, text io.Writer, log zerolog.Logger) (*Summary, error) {
 	d := NewDecoder(r)
 	d.Text = text
@@ -84,7 +88,7 @@ func impliedExitCode(s *Summary) int {
 	t := s.Totals()
 	switch {
 	case s.Interrupted:
-		return 99
+		return ExitInterrupted
 	case t.Unreachable > 0:
 		return 4
 	case t.Failures > 0:

@@ -3,7 +3,6 @@ package runner
 import (
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 )
 
@@ -22,7 +21,6 @@ type OutputStream struct {
 	file   *os.File
 	name   string
 	gone   atomic.Bool
-	once   sync.Once
 	onGone func(name string, err error)
 }
 
@@ -37,22 +35,11 @@ func (o *OutputStream) Write(p []byte) (int, error) {
 	if o.gone.Load() {
 		return len(p), nil
 	}
-	if _, err := o.file.Write(p); err != nil {
-		o.gone.Store(true)
-		o.once.Do(func() {
-			if o.onGone != nil {
-				o.onGone(o.name, err)
-			}
-		})
+	if _, err := o.file.Write(p); err != nil && o.gone.CompareAndSwap(false, true) && o.onGone != nil {
+		o.onGone(o.name, err)
 	}
 	return len(p), nil
 }
-
-// Gone reports whether a write has failed.
-func (o *OutputStream) Gone() bool { return o.gone.Load() }
-
-// File is the open file the stream writes to.
-func (o *OutputStream) File() *os.File { return o.file }
 
 // Fd is the file's descriptor, for terminal checks.
 func (o *OutputStream) Fd() uintptr { return o.file.Fd() }

@@ -78,10 +78,6 @@ const exitCodeSignalBase = 128
 // be started, as a shell reports a command it cannot run.
 const ExitNotStarted = 127
 
-// exitUserInterrupt is ansible-playbook's exit code when the user
-// interrupted it (ansible/cli/__init__.py).
-const exitUserInterrupt = 99
-
 // ErrStart wraps the failure to start ansible-playbook.
 var ErrStart = errors.New("cannot start ansible-playbook")
 
@@ -153,7 +149,7 @@ func prepare(ctx context.Context, opts Options) (*child, error) {
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = opts.Stdin, childWriter(opts.Stdout), childWriter(opts.Stderr)
 	c.cmd.ExtraFiles = []*os.File{pw}
 	c.cmd.SysProcAttr = childAttrs() // if ansible-tap dies, the kernel kills the child (on Linux)
-	c.rec = newEventsFile(opts.EventsFile, opts.History, opts.Log)
+	c.rec = newRecording(opts)
 	if c.rec != nil || opts.Console != nil {
 		if c.con, err = openConsole(opts.Stdout, opts.Stderr, c.rec, opts.Console, opts.Log); err != nil {
 			opts.Log.Warn().Err(err).Msg("cannot capture ansible-playbook's output; it is neither recorded nor reported")
@@ -162,10 +158,24 @@ func prepare(ctx context.Context, opts Options) (*child, error) {
 			c.cmd.Stdout, c.cmd.Stderr = c.con.stdout, c.con.stderr
 		}
 	}
-	if c.rec != nil {
-		c.rec.start(c.con != nil, !opts.SummaryHidden, time.Now())
-	}
+	startRecording(c.rec, c.con != nil, opts)
 	return c, nil
+}
+
+// newRecording returns the events file that opts ask for (--events-file,
+// the run store's recording), or nil for none. startRecording writes its
+// run-start record once it is known whether it records the console.
+func newRecording(opts Options) *eventsFile {
+	return newEventsFile(opts.EventsFile, opts.History, opts.Log)
+}
+
+// startRecording writes the run-start record of rec, the events file of a
+// run with opts, if there is one; console says whether it records what
+// ansible-playbook prints.
+func startRecording(rec *eventsFile, console bool, opts Options) {
+	if rec != nil {
+		rec.start(console, !opts.SummaryHidden, time.Now())
+	}
 }
 
 // cleanUp removes the callback plugin's directory.
@@ -272,7 +282,7 @@ func (c *child) conclude(waitErr error) {
 	s.ExitCode = exitCode(c.cmd.ProcessState, waitErr)
 	// A run that Ansible ended with an error before its stats (exit 1, 4,
 	// 250…) was not interrupted: only a signal or the user's Ctrl-C does that.
-	s.Interrupted = !s.Complete && (signaled(c.cmd.ProcessState) || s.ExitCode == exitUserInterrupt)
+	s.Interrupted = !s.Complete && (signaled(c.cmd.ProcessState) || s.ExitCode == event.ExitInterrupted)
 	if s.Playbook == nil {
 		s.Playbook = namedPlaybook(c.opts.Args)
 	}
@@ -292,10 +302,9 @@ func notStarted(opts Options, rec *eventsFile, err error) (*event.Summary, error
 	summary := event.NewSummary()
 	summary.ExitCode = ExitNotStarted
 	summary.Playbook = namedPlaybook(opts.Args)
-	if rec == nil {
-		if rec = newEventsFile(opts.EventsFile, opts.History, opts.Log); rec != nil {
-			rec.start(false, !opts.SummaryHidden, time.Now())
-		}
+	if rec == nil { // prepare failed before making it
+		rec = newRecording(opts)
+		startRecording(rec, false, opts)
 	}
 	if rec != nil {
 		rec.end(summary.ExitCode, false, time.Now())
