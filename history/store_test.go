@@ -197,7 +197,6 @@ func TestCommitTakesAnotherIDWhenTaken(t *testing.T) {
 
 func TestListFilters(t *testing.T) {
 	forEachStore(t, func(t *testing.T, spec string) {
-		ctx := context.Background()
 		s := openStore(t, spec, Options{})
 		web := map[string]HostCounts{"web1": {OK: 3}, "web2": {OK: 3, Changed: 1}}
 		db := map[string]HostCounts{"db1": {OK: 3}}
@@ -232,20 +231,26 @@ func TestListFilters(t *testing.T) {
 				[]string{"site-prod-new"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.List(ctx, tc.filter)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var gotNames []string
-				for _, r := range got {
-					gotNames = append(gotNames, names[r.ID])
-				}
-				if diff := cmp.Diff(tc.want, gotNames, cmpopts.EquateEmpty()); diff != "" {
+				if diff := cmp.Diff(tc.want, listNames(t, s, tc.filter, names), cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
 				}
 			})
 		}
 	})
+}
+
+// listNames lists the runs filter selects, by their names in names.
+func listNames(t *testing.T, s Store, filter Filter, names map[string]string) []string {
+	t.Helper()
+	got, err := s.List(context.Background(), filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range got {
+		out = append(out, names[r.ID])
+	}
+	return out
 }
 
 func TestResolve(t *testing.T) {
