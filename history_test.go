@@ -196,6 +196,9 @@ func TestHistoryThatCannotBeWritten(t *testing.T) {
 			if len(lines) != 1 || !strings.Contains(lines[0], "not recorded in the history") || strings.Contains(out.stderr, "s3cret") {
 				t.Errorf("want one warning line without the password, got:\n%s", out.stderr)
 			}
+			if strings.Contains(out.stderr, "history: history:") {
+				t.Errorf("the warning names the history twice:\n%s", out.stderr)
+			}
 		})
 	}
 	t.Run("prune", func(t *testing.T) {

@@ -115,15 +115,15 @@ func (s *postgresStore) Begin(context.Context) (Recording, error) { return begin
 // commit adds the run and its stream in one transaction, then prunes.
 func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) error {
 	if _, err := r.file.Seek(0, io.SeekStart); err != nil {
-		return err
+		return fmt.Errorf("history: %s: reading the recording: %w", s.location, err)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.location, err)
+		return fmt.Errorf("history: %s: %w", s.location, err)
 	}
 	defer tx.Rollback()
 	if err := s.insertRecorded(ctx, tx, r, run); err != nil {
-		return fmt.Errorf("%s: %w", s.location, err)
+		return fmt.Errorf("history: %s: %w", s.location, err)
 	}
 	buf := make([]byte, chunkSize)
 	for seq := 0; ; seq++ {
@@ -131,18 +131,18 @@ func (s *postgresStore) commit(ctx context.Context, r *recording, run *Run) erro
 		if n > 0 {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO run_stream_chunks (run_id, seq, data) VALUES ($1, $2, $3)",
 				run.ID, seq, buf[:n]); err != nil {
-				return fmt.Errorf("%s: storing the stream: %w", s.location, err)
+				return fmt.Errorf("history: %s: storing the stream: %w", s.location, err)
 			}
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("history: %s: reading the recording: %w", s.location, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: %w", s.location, err)
+		return fmt.Errorf("history: %s: %w", s.location, err)
 	}
 	return pruneAfterCommit(ctx, s, s.opts.Retention)
 }

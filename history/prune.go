@@ -28,7 +28,7 @@ func pruneAfterCommit(ctx context.Context, s pruner, keep Retention) error {
 		return nil
 	}
 	if _, err := s.prune(ctx, keep); err != nil {
-		return fmt.Errorf("the run was recorded, but pruning the store failed: %w", err)
+		return fmt.Errorf("history: the run was recorded, but pruning the store failed: %w", err)
 	}
 	return nil
 }

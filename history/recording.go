@@ -157,13 +157,10 @@ func (r *recording) Commit(ctx context.Context, run *Run) error {
 	if run.HostStates == (HostStates{}) {
 		run.HostStates = StatesOf(run.Hosts)
 	}
-	err = r.commitf(ctx, r, run)
+	err = r.commitf(ctx, r, run) // its error says "history:" and where
 	r.file.Close()
 	os.Remove(r.file.Name()) // a store that moved the file away makes this fail, as it should
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	return nil
+	return err
 }
 
 func (r *recording) Abort() error {

@@ -116,7 +116,7 @@ func (s *sqliteStore) commit(ctx context.Context, r *recording, run *Run) error 
 		if moved { // but the transaction failed
 			os.Remove(s.streamPath(run.ID))
 		}
-		return fmt.Errorf("%s: %w", s.location, err)
+		return fmt.Errorf("history: %s: %w", s.location, err)
 	}
 	syncDir(s.runsDir)
 	return pruneAfterCommit(ctx, s, s.opts.Retention)
